@@ -1,0 +1,44 @@
+"""Bearer-token guard for ``/api`` and JSON errors for everything the API raises."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.api.registry import ApiError, error_response
+
+log = logging.getLogger(__name__)
+
+HandlerType = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def api_auth(admin_token: str | None) -> Callable[..., Awaitable[web.StreamResponse]]:
+    expected = admin_token.encode() if admin_token else None
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: HandlerType) -> web.StreamResponse:
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        if expected is None:
+            return error_response(401, "the API is disabled: set ADMIN_TOKEN to enable it")
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+            return error_response(401, "missing or wrong bearer token")
+        return await handler(request)
+
+    return middleware
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: HandlerType) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.message, exc.details)
+    except web.HTTPException as exc:
+        if not (request.path.startswith("/api/") or request.path == "/openapi.json"):
+            raise
+        return error_response(exc.status, exc.reason)

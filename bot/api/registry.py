@@ -1,0 +1,197 @@
+"""Declaring API operations once: the same declaration routes requests and writes OpenAPI.
+
+A handler gets the request plus, when declared, ``body=`` and ``query=`` already
+validated by pydantic; a validation error becomes a 400 with the details.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, get_args, get_origin
+
+from aiohttp import web
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    public: bool = False
+
+
+@dataclass
+class Api:
+    title: str = "招聘助手 API"
+    version: str = "1"
+    operations: list[Operation] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        tag: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        public: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.operations.append(
+                Operation(
+                    method, path, handler, summary, tag, body, query, response, status, public
+                )
+            )
+            return handler
+
+        return register
+
+    def install(self, app: web.Application) -> None:
+        for op in self.operations:
+            app.router.add_route(op.method, op.path, _wrap(op), name=op.handler.__name__)
+
+    def document(self) -> dict[str, Any]:
+        paths: dict[str, dict[str, Any]] = {}
+        schemas: dict[str, Any] = {}
+        for op in self.operations:
+            entry: dict[str, Any] = {
+                "summary": op.summary,
+                "tags": [op.tag],
+                "operationId": op.handler.__name__,
+                "responses": {str(op.status): {"description": "OK"}},
+            }
+            if not op.public:
+                entry["security"] = [{"bearer": []}]
+                entry["responses"]["401"] = {"description": "missing or wrong bearer token"}
+            params = [
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in _path_params(op.path)
+            ]
+            if op.query is not None:
+                schema = op.query.model_json_schema()
+                for name, prop in schema.get("properties", {}).items():
+                    params.append(
+                        {
+                            "name": name,
+                            "in": "query",
+                            "required": name in schema.get("required", []),
+                            "schema": prop,
+                        }
+                    )
+            if params:
+                entry["parameters"] = params
+            if op.body is not None:
+                schemas[op.body.__name__] = op.body.model_json_schema(
+                    ref_template="#/components/schemas/{model}"
+                )
+                schemas.update(schemas[op.body.__name__].pop("$defs", {}))
+                ref = {"$ref": f"#/components/schemas/{op.body.__name__}"}
+                entry["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref}},
+                }
+                entry["responses"]["400"] = {"description": "invalid body, with details"}
+            if op.response is not None:
+                schema = TypeAdapter(op.response).json_schema(
+                    ref_template="#/components/schemas/{model}"
+                )
+                schemas.update(schema.pop("$defs", {}))
+                entry["responses"][str(op.status)]["content"] = {
+                    "application/json": {"schema": schema}
+                }
+            paths.setdefault(op.path, {})[op.method.lower()] = entry
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": self.title, "version": self.version},
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+        }
+
+
+def _path_params(path: str) -> list[str]:
+    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+
+
+def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        kwargs: dict[str, Any] = {}
+        try:
+            if op.query is not None:
+                kwargs["query"] = op.query.model_validate(_query_dict(request, op.query))
+            if op.body is not None:
+                try:
+                    raw = await request.json()
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    raise ApiError(400, "request body is not valid JSON") from None
+                kwargs["body"] = op.body.model_validate(raw)
+        except ValidationError as exc:
+            raise ApiError(400, "invalid input", _details(exc)) from None
+        result = await op.handler(request, **kwargs)
+        if isinstance(result, web.StreamResponse):
+            return result
+        payload = TypeAdapter(Any).dump_python(result, mode="json")
+        return web.json_response(payload, status=op.status, dumps=_dumps)
+
+    return handle
+
+
+def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        values = request.query.getall(name, [])
+        if not values:
+            continue
+        if _is_list(info.annotation):
+            out[name] = [v for raw in values for v in raw.split(",") if v]
+        else:
+            out[name] = values[-1]
+    return out
+
+
+def _is_list(annotation: Any) -> bool:
+    if get_origin(annotation) is list:
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation))
+
+
+def _details(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def error_response(status: int, message: str, details: Any = None) -> web.Response:
+    body: dict[str, Any] = {"error": message}
+    if details is not None:
+        body["details"] = details
+    return web.json_response(body, status=status, dumps=_dumps)

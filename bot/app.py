@@ -1,0 +1,91 @@
+"""The aiohttp application of ``python -m bot run``: webhook or polling, consumer, HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.api import groups as groups_api
+from bot.api import system as system_api
+from bot.api import vacancies as vacancies_api
+from bot.api.middleware import api_auth, json_errors
+from bot.api.registry import Api
+from bot.appkeys import BOT, DISPATCHER, SERVICES, STOP
+from bot.services import Services
+from bot.updates import Poller, UpdateConsumer, webhook_handler
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+BackgroundJob = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])
+
+
+def build_api() -> Api:
+    api = Api()
+    for module in (system_api, groups_api, vacancies_api):
+        module.setup(api)
+    return api
+
+
+def create_app(
+    services: Services, bot: Bot, dispatcher: Dispatcher, *, polling: bool
+) -> web.Application:
+    settings = services.settings
+    token = settings.admin_token.get_secret_value() if settings.admin_token else None
+    app = web.Application(middlewares=[json_errors, api_auth(token)], client_max_size=2 * 1024**2)
+    app[SERVICES] = services
+    app[BOT] = bot
+    app[DISPATCHER] = dispatcher
+    app[STOP] = asyncio.Event()
+    build_api().install(app)
+
+    jobs: list[BackgroundJob] = [UpdateConsumer(dispatcher, bot, services.inbox).run]
+    if settings.use_webhook:
+        assert settings.webhook_secret is not None  # the settings guarantee the pair
+        secret = settings.webhook_secret.get_secret_value()
+        app.router.add_post(WEBHOOK_PATH, webhook_handler(services.inbox, secret))
+        app.on_startup.append(_set_webhook)
+    elif polling:
+        allowed = dispatcher.resolve_used_update_types()
+        jobs.append(Poller(bot, services.inbox, allowed).run)
+    app.cleanup_ctx.append(_background(jobs))
+    return app
+
+
+async def _set_webhook(app: web.Application) -> None:
+    settings = app[SERVICES].settings
+    assert settings.webhook_base_url and settings.webhook_secret
+    await app[BOT].set_webhook(
+        url=settings.webhook_base_url + WEBHOOK_PATH,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=app[DISPATCHER].resolve_used_update_types(),
+    )
+    log.info("Webhook set at %s%s", settings.webhook_base_url, WEBHOOK_PATH)
+
+
+def _background(jobs: list[BackgroundJob]) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        await app[SERVICES].inbox.ensure_group()
+        stop = app[STOP]
+        tasks = [asyncio.create_task(job(stop), name=job.__qualname__) for job in jobs]
+        app[BACKGROUND] = tasks
+        yield
+        stop.set()
+        # Consumers finish the batch in hand; whatever is still pending stays in the
+        # stream and another consumer (or this one after a restart) picks it up.
+        done, pending = await asyncio.wait(tasks, timeout=10)
+        for task in pending:
+            task.cancel()
+        for task in done:
+            if not task.cancelled() and task.exception():
+                log.error("Background job %s failed", task.get_name(), exc_info=task.exception())
+        await app[DISPATCHER].storage.close()
+        await app[BOT].session.close()
+
+    return context

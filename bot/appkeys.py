@@ -1,0 +1,15 @@
+"""Typed keys for what the aiohttp application holds."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.services import Services
+
+SERVICES = web.AppKey("services", Services)
+BOT = web.AppKey("bot", Bot)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+STOP = web.AppKey("stop", asyncio.Event)

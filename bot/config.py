@@ -1,0 +1,113 @@
+"""Settings from the environment (and an optional ``.env``), validated once at start."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in README.md under "Settings"."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr
+    telegram_api_base: str | None = None
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="zp", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    data_dir: Path = Path("var")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_token: SecretStr | None = None
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    host: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    timezone: str = "Asia/Shanghai"
+
+    # Broadcast pacing and policy (jobfeed.broadcast).
+    global_rate: float = Field(default=28.0, gt=0, le=1000)
+    group_rate_per_minute: int = Field(default=20, ge=1, le=1000)
+    quiet_hours: str | None = None
+    unknown_outcome_policy: Literal["resend", "report"] = "resend"
+
+    # Résumés (jobfeed.applications).
+    resume_retention_days: int = Field(default=180, ge=1, le=3650)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN.match(value.get_secret_value()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("must look like 123456:ABC... (the token @BotFather gave you)")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            for part in parts:
+                if not re.fullmatch(r"-?\d{1,20}", part):
+                    raise ValueError(f"{part!r} is not a Telegram user id (use 123,456)")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_base_url", "telegram_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL such as https://bot.example.com")
+        return value.rstrip("/") if value else value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_shape(cls, value: str | None) -> str | None:
+        if value and not _QUIET.match(value):
+            raise ValueError("must look like 22:00-07:00")
+        return value or None
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if (self.webhook_base_url is None) != (self.webhook_secret is None):
+            raise ValueError(
+                "WEBHOOK_BASE_URL and WEBHOOK_SECRET go together: set both or neither"
+            )
+        return self
+
+    @property
+    def use_webhook(self) -> bool:
+        return self.webhook_base_url is not None
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; ``str()`` is the one line to show."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "missing":
+            message = "is required but not set"
+        raise SettingsError(f"setting {name}: {message}") from None

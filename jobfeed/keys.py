@@ -1,0 +1,79 @@
+"""Every Redis key and channel name the product uses, in one place.
+
+All names start with a prefix (setting ``REDIS_PREFIX``), so several deployments
+or test runs can share one Redis server, and a deployment's keys can be listed
+with ``SCAN MATCH prefix:*`` (never ``KEYS``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str = "zp"
+
+    def _k(self, *parts: object) -> str:
+        return ":".join((self.prefix, *(str(p) for p in parts)))
+
+    @property
+    def pattern(self) -> str:
+        """``SCAN`` pattern that matches every key of this prefix."""
+        return f"{self.prefix}:*"
+
+    # --- Telegram update intake (bot.intake) ---------------------------------------------
+    @property
+    def updates_stream(self) -> str:
+        return self._k("updates", "stream")
+
+    @property
+    def update_seen_prefix(self) -> str:
+        """Prefix of the per-``update_id`` markers (``...:updates:seen:<update_id>``)."""
+        return self._k("updates", "seen", "")
+
+    @property
+    def polling_offset(self) -> str:
+        return self._k("updates", "offset")
+
+    # --- group matrix (jobfeed.groups) -----------------------------------------------------
+    @property
+    def groups(self) -> str:
+        """Set of every chat id ever registered (active or not)."""
+        return self._k("groups")
+
+    def group(self, chat_id: int) -> str:
+        """Hash of one group's fields."""
+        return self._k("group", chat_id)
+
+    def group_migrated(self, old_chat_id: int) -> str:
+        """Old chat id -> the id it migrated to."""
+        return self._k("group", "migrated", old_chat_id)
+
+    # --- vacancies (jobfeed.vacancies) -----------------------------------------------------
+    @property
+    def vacancies(self) -> str:
+        """Hash: vacancy id -> vacancy JSON."""
+        return self._k("vacancies")
+
+    @property
+    def vacancies_version(self) -> str:
+        """Counter bumped on every vacancy change; search indexes poll it."""
+        return self._k("vacancies", "version")
+
+    @property
+    def vacancies_changes(self) -> str:
+        """Pub/sub channel announcing changed vacancy ids."""
+        return self._k("vacancies", "changes")
+
+    # --- roles (jobfeed.roles) -------------------------------------------------------------
+    @property
+    def recruiters(self) -> str:
+        """Hash: Telegram user id -> recruiter JSON."""
+        return self._k("recruiters")
+
+    # --- broadcasts (jobfeed.broadcast) ----------------------------------------------------
+    # --- search analytics (jobfeed.search) -------------------------------------------------
+    # --- applications and résumés (jobfeed.applications) -----------------------------------
+    # --- feeds (jobfeed.sources) -----------------------------------------------------------
+    # --- dashboard sessions and sign-in throttling (bot.admin) -----------------------------

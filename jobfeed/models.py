@@ -1,0 +1,191 @@
+"""Core domain models: vacancies (the feed format) and the group matrix."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+# Ids travel inside deep links (``/start`` payloads allow only A-Z a-z 0-9 _ -, 64 chars).
+VACANCY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+VacancyId = Annotated[str, StringConstraints(pattern=VACANCY_ID_PATTERN)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+
+_PHONE_DIGITS = re.compile(r"\d")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SalaryUnit(StrEnum):
+    month = "month"
+    day = "day"
+    hour = "hour"
+
+
+class VacancyStatus(StrEnum):
+    pending = "pending"  # submitted by a recruiter, waiting for an admin
+    active = "active"
+    rejected = "rejected"
+    closed = "closed"  # filled or withdrawn
+    expired = "expired"
+
+
+class GroupKind(StrEnum):
+    recruitment = "recruitment"
+    community = "community"
+
+
+class ScreeningQuestion(BaseModel):
+    """A yes/no or choice question a recruiter attaches to a vacancy."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: ShortText
+    choices: list[ShortText] = Field(default_factory=lambda: ["是", "否"], min_length=2)
+    # Answers that qualify; empty means every answer qualifies.
+    accepted: list[ShortText] = Field(default_factory=list)
+
+
+class Vacancy(BaseModel):
+    """A vacancy in the feed format of ``data/vacancies.jsonl`` plus our bookkeeping."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: VacancyId
+    title: ShortText
+    employer: ShortText
+    city: ShortText
+    province: ShortText
+    salary_min: int | None = Field(default=None, ge=0, le=10_000_000)
+    salary_max: int | None = Field(default=None, ge=0, le=10_000_000)
+    salary_unit: SalaryUnit = SalaryUnit.month
+    headcount: int = Field(default=1, ge=1, le=100_000)
+    requirements: LongText = ""
+    benefits: list[ShortText] = Field(default_factory=list)
+    description: LongText = ""
+    brand: ShortText | None = None
+    contact_phone: str | None = None
+    posted_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    url: str | None = Field(default=None, max_length=2000)
+
+    # Bookkeeping, not part of the feed format.
+    status: VacancyStatus = VacancyStatus.active
+    source: str = "manual"
+    recruiter_id: int | None = None
+    screening: list[ScreeningQuestion] = Field(default_factory=list)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("salary_max")
+    @classmethod
+    def _max_not_below_min(cls, value: int | None, info: object) -> int | None:
+        data = getattr(info, "data", {})
+        low = data.get("salary_min")
+        if value is not None and low is not None and value < low:
+            raise ValueError("salary_max is below salary_min")
+        return value
+
+    @field_validator("posted_at", "expires_at", "updated_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-15T02:00:00+08:00")
+        return value
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone_has_digits(cls, value: str | None) -> str | None:
+        if value is not None and len(_PHONE_DIGITS.findall(value)) < 7:
+            raise ValueError("contact_phone has too few digits")
+        return value
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        if self.status is not VacancyStatus.active:
+            return False
+        return self.expires_at is None or self.expires_at > (now or utcnow())
+
+    def pay_text(self) -> str:
+        """Pay as job seekers read it, e.g. ``5000-8000元/月``; ``面议`` when unknown."""
+        unit = {"month": "元/月", "day": "元/天", "hour": "元/时"}[self.salary_unit.value]
+        low, high = self.salary_min, self.salary_max
+        if low is None and high is None:
+            return "面议"
+        if low is None or high is None or low == high:
+            return f"{low if low is not None else high}{unit}"
+        return f"{low}-{high}{unit}"
+
+
+class Group(BaseModel):
+    """A chat of the matrix the bot is in, with its targeting tags."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    chat_id: int
+    title: str = Field(default="", max_length=255)
+    kind: GroupKind = GroupKind.community
+    city: str | None = Field(default=None, max_length=50)
+    province: str | None = Field(default=None, max_length=50)
+    industries: list[Annotated[str, StringConstraints(min_length=1, max_length=30)]] = Field(
+        default_factory=list
+    )
+    active: bool = True
+    inactive_reason: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class GroupTags(BaseModel):
+    """A partial update of a group's targeting tags; ``None`` leaves a tag unchanged."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: GroupKind | None = None
+    city: str | None = Field(default=None, max_length=50)
+    province: str | None = Field(default=None, max_length=50)
+    industries: list[Annotated[str, StringConstraints(min_length=1, max_length=30)]] | None = None
+
+
+class GroupFilter(BaseModel):
+    """Targeting: a group matches when it matches every given criterion.
+
+    Within one criterion the values are alternatives (``city=["天津","烟台"]``).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: list[GroupKind] = Field(default_factory=list)
+    city: list[str] = Field(default_factory=list)
+    province: list[str] = Field(default_factory=list)
+    industries: list[str] = Field(default_factory=list)
+
+    def matches(self, group: Group) -> bool:
+        if not group.active:
+            return False
+        if self.kind and group.kind not in self.kind:
+            return False
+        if self.city and group.city not in self.city:
+            return False
+        if self.province and group.province not in self.province:
+            return False
+        return not self.industries or bool(set(self.industries) & set(group.industries))
+
+    def describe(self) -> str:
+        parts = [
+            f"{name}={'/'.join(str(v) for v in values)}"
+            for name, values in (
+                ("kind", self.kind),
+                ("city", self.city),
+                ("province", self.province),
+                ("industries", self.industries),
+            )
+            if values
+        ]
+        return ", ".join(parts) or "all active groups"
+
+
+Role = Literal["admin", "recruiter", "seeker"]

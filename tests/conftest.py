@@ -1,0 +1,45 @@
+"""Shared fixtures: a real Redis with a key prefix per test, cleaned up afterwards."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from jobfeed.keys import Keys
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+async def delete_prefix(client: Redis, pattern: str) -> None:
+    batch: list[str] = []
+    async for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) >= 500:
+            await client.delete(*batch)
+            batch.clear()
+    if batch:
+        await client.delete(*batch)
+
+
+@pytest.fixture
+def keys() -> Keys:
+    return Keys(prefix=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+async def redis(keys: Keys) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url(), decode_responses=True)
+    try:
+        await client.ping()
+    except Exception as exc:  # the whole suite needs Redis: say so plainly
+        pytest.fail(f"Redis is not reachable at {redis_url()}: {exc}")
+    yield client
+    await delete_prefix(client, keys.pattern)
+    # aiogram's FSM keys for this test live under the same prefix (see bot.app).
+    await client.aclose()
