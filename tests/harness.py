@@ -1,0 +1,101 @@
+"""A whole running system for integration tests: simulator, real Redis, real Dispatcher.
+
+``System`` starts the aiohttp app exactly as ``python -m bot run`` does (long polling
+against the simulator, the durable inbox, the consumer, the HTTP API on a free port).
+Tests inject user updates through ``system.sim`` and call ``await system.settle()``
+to wait until every update has been handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import ClientSession, web
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.services import Services
+from bot.sim import TelegramSimulator
+from bot.telegram import create_bot, create_dispatcher
+from jobfeed.keys import Keys
+
+TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN_abcdef"
+ADMIN_TOKEN = "test-admin-token-0123456789"
+ADMIN_ID = 900001
+
+
+def make_settings(keys: Keys, redis_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": TEST_TOKEN,
+        "redis_url": redis_url,
+        "redis_prefix": keys.prefix,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "admin_token": ADMIN_TOKEN,
+        "host": "127.0.0.1",
+        "port": 0,
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class System:
+    sim: TelegramSimulator
+    services: Services
+    bot: Bot
+    dispatcher: Dispatcher
+    app: web.Application
+    base_url: str
+    http: ClientSession
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every injected update has been fetched, queued and handled."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        quiet = 0
+        while quiet < 3:  # three quiet looks in a row: nothing is moving any more
+            busy = self.sim.pending_updates() or await self.services.inbox.backlog()
+            quiet = 0 if busy else quiet + 1
+            if loop.time() > deadline:
+                raise TimeoutError("updates still being processed after %.1f s" % timeout)
+            await asyncio.sleep(0.02)
+
+    async def api(
+        self, method: str, path: str, *, token: str | None = ADMIN_TOKEN, **kwargs: Any
+    ) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with self.http.request(
+            method, self.base_url + path, headers=headers, **kwargs
+        ) as response:
+            body = await response.json(content_type=None)
+            return response.status, body
+
+
+@asynccontextmanager
+async def running_system(
+    keys: Keys, redis_url: str, *, speed: float = 100.0, **overrides: Any
+) -> AsyncIterator[System]:
+    async with TelegramSimulator(speed=speed) as sim:
+        settings = make_settings(keys, redis_url, telegram_api_base=sim.base_url, **overrides)
+        services = await Services.open(settings)
+        bot = create_bot(services)
+        dispatcher = create_dispatcher(services)
+        app = create_app(services, bot, dispatcher, polling=True)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        http = ClientSession()
+        try:
+            yield System(sim, services, bot, dispatcher, app, f"http://127.0.0.1:{port}", http)
+        finally:
+            await http.close()
+            await runner.cleanup()
+            await services.close()
