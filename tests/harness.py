@@ -54,16 +54,16 @@ class System:
     base_url: str
     http: ClientSession
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, within: float = 10.0) -> None:
         """Wait until every injected update has been fetched, queued and handled."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         quiet = 0
         while quiet < 3:  # three quiet looks in a row: nothing is moving any more
             busy = self.sim.pending_updates() or await self.services.inbox.backlog()
             quiet = 0 if busy else quiet + 1
             if loop.time() > deadline:
-                raise TimeoutError("updates still being processed after %.1f s" % timeout)
+                raise TimeoutError(f"updates still being processed after {within:.1f} s")
             await asyncio.sleep(0.02)
 
     async def api(

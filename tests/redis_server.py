@@ -34,7 +34,7 @@ class RedisServer:
         self.directory = directory
         self.port = free_port()
         self.config = {"appendonly": "yes", "appendfsync": "everysec", "save": ""} | config
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
 
     @property
     def url(self) -> str:
@@ -45,7 +45,7 @@ class RedisServer:
         args += ["--dir", str(self.directory)]
         for name, value in self.config.items():
             args += [f"--{name}", value]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        self.process = await asyncio.create_subprocess_exec(*args, stdout=subprocess.DEVNULL)
         client = Redis(port=self.port)
         try:
             for _ in range(200):
@@ -58,13 +58,13 @@ class RedisServer:
         finally:
             await client.aclose()
 
-    def kill(self) -> None:
+    async def kill(self) -> None:
         """SIGKILL: no shutdown save, only what the append-only file holds survives."""
         if self.process is not None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
+            await self.process.wait()
             self.process = None
 
     async def restart(self) -> None:
-        self.kill()
+        await self.kill()
         await self.start()

@@ -19,6 +19,7 @@ def run_bot(env: dict[str, str], tmp_path: Path, *args: str) -> subprocess.Compl
     clean["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot", *(args or ("run",))],
+        check=False,
         env=clean,
         cwd=tmp_path,  # no .env there
         capture_output=True,

@@ -21,7 +21,7 @@ async def server(tmp_path: Path) -> AsyncIterator[RedisServer]:
     server = RedisServer(tmp_path)
     await server.start()
     yield server
-    server.kill()
+    await server.kill()
 
 
 async def test_embedded_redis_keeps_data_across_restart(tmp_path: Path) -> None:
@@ -77,4 +77,4 @@ async def test_durability_warnings_name_the_risk(
         assert any(expected in w for w in warnings), warnings
         assert len(warnings) == 1
     finally:
-        server.kill()
+        await server.kill()
