@@ -1,0 +1,38 @@
+"""Run the simulator standalone: `python -m bot.sim --port 8081 --speed 1`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+
+from .simulator import TelegramSimulator
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot.sim", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--speed", type=float, default=1.0, help="time factor; 0 lifts limits")
+    parser.add_argument("--no-limits", action="store_true", help="accept any message rate")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    sim = TelegramSimulator(speed=args.speed, limits_enabled=not args.no_limits)
+    base_url = await sim.start(args.host, args.port)
+    print(base_url, flush=True)
+    print(f"token: {sim.token}   control API: {base_url}/_sim/", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await sim.close()
+
+
+def main() -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""getMe, chat information and membership, chat actions, callback answers."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.sim.context import SimContext
+from bot.sim.errors import bad_request
+from bot.sim.events import Events, member_wire
+from bot.sim.models import CallbackAnswer
+from bot.sim.params import Params
+
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+MAX_CALLBACK_ANSWER = 200
+
+
+async def get_me(ctx: SimContext, token: str, params: Params) -> Any:
+    return {
+        **ctx.world.bot.wire(),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+
+
+async def get_chat(ctx: SimContext, token: str, params: Params) -> Any:
+    chat = ctx.world.resolve(params.chat_id())
+    return {
+        **chat.wire(),
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        },
+    }
+
+
+async def get_chat_member(ctx: SimContext, token: str, params: Params) -> Any:
+    world = ctx.world
+    chat = world.resolve(params.chat_id())
+    user_id = params.need_int("user_id")
+    if user_id == world.bot.id:
+        status = "member" if chat.user is not None else chat.bot_status
+        return member_wire(status, world.bot)
+    user = world.users.get(user_id)
+    if user is None:
+        raise bad_request("user not found")
+    if chat.user is not None and chat.id != user_id:
+        raise bad_request("user not found")
+    return member_wire("member", user)
+
+
+async def get_chat_member_count(ctx: SimContext, token: str, params: Params) -> Any:
+    chat = ctx.world.resolve(params.chat_id())
+    return 2 if chat.user is not None else chat.member_count
+
+
+async def leave_chat(ctx: SimContext, token: str, params: Params) -> Any:
+    world = ctx.world
+    chat = world.resolve(params.chat_id())
+    if chat.user is not None:
+        raise bad_request("chat member status can't be changed in private chats")
+    Events(world, ctx.updates).membership(chat, world.bot, "left")
+    return True
+
+
+async def send_chat_action(ctx: SimContext, token: str, params: Params) -> Any:
+    ctx.world.resolve(params.chat_id())
+    if params.string("action") not in CHAT_ACTIONS:
+        raise bad_request("wrong parameter action in request")
+    return True
+
+
+async def answer_callback_query(ctx: SimContext, token: str, params: Params) -> Any:
+    query_id = params.string("callback_query_id", required=True) or ""
+    if ctx.world.open_callbacks.pop(query_id, None) is None:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    text = params.string("text")
+    if text is not None and len(text) > MAX_CALLBACK_ANSWER:
+        raise bad_request("MESSAGE_TOO_LONG")
+    ctx.world.callback_answers.append(
+        CallbackAnswer(
+            query_id, text, params.flag("show_alert"), params.string("url"), time.monotonic()
+        )
+    )
+    return True
