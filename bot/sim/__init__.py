@@ -13,14 +13,16 @@ An unmodified aiogram `Bot` talks to it over HTTP::
 Standalone: ``python -m bot.sim --port 8081 --speed 1`` prints the base URL; a JSON
 control API under ``/_sim/`` injects updates and faults (see `bot.sim.control`).
 
-World and user actions (each returns the queued update dict):
-``add_chat``, ``add_user``, ``bot_added``, ``bot_removed`` (later sends: 403),
-``block``/``unblock`` (403 "bot was blocked by the user"), ``deactivate``, ``vanish``
-(400 "chat not found"), ``migrate`` (400 with ``parameters.migrate_to_chat_id``),
-``user_message`` (adds a bot_command entity for a leading /cmd), ``user_contact``,
-``user_document`` (getFile and the file download route serve it), ``user_photo``,
-``user_sticker``, ``callback``, ``inject_update``. Users must be in a chat the bot is
-in, otherwise these raise ValueError, since Telegram would deliver nothing.
+World: ``add_chat``, ``add_user``, ``block``/``unblock`` (403 "bot was blocked by the
+user"; a blocked user writing to the bot unblocks it), ``deactivate``, ``vanish`` (400
+"chat not found"). User actions, each returning the update dict it queued:
+``bot_added``, ``bot_removed`` (later sends: 403), ``migrate`` (both service messages;
+later sends to the old id: 400 with ``parameters.migrate_to_chat_id``),
+``user_message`` (chat_id == user_id is the private chat; a bot_command entity is added
+for a leading /cmd), ``user_contact``, ``user_document`` (getFile and the download route
+serve it), ``user_photo``, ``user_sticker``, ``callback``, ``inject_update``. The user
+must write where the bot is, otherwise these raise ValueError: Telegram would deliver
+nothing. ``make_bot()`` and ``token`` give a ready aiogram Bot and a valid token.
 
 Methods: getMe, getUpdates (offset, limit, long-poll timeout, allowed_updates; a newer
 poll ends an older one with 409), setWebhook/deleteWebhook/getWebhookInfo (updates are
@@ -43,8 +45,8 @@ private chat 1 per second with a burst of 3 (at most 3 in any 3 seconds). Over a
 429 with ``parameters.retry_after`` = ceil(real seconds until the window frees), at
 least ``sim.retry_after_floor`` (1). ``speed=0`` or ``limits_enabled=False`` lifts them.
 ``sim.advance(s)`` jumps simulated time forward. ``max_rate_observed(window)`` and
-``max_per_chat_per_minute()`` report the densest accepted traffic, to prove no limit
-was exceeded.
+``max_per_chat_per_minute()`` (groups; ``include_private=True`` adds private chats)
+report the densest accepted traffic in simulated time, to prove no limit was exceeded.
 
 Faults (``sim.faults``): ``fail_next(n, status=500)`` and ``retry_after_storm(n,
 retry_after=1)`` answer the next n send-type requests with 5xx / 429;
@@ -53,10 +55,12 @@ answering (aiogram raises TelegramNetworkError), drawn from ``faults.seed(x)``'s
 random.Random; ``latency`` adds real seconds to every request.
 
 Read back: ``sent`` (as sent), ``messages[(chat_id, message_id)]`` and
-``messages_in(chat_id)`` (as now: edited text, ``deleted``), ``edits``, ``deletes``,
-``callback_answers``, ``rejections`` (method, chat_id, error_code, description),
-``count_429``, ``count_by_status``, ``requests`` (per method), ``webhook_attempts``,
-``commands()``, ``wait_for_sent(n)``.
+``messages_in(chat_id)`` (as now: edited text, ``deleted``); a `SentMessage`'s ``text``
+is what the bot sent (markup included, the caption for media) and ``plain_text`` with
+``entities`` what the user sees. Also ``edits``, ``deletes``, ``callback_answers``,
+``rejections`` (method, chat_id, error_code, description), ``count_429``,
+``count_by_status``, ``requests`` (per method), ``webhook_attempts``, ``commands()``,
+``pending_updates()``, ``wait_for_sent(n)``.
 """
 
 from .faults import Faults

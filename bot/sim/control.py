@@ -90,7 +90,7 @@ def setup_control(app: web.Application, sim: TelegramSimulator) -> None:
                 "rejections": len(sim.rejections),
                 "max_rate_observed": sim.max_rate_observed(),
                 "max_per_chat_per_minute": sim.max_per_chat_per_minute(),
-                "pending_updates": sim.pending_updates,
+                "pending_updates": sim.pending_updates(),
             }
         )
 

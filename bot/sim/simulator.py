@@ -357,8 +357,8 @@ class TelegramSimulator:
     def webhook_attempts(self) -> list[Attempt]:
         return self._pusher.attempts
 
-    @property
     def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed (getUpdates offset) or delivered (webhook)."""
         return self.updates.pending_count
 
     def commands(

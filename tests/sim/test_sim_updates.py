@@ -37,7 +37,7 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(
     again = await bot.get_updates()  # not confirmed yet: delivered again
     assert [u.update_id for u in again] == [update.update_id]
     assert await bot.get_updates(offset=update.update_id + 1) == []
-    assert sim.pending_updates == 0
+    assert sim.pending_updates() == 0
 
 
 async def test_updates_keep_order_limit_and_allowed_types(

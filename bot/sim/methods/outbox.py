@@ -15,6 +15,8 @@ def reply_target(ctx: SimContext, chat: SimChat, params: Params) -> int | None:
     """The message being replied to, from reply_parameters or reply_to_message_id."""
     reply = params.decoded("reply_parameters")
     if isinstance(reply, dict):
+        if reply.get("chat_id") not in (None, chat.id, str(chat.id)):
+            return None  # a reply to another chat: not tracked by the simulator
         target = reply.get("message_id")
         allow_missing = bool(reply.get("allow_sending_without_reply"))
     else:
