@@ -9,6 +9,7 @@ to wait until every update has been handled.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ ADMIN_TOKEN = "test-admin-token-0123456789"
 ADMIN_ID = 900001
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def make_settings(keys: Keys, redis_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": TEST_TOKEN,
@@ -37,7 +44,6 @@ def make_settings(keys: Keys, redis_url: str, **overrides: Any) -> Settings:
         "admin_ids": frozenset({ADMIN_ID}),
         "admin_token": ADMIN_TOKEN,
         "host": "127.0.0.1",
-        "port": 0,
         "_env_file": None,
     }
     values.update(overrides)
@@ -79,19 +85,31 @@ class System:
 
 @asynccontextmanager
 async def running_system(
-    keys: Keys, redis_url: str, *, speed: float = 100.0, **overrides: Any
+    keys: Keys,
+    redis_url: str,
+    *,
+    speed: float = 100.0,
+    webhook_secret: str | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[System]:
+    """With ``webhook_secret`` the system runs in webhook mode, on its own URL."""
+    port = free_port()
+    if webhook_secret:
+        overrides |= {
+            "webhook_base_url": f"http://127.0.0.1:{port}",
+            "webhook_secret": webhook_secret,
+        }
     async with TelegramSimulator(speed=speed) as sim:
-        settings = make_settings(keys, redis_url, telegram_api_base=sim.base_url, **overrides)
+        settings = make_settings(
+            keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
+        )
         services = await Services.open(settings)
         bot = create_bot(services)
         dispatcher = create_dispatcher(services)
         app = create_app(services, bot, dispatcher, polling=True)
         runner = web.AppRunner(app)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await web.TCPSite(runner, "127.0.0.1", port).start()
         http = ClientSession()
         try:
             yield System(sim, services, bot, dispatcher, app, f"http://127.0.0.1:{port}", http)

@@ -1,0 +1,44 @@
+"""``python -m bot demo``: the whole system against the simulator with the sample matrix."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from bot.commands import run_async
+from bot.config import SettingsError
+from bot.demo import Demo, demo_settings
+from bot.logs import configure
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("demo", help="run the whole system against the Bot API simulator")
+    parser.add_argument("--speed", type=float, default=20.0, help="simulator speed factor")
+    parser.add_argument("--samples", type=Path, default=Path("samples"))
+    parser.add_argument("--port", type=int, default=8080, help="HTTP port of API and dashboard")
+    parser.add_argument(
+        "--keep-running", action="store_true", help="keep serving the dashboard after the summary"
+    )
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    configure("WARNING", [])
+    try:
+        settings = demo_settings(args.port)
+    except SettingsError as exc:
+        print(f"error: {exc}")
+        return 2
+
+    async def go() -> int:
+        demo = Demo(settings, args.samples, speed=args.speed)
+        await demo.run()
+        if args.keep_running:
+            await asyncio.Event().wait()
+        return 0
+
+    try:
+        return run_async(go)
+    except KeyboardInterrupt:
+        return 0
