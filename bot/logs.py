@@ -20,18 +20,17 @@ class Redact(logging.Filter):
         self._secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        for secret in self._secrets:
-            message = message.replace(secret, "[redacted]")
-        message = mask_phone(message)
+        record.msg, record.args = self.scrub(record.getMessage()), ()
         if record.exc_info and record.exc_info[1] is not None:
-            # Tracebacks of HTTP errors can quote URLs with the token in them.
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            for secret in self._secrets:
-                record.exc_text = record.exc_text.replace(secret, "[redacted]")
-            record.exc_info = None
-        record.msg, record.args = message, ()
+            # Tracebacks quote texts (a user's phone) and URLs (the bot token).
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = self.scrub(text), None
         return True
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return mask_phone(text)
 
 
 def configure(level: str, secrets: list[str]) -> None:

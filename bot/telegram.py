@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -9,9 +11,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
-from redis.asyncio import ConnectionPool, Redis
 
 from bot.services import Services
+from bot.storage import sibling_client
 from handlers import get_routers
 
 
@@ -32,14 +34,14 @@ def create_bot(services: Services) -> Bot:
 def create_dispatcher(services: Services) -> Dispatcher:
     # The FSM gets its own client: the Dispatcher closes its storage on shutdown,
     # and that must not close the pool the rest of the process still uses.
-    pool = services.redis.connection_pool
-    fsm_redis = Redis(
-        connection_pool=ConnectionPool(
-            connection_class=pool.connection_class, **pool.connection_kwargs
-        )
-    )
+    fsm_redis = sibling_client(services.redis)
+    # Conversation drafts hold personal data: an abandoned one expires like a résumé.
+    retention = timedelta(days=services.settings.resume_retention_days)
     storage = RedisStorage(
-        fsm_redis, key_builder=DefaultKeyBuilder(prefix=f"{services.keys.prefix}:fsm")
+        fsm_redis,
+        key_builder=DefaultKeyBuilder(prefix=f"{services.keys.prefix}:fsm"),
+        state_ttl=retention,
+        data_ttl=retention,
     )
     dp = Dispatcher(storage=storage, **services.handler_data())
     dp.include_routers(*get_routers())

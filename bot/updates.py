@@ -51,6 +51,7 @@ class UpdateConsumer:
         *,
         batch: int = 200,
         stale_ms: int = 15_000,
+        lanes: int = 32,
     ) -> None:
         self._dp = dispatcher
         self._bot = bot
@@ -58,6 +59,7 @@ class UpdateConsumer:
         self._batch = batch
         self._stale_ms = stale_ms
         self._name = consumer_name()
+        self._lanes = asyncio.Semaphore(lanes)
         self.processed = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -78,6 +80,10 @@ class UpdateConsumer:
         self.processed += len(entries)
 
     async def _run_lane(self, entries: list[Entry]) -> None:
+        async with self._lanes:
+            await self._feed(entries)
+
+    async def _feed(self, entries: list[Entry]) -> None:
         for entry in entries:
             try:
                 await self._dp.feed_raw_update(self._bot, entry.update)
