@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import importing, run
+from bot.commands import feed, importing, run
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-COMMANDS: list[Register] = [run.add, importing.add]
+COMMANDS: list[Register] = [run.add, importing.add, feed.add]
 
 
 def main(argv: list[str] | None = None) -> int:

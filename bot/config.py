@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     # Résumés (jobfeed.applications).
     resume_retention_days: int = Field(default=180, ge=1, le=3650)
 
+    # Feeds in and out (jobfeed.sources, bot.web).
+    feeds_file: Path = Path("feeds.toml")
+    feed_default_expiry_days: int = Field(default=30, ge=1, le=3650)
+    expiry_sweep_seconds: float = Field(default=60.0, gt=0, le=86400)
+    bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
+    public_base_url: str | None = None
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -70,7 +77,7 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @field_validator("webhook_base_url", "telegram_api_base")
+    @field_validator("webhook_base_url", "telegram_api_base", "public_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):

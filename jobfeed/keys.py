@@ -66,6 +66,26 @@ class Keys:
         """Pub/sub channel announcing changed vacancy ids."""
         return self._k("vacancies", "changes")
 
+    @property
+    def vacancies_active(self) -> str:
+        """Sorted set: active vacancy ids by posting time (web pages, feeds)."""
+        return self._k("vacancies", "active")
+
+    @property
+    def vacancies_active_city_prefix(self) -> str:
+        """Prefix of the per-city sorted sets of active ids (``...:active:city:<city>``)."""
+        return self._k("vacancies", "active", "city", "")
+
+    @property
+    def vacancies_city(self) -> str:
+        """Hash: vacancy id -> the city it is listed under (to move it when that changes)."""
+        return self._k("vacancies", "city")
+
+    @property
+    def vacancies_expiry(self) -> str:
+        """Sorted set: active vacancy ids by expiry time (the expiry sweeper)."""
+        return self._k("vacancies", "expiry")
+
     # --- roles (jobfeed.roles) -------------------------------------------------------------
     @property
     def recruiters(self) -> str:
@@ -76,4 +96,21 @@ class Keys:
     # --- search analytics (jobfeed.search) -------------------------------------------------
     # --- applications and résumés (jobfeed.applications) -----------------------------------
     # --- feeds (jobfeed.sources) -----------------------------------------------------------
+    @property
+    def feeds_seen(self) -> str:
+        """Hash: source name + source id -> "vacancy id, content digest" of the last import."""
+        return self._k("feeds", "seen")
+
+    def feeds_fingerprints(self, city: str) -> str:
+        """Hash: vacancy id -> "source, employer, title" keys of a city's feed vacancies."""
+        return self._k("feeds", "fp", city)
+
+    def feed_state(self, source: str) -> str:
+        """Hash: one source's poll state (validators, failures, next poll, last report)."""
+        return self._k("feeds", "state", source)
+
+    def feeds_expiry_handled(self, vacancy_id: str) -> str:
+        """Marker: the expiry of this vacancy has been acted on (posts edited or withdrawn)."""
+        return self._k("feeds", "expired", vacancy_id)
+
     # --- dashboard sessions and sign-in throttling (bot.admin) -----------------------------

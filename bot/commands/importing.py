@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.commands import run_async, settings_or_exit
+from bot.commands import import_vacancies, run_async, settings_or_exit
 from bot.progress import progress
 from bot.services import Services
 from jobfeed.models import Group
@@ -23,6 +23,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     groups = what.add_parser("groups", help="a group matrix in the groups.jsonl format")
     groups.add_argument("file", type=Path)
     groups.set_defaults(func=import_groups)
+    import_vacancies.add_to(what)
 
 
 def read_groups(path: Path) -> tuple[list[Group], list[str]]:

@@ -1,0 +1,74 @@
+"""``python -m bot feed``: poll the sources listed in ``FEEDS_FILE`` until SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
+from bot.feeds import build_poller
+from bot.services import Services
+from jobfeed.sources.config import FeedsConfigError, load_feeds
+from jobfeed.sources.fetch import Fetcher
+from jobfeed.sources.poller import FeedPoller
+
+log = logging.getLogger(__name__)
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("feed", help="poll the vacancy sources of FEEDS_FILE")
+    parser.add_argument("--config", type=Path, help="sources file (default: FEEDS_FILE)")
+    parser.add_argument(
+        "--once", action="store_true", help="poll every source once now, print, and exit"
+    )
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    path: Path = args.config or settings.feeds_file
+    try:
+        config = load_feeds(path)
+    except FeedsConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def serve() -> int:
+        services = await Services.open(settings)
+        fetcher = Fetcher()
+        try:
+            poller = build_poller(services, config, fetcher)
+            if args.once:
+                return await _once(poller)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            await poller.run(stop)
+            return 0
+        finally:
+            await fetcher.close()
+            await services.close()
+
+    return run_async(serve)
+
+
+async def _once(poller: FeedPoller) -> int:
+    failed = 0
+    for source in poller.sources:
+        report = await poller.poll(source)
+        state = await poller.state(source.name)
+        if state.last_error:
+            failed += 1
+            print(f"{source.name}: FAILED: {state.last_error}")
+        elif report is None:
+            print(f"{source.name}: not modified")
+        else:
+            print(report.summary())
+            for rejection in report.rejected:
+                print(f"  rejected {rejection}")
+    return 1 if failed else 0

@@ -1,0 +1,103 @@
+"""The importer's and poller's bookkeeping in Redis: which source record became which
+vacancy (and with what content), de-duplication fingerprints, and each source's poll state.
+
+Writes that go with vacancy saves are queued on the caller's transaction pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from jobfeed.keys import Keys
+from jobfeed.sources.dedup import Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    vacancy_id: str
+    digest: str
+
+
+@dataclass(slots=True)
+class SourceState:
+    """Poll state of one source; times are Unix seconds."""
+
+    etag: str = ""
+    last_modified: str = ""
+    failures: int = 0
+    next_at: float = 0.0
+    last_attempt: float = 0.0
+    last_ok: float = 0.0
+    last_error: str = ""
+    last_report: str = ""  # JSON of the last ImportReport
+
+    def report(self) -> dict[str, Any] | None:
+        return json.loads(self.last_report) if self.last_report else None
+
+
+class FeedLedger:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def seen(self, source_keys: Sequence[str]) -> list[Seen | None]:
+        if not source_keys:
+            return []
+        rows = await self._redis.hmget(self._keys.feeds_seen, list(source_keys))
+        return [Seen(*str(row).split("\t", 1)) if row else None for row in rows]
+
+    async def fingerprints(self, cities: Iterable[str]) -> dict[str, dict[str, Fingerprint]]:
+        wanted = list(cities)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for city in wanted:
+                pipe.hgetall(self._keys.feeds_fingerprints(city))
+            rows = await pipe.execute()
+        return {
+            city: {vid: Fingerprint.decode(text) for vid, text in row.items()}
+            for city, row in zip(wanted, rows, strict=True)
+        }
+
+    def queue_writes(
+        self,
+        pipe: Pipeline,
+        seen: dict[str, Seen],
+        added: Iterable[tuple[str, str, Fingerprint]],
+        removed: Iterable[tuple[str, str]],
+    ) -> None:
+        """Queue on ``pipe``: seen records, and fingerprints (city, id, fp) added or removed."""
+        if seen:
+            mapping: dict[Any, Any] = {k: f"{s.vacancy_id}\t{s.digest}" for k, s in seen.items()}
+            pipe.hset(self._keys.feeds_seen, mapping=mapping)
+        for city, vacancy_id in removed:
+            pipe.hdel(self._keys.feeds_fingerprints(city), vacancy_id)
+        for city, vacancy_id, fingerprint in added:
+            pipe.hset(self._keys.feeds_fingerprints(city), vacancy_id, fingerprint.encode())
+
+    async def write(
+        self,
+        seen: dict[str, Seen],
+        added: Iterable[tuple[str, str, Fingerprint]] = (),
+        removed: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            self.queue_writes(pipe, seen, added, removed)
+            await pipe.execute()
+
+    async def state(self, source: str) -> SourceState:
+        raw = await self._redis.hgetall(self._keys.feed_state(source))
+        state = SourceState()
+        for f in fields(SourceState):
+            if f.name in raw:
+                kind = type(getattr(state, f.name))
+                setattr(state, f.name, kind(raw[f.name]))
+        return state
+
+    async def save_state(self, source: str, state: SourceState) -> None:
+        mapping: dict[Any, Any] = {name: str(value) for name, value in asdict(state).items()}
+        await self._redis.hset(self._keys.feed_state(source), mapping=mapping)
