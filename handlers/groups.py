@@ -15,25 +15,23 @@ from aiogram.filters import (
 from aiogram.types import ChatMemberUpdated, Message
 from pydantic import ValidationError
 
-from handlers.filters import IsAdmin
+from handlers.filters import InGroup, IsAdmin, Magic
 from jobfeed.groups import GroupRepository
 from jobfeed.models import GroupTags
 from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
 
-GROUP_CHATS = {"group", "supergroup"}
-
 
 def router() -> Router:
     r = Router(name="groups")
-    r.my_chat_member.filter(F.chat.type.in_(GROUP_CHATS))
+    r.my_chat_member.filter(InGroup())
     r.my_chat_member.register(bot_joined, ChatMemberUpdatedFilter(JOIN_TRANSITION))
     r.my_chat_member.register(bot_left, ChatMemberUpdatedFilter(LEAVE_TRANSITION))
-    r.message.register(migrated, F.migrate_to_chat_id)
-    r.message.register(migrated_here, F.migrate_from_chat_id)
-    r.message.register(tag_group, Command("tag"), F.chat.type.in_(GROUP_CHATS), IsAdmin())
-    r.message.register(admins_only, Command("tag"), F.chat.type.in_(GROUP_CHATS))
+    r.message.register(migrated, Magic(F.migrate_to_chat_id))
+    r.message.register(migrated_here, Magic(F.migrate_from_chat_id))
+    r.message.register(tag_group, Command("tag"), InGroup(), IsAdmin())
+    r.message.register(admins_only, Command("tag"), InGroup())
     return r
 
 
