@@ -10,8 +10,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
 
+from bot.fsm import PrivateChatStorage
 from bot.services import Services
 from bot.storage import sibling_client
 from handlers import get_routers
@@ -37,7 +37,7 @@ def create_dispatcher(services: Services) -> Dispatcher:
     fsm_redis = sibling_client(services.redis)
     # Conversation drafts hold personal data: an abandoned one expires like a résumé.
     retention = timedelta(days=services.settings.resume_retention_days)
-    storage = RedisStorage(
+    storage = PrivateChatStorage(
         fsm_redis,
         key_builder=DefaultKeyBuilder(prefix=f"{services.keys.prefix}:fsm"),
         state_ttl=retention,
