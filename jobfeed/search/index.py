@@ -1,0 +1,428 @@
+"""The in-memory search index over open vacancies. Pure: no I/O; the clock comes in as ``now``.
+
+Vacancies are grouped by title (a feed repeats a few hundred titles over thousands of
+vacancies). A query is scored against the titles that an inverted index of character
+bigrams, syllable bigrams, pinyin trigrams and trade concepts turns up, never against all
+of them, so latency follows the number of similar titles, not the size of the feed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+from jobfeed.models import SalaryUnit, Vacancy, utcnow
+from jobfeed.places import Place, PlaceLevel, Places
+from jobfeed.search import pinyin, scoring
+from jobfeed.search.lexicon import Lexicon, concepts_of
+from jobfeed.search.normalise import normalise_title
+from jobfeed.search.query import ParsedQuery, QueryParser
+
+MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找到
+PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
+JOB_QUERY_TITLE_SCORE = 90.0  # an unknown word this close to a title is a trade name
+MAX_GRAM_CANDIDATES = 400
+_MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    vacancy_id: str
+    score: float  # 0–100
+    title: str
+    city: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int  # hits there are in all, for paging
+    query: ParsedQuery
+    place: Place | None  # where the search looked: named in the query, else ``city``
+    in_place: bool  # False: nothing matched in ``place``, so the hits are from elsewhere
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+
+@dataclass(slots=True)
+class _Entry:
+    id: str
+    title_id: int
+    city: str
+    province: str
+    prefecture: str | None
+    posted: float
+    expires: float | None
+    pay: int | None  # monthly equivalent of the upper bound, for ``min_pay``
+    fingerprint: int  # of the fields the index uses, to skip unchanged vacancies on reload
+
+
+@dataclass(slots=True)
+class _Title:
+    id: int
+    title: str  # as first seen, for display
+    text: str
+    codes: str
+    letters: str
+    concepts: frozenset[str]
+    synsets: frozenset[int]
+    keys: frozenset[str]
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    by_city: dict[str, dict[str, _Entry]] = field(default_factory=dict)
+    newest_first: list[_Entry] | None = None
+
+    def sorted_entries(self) -> list[_Entry]:
+        if self.newest_first is None:
+            self.newest_first = sorted(self.entries.values(), key=lambda e: (-e.posted, e.id))
+        return self.newest_first
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@cache
+def default_places() -> Places:
+    return Places.load()
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        places: Places | None = None,
+        *,
+        min_score: float = MIN_SCORE,
+    ) -> None:
+        self.lexicon = lexicon or default_lexicon()
+        self.places = places or default_places()
+        self.parser = QueryParser(self.lexicon, self.places)
+        self.min_score = min_score
+        self._titles: dict[int, _Title] = {}
+        self._title_ids: dict[str, int] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        self._expiry: list[tuple[float, str]] = []
+        self._title_seq = itertools.count()
+        self._where: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, vacancy_id: object) -> bool:
+        return vacancy_id in self._entries
+
+    @property
+    def title_count(self) -> int:
+        return len(self._titles)
+
+    # --- keeping it current -----------------------------------------------------------------
+
+    def build(self, vacancies: Iterable[Vacancy], now: datetime | None = None) -> None:
+        """Replace the contents with the open ones of ``vacancies``."""
+        self._titles.clear()
+        self._title_ids.clear()
+        self._entries.clear()
+        self._postings.clear()
+        self._expiry.clear()
+        now = now or utcnow()
+        for vacancy in vacancies:
+            self.upsert(vacancy, now)
+
+    def upsert(self, vacancy: Vacancy, now: datetime | None = None) -> bool:
+        """Index ``vacancy`` (replacing an older version); True if it is open and indexed."""
+        self.remove(vacancy.id)
+        if not vacancy.is_open(now):
+            return False
+        title = self._title_for(vacancy.title)
+        city, province, prefecture = self._locate(vacancy.city, vacancy.province)
+        expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
+        entry = _Entry(
+            id=vacancy.id,
+            title_id=title.id,
+            city=city,
+            province=province,
+            prefecture=prefecture,
+            posted=vacancy.posted_at.timestamp(),
+            expires=expires,
+            pay=_monthly_pay(vacancy),
+            fingerprint=_fingerprint(vacancy),
+        )
+        self._entries[entry.id] = entry
+        title.entries[entry.id] = entry
+        title.by_city.setdefault(city, {})[entry.id] = entry
+        title.newest_first = None
+        if expires is not None:
+            heapq.heappush(self._expiry, (expires, entry.id))
+        return True
+
+    def is_current(self, vacancy: Vacancy, now: datetime | None = None) -> bool:
+        """Whether the index already holds ``vacancy`` as it is (or rightly lacks it)."""
+        entry = self._entries.get(vacancy.id)
+        if entry is None:
+            return not vacancy.is_open(now)
+        return entry.fingerprint == _fingerprint(vacancy) and vacancy.is_open(now)
+
+    def ids(self) -> set[str]:
+        return set(self._entries)
+
+    def remove(self, vacancy_id: str) -> bool:
+        entry = self._entries.pop(vacancy_id, None)
+        if entry is None:
+            return False
+        title = self._titles[entry.title_id]
+        del title.entries[vacancy_id]
+        bucket = title.by_city[entry.city]
+        del bucket[vacancy_id]
+        if not bucket:
+            del title.by_city[entry.city]
+        title.newest_first = None
+        if not title.entries:
+            del self._titles[title.id]
+            del self._title_ids[title.text]
+            for key in title.keys:
+                ids = self._postings[key]
+                ids.discard(title.id)
+                if not ids:
+                    del self._postings[key]
+        return True
+
+    def expire(self, now: datetime | None = None) -> int:
+        """Drop vacancies whose ``expires_at`` has passed; returns how many."""
+        cutoff = (now or utcnow()).timestamp()
+        dropped = 0
+        while self._expiry and self._expiry[0][0] <= cutoff:
+            expires, vacancy_id = heapq.heappop(self._expiry)
+            entry = self._entries.get(vacancy_id)
+            # The heap keeps stale items for vacancies since updated or removed.
+            if entry is not None and entry.expires == expires:
+                self.remove(vacancy_id)
+                dropped += 1
+        return dropped
+
+    def _title_for(self, raw: str) -> _Title:
+        text = normalise_title(raw)
+        title_id = self._title_ids.get(text)
+        if title_id is not None:
+            return self._titles[title_id]
+        matches = self.lexicon.find_terms(text, by_sound=False)
+        concepts, synsets = concepts_of(matches)
+        codes = pinyin.codes(text)
+        letters = pinyin.letters(text)
+        keys = {f"c:{c}" for c in concepts}
+        keys |= {f"h:{g}" for g in _grams(text, 2)}
+        keys |= {f"s:{g}" for g in _grams(codes, 2)}
+        keys |= {f"l:{g}" for g in _grams(letters, 3)}
+        title = _Title(
+            next(self._title_seq), raw, text, codes, letters, concepts, synsets, frozenset(keys)
+        )
+        self._titles[title.id] = title
+        self._title_ids[text] = title.id
+        for key in title.keys:
+            self._postings[key].add(title.id)
+        return title
+
+    def _locate(self, city: str, province: str) -> tuple[str, str, str | None]:
+        found = self._where.get((city, province))
+        if found is None:
+            short_city, short_province = self.places.normalise(city, province)
+            place = self.places.get(short_city, short_province)
+            found = (short_city, short_province, place.city if place else None)
+            self._where[(city, province)] = found
+        return found
+
+    # --- asking it --------------------------------------------------------------------------
+
+    def parse(self, text: str) -> ParsedQuery:
+        return self.parser.parse(text)
+
+    def is_job_query(self, text: str) -> bool:
+        """Whether a group message asks for a job (电焊工 天津, 有没有保安的活) or is chatter."""
+        query = self.parse(text)
+        if query.looks_like_job_query():
+            return True
+        if query.intent or query.chatter or query.concepts or not query.core:
+            return False
+        # A trade the lexicon lacks but the feed has, typed on its own (黑茶制作工).
+        if len(query.core) > 10:
+            return False
+        best = max((s for s, _ in self._match_titles(query, scored_text_only=True)), default=0)
+        return best >= JOB_QUERY_TITLE_SCORE
+
+    def search(
+        self,
+        text: str,
+        limit: int = 3,
+        offset: int = 0,
+        *,
+        city: str | None = None,
+        min_pay: int | None = None,
+        now: datetime | None = None,
+    ) -> SearchResult:
+        """Open vacancies answering ``text``, best first.
+
+        A place in the text (or else ``city``) restricts the hits to that place when it has
+        any; otherwise hits come from elsewhere, nearest province first, and ``in_place`` is
+        False. ``min_pay`` is monthly CNY (day rates count 26 days, hourly 208 hours) and
+        drops vacancies without a stated pay.
+        """
+        self.expire(now)
+        query = self.parse(text)
+        place = query.place or (self._place_for(city) if city else None)
+        if query.core:
+            matched = self._match_titles(query)
+        elif place is not None:
+            matched = [(PLACE_ONLY_SCORE, t) for t in self._titles.values()]
+        else:
+            matched = []
+        need = offset + limit
+        if place is None:
+            total, ranked = self._rank_anywhere(matched, need, min_pay)
+            in_place = True
+        else:
+            total, ranked, in_place = self._rank_in(place, matched, need, min_pay)
+        hits = [
+            SearchHit(e.id, round(score, 1), self._titles[e.title_id].title, e.city)
+            for score, e in ranked[offset:need]
+        ]
+        return SearchResult(hits, total, query, place, in_place)
+
+    def _place_for(self, city: str) -> Place:
+        name, province = self.places.normalise(city)
+        found = self.places.get(name, province)
+        if found is not None:
+            return found
+        # A place the table lacks still filters by its name.
+        return Place(name, city, PlaceLevel.county, province, None, "")
+
+    def _match_titles(
+        self, query: ParsedQuery, scored_text_only: bool = False
+    ) -> list[tuple[float, _Title]]:
+        matched = []
+        for title in self._candidates(query):
+            text = scoring.text_score(query, title.text, title.codes, title.letters)
+            if scored_text_only:
+                matched.append((text, title))
+                continue
+            score = scoring.combine(
+                text, query.concepts, query.synsets, title.concepts, title.synsets
+            )
+            if score >= self.min_score:
+                matched.append((score, title))
+        matched.sort(key=lambda st: (-st[0], st[1].id))
+        return matched
+
+    def _candidates(self, query: ParsedQuery) -> Iterator[_Title]:
+        if query.latin:
+            grams = {f"l:{g}" for g in _grams(query.letters, 3)}
+        else:
+            grams = {f"h:{g}" for g in _grams(query.core, 2)}
+            grams |= {f"s:{g}" for g in _grams(query.codes, 2)}
+        counts: Counter[int] = Counter()
+        for gram in grams:
+            ids = self._postings.get(gram)
+            if ids:
+                counts.update(ids)
+        chosen = {title_id for title_id, _ in counts.most_common(MAX_GRAM_CANDIDATES)}
+        for concept in query.concepts:
+            chosen |= self._postings.get(f"c:{concept}", set())
+        return (self._titles[i] for i in chosen)
+
+    def _rank_anywhere(
+        self, matched: list[tuple[float, _Title]], need: int, min_pay: int | None
+    ) -> tuple[int, list[tuple[float, _Entry]]]:
+        total = 0
+        picked: list[tuple[float, _Entry]] = []
+        enough_at: float | None = None  # titles scoring below this cannot reach the first page
+        for score, title in matched:
+            wanted = need if enough_at is None or score >= enough_at else 0
+            if min_pay is None:
+                total += len(title.entries)
+                picked.extend((score, e) for e in title.sorted_entries()[:wanted])
+            else:
+                for entry in title.sorted_entries():
+                    if _pays(entry, min_pay):
+                        total += 1
+                        if wanted:
+                            picked.append((score, entry))
+                            wanted -= 1
+            if enough_at is None and len(picked) >= need:
+                enough_at = score
+        picked.sort(key=lambda se: (-se[0], -se[1].posted, se[1].id))
+        return total, picked
+
+    def _rank_in(
+        self, place: Place, matched: list[tuple[float, _Title]], need: int, min_pay: int | None
+    ) -> tuple[int, list[tuple[float, _Entry]], bool]:
+        names = [place.name]
+        if place.level is PlaceLevel.prefecture:
+            names += [p.name for p in self.places.children(place)]
+        near: list[tuple[int, float, _Entry]] = []
+        for score, title in matched:
+            if place.level is PlaceLevel.province:
+                entries: Iterable[_Entry] = title.entries.values()
+            else:
+                entries = (e for n in names for e in title.by_city.get(n, {}).values())
+            for entry in entries:
+                tier = _tier(place, entry)
+                if tier <= 1 and _pays(entry, min_pay):
+                    near.append((tier, score, entry))
+        in_place = bool(near)
+        if not in_place:
+            near = [
+                (_tier(place, e), score, e)
+                for score, title in matched
+                for e in title.entries.values()
+                if _pays(e, min_pay)
+            ]
+        best = heapq.nsmallest(need, near, key=lambda t: (t[0], -t[1], -t[2].posted, t[2].id))
+        return len(near), [(score, entry) for _, score, entry in best], in_place
+
+
+def _tier(place: Place, entry: _Entry) -> int:
+    """0: in the place; 1: in a county of the prefecture asked for; 2: same province; 3: else."""
+    if place.level is PlaceLevel.province:
+        return 0 if entry.province == place.name else 3
+    same_province = not entry.province or not place.province or entry.province == place.province
+    if entry.city == place.name and same_province:
+        return 0
+    if place.level is PlaceLevel.prefecture and entry.prefecture == place.name and same_province:
+        return 1
+    return 2 if entry.province == place.province else 3
+
+
+def _pays(entry: _Entry, min_pay: int | None) -> bool:
+    return min_pay is None or (entry.pay is not None and entry.pay >= min_pay)
+
+
+def _monthly_pay(vacancy: Vacancy) -> int | None:
+    top = vacancy.salary_max if vacancy.salary_max is not None else vacancy.salary_min
+    return None if top is None else top * _MONTHLY[vacancy.salary_unit]
+
+
+def _fingerprint(vacancy: Vacancy) -> int:
+    return hash(
+        (
+            vacancy.title,
+            vacancy.city,
+            vacancy.province,
+            vacancy.posted_at,
+            vacancy.expires_at,
+            vacancy.salary_min,
+            vacancy.salary_max,
+            vacancy.salary_unit,
+        )
+    )
+
+
+def _grams(text: str, size: int) -> set[str]:
+    if len(text) <= size:
+        return {text} if text else set()
+    return {text[i : i + size] for i in range(len(text) - size + 1)}

@@ -1,0 +1,251 @@
+"""Queries worded unlike the sample file, judged against the sample's trade categories.
+
+A guard against tuning to ``samples/queries.jsonl``: every form of query, new words for the
+same trades, professions the feed has no vacancy for, and small talk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from jobfeed.models import Vacancy
+from jobfeed.search import SearchIndex
+
+# (query, trade category its hits must include)
+FOUND = [
+    # other words for the same trades
+    ("电焊", "welder"),
+    ("氩弧焊", "welder"),
+    ("保姆", "housekeeper"),
+    ("家政", "housekeeper"),
+    ("钟点工", "housekeeper"),
+    ("叉车", "forklift"),
+    ("挖掘机", "heavy_machine"),
+    ("装载机", "heavy_machine"),
+    ("泥瓦工", "bricklayer"),
+    ("厨子", "cook"),
+    ("面点", "cook"),
+    ("传菜", "waiter"),
+    ("端盘子", "waiter"),
+    ("门卫", "security"),
+    ("库管", "warehouse"),
+    ("快递", "courier"),
+    ("养老护理", "elder_care"),
+    ("陪护", "elder_care"),
+    ("育儿嫂", "infant_care"),
+    ("带孩子", "infant_care"),
+    ("足疗", "pedicure"),
+    ("绣花", "embroidery"),
+    ("雕刻工", "jade"),
+    ("编织", "wicker"),
+    ("摘枸杞", "picker"),
+    ("拾棉花", "picker"),
+    ("饲养员", "livestock"),
+    ("电解铝", "electrolysis"),
+    ("数控", "cnc"),
+    ("品管", "qc"),
+    ("流水线", "general_worker"),
+    ("打螺丝", "general_worker"),
+    ("光伏", "installer"),
+    ("修车", "auto_repair"),
+    ("大车司机", "driver"),
+    ("绑钢筋", "rebar"),
+    ("木匠", "carpenter"),
+    ("线束", "wire_harness"),
+    ("制茶", "tea"),
+    ("发酵", "fermentation"),
+    ("安保", "security"),
+    ("装修木工", "carpenter"),
+    # sentences
+    ("有没有电焊的活", "welder"),
+    ("哪里招保姆", "housekeeper"),
+    ("求职：叉车司机", "forklift"),
+    ("我会开挖机，有活吗", "heavy_machine"),
+    ("想找个保安的工作", "security"),
+    ("本人会电焊，求工作", "welder"),
+    ("急找月嫂工作", "maternity"),
+    ("内蒙 电焊工", "welder"),
+    ("有保安的工作吗", "security"),
+    ("我想当厨师", "cook"),
+    # traditional characters
+    ("電焊", "welder"),
+    ("叉車司機", "forklift"),
+    ("廚師", "cook"),
+    ("養殖工", "livestock"),
+    ("門衛", "security"),
+    ("質檢員", "qc"),
+    ("縫紉", "sewing"),
+    ("刺繡", "embroidery"),
+    ("包裝工", "packer"),
+    ("護工", "elder_care"),
+    # pinyin, joined and spaced
+    ("baoan", "security"),
+    ("bao an", "security"),
+    ("dian gong", "electrician"),
+    ("hangong", "welder"),
+    ("chushi", "cook"),
+    ("yuesao", "maternity"),
+    ("baomu", "housekeeper"),
+    ("menwei", "security"),
+    ("zhijian", "qc"),
+    ("chache", "forklift"),
+    ("wajueji", "heavy_machine"),
+    ("dian han gong", "welder"),
+    ("Bao Mu", "housekeeper"),
+    ("kuai di yuan", "courier"),
+    ("yangzhi", "livestock"),
+    ("chachesiji", "forklift"),
+    # typos from pinyin keyboards
+    ("电汗工", "welder"),
+    ("保母", "housekeeper"),
+    ("叉车私机", "forklift"),
+    ("厨狮", "cook"),
+    ("质检圆", "qc"),
+    ("挖掘鸡", "heavy_machine"),
+    ("养值工", "livestock"),
+    ("缝认工", "sewing"),
+    ("门为", "security"),
+    ("育婴师父", "infant_care"),
+    ("仓库管里员", "warehouse"),
+    ("修交师", "pedicure"),
+    ("有没有店工的活", "electrician"),
+]
+
+# (query, category, the city whose vacancies must come first)
+LOCATED = [
+    ("天津招焊工吗", "welder", "天津"),
+    ("包头有没有开铲车的", "heavy_machine", "包头"),
+    ("银川附近有厨师的活吗", "cook", "银川"),
+    ("西安哪里需要修脚师", "pedicure", "西安"),
+    ("有招普工的吗 通辽", "general_worker", "通辽"),
+    ("兰州 找份仓管的工作", "warehouse", "兰州"),
+    ("呼市有保安的活吗", "security", "呼和浩特"),
+    ("请问深圳有招快递员的吗", "courier", "深圳"),
+    ("找个服务员的活，成都", "waiter", "成都"),
+    ("大同招不招木工", "carpenter", "大同"),
+    ("烟台 厨师", "cook", "烟台"),
+    ("厨师 烟台市", "cook", "烟台"),
+    ("通辽市 保安", "security", "通辽"),
+    ("库伦 发酵工", "fermentation", "库伦旗"),
+    ("北京市 木工", "carpenter", "北京"),
+    ("陕西紫阳县 包装工", "packer", "紫阳"),
+    ("乌鲁木齐市招门卫", "security", "乌鲁木齐"),
+]
+
+NOTHING = [
+    "有没有程序员的工作",
+    "招会计吗",
+    "找律师",
+    "医生",
+    "有没有空姐的工作",
+    "有没有模特的活",
+    "翻译",
+    "摄影师",
+    "有没有导游的工作",
+    "消防员",
+    "警察",
+    "建筑设计师",
+    "牙医",
+    "记者",
+    "银行柜员",
+    "有没有兽医的工作",
+    "护士",
+    "有没有化妆师的工作",
+    "外语老师",
+    "有没有健身教练的活",
+    "求一份软件开发的工作",
+    "有没有空调维修的活",
+    "保洁",
+    "有没有电商运营的工作",
+    "有没有导购的工作",
+    "有没有幼师的工作",
+    "飞机机长",
+    "有没有主持人的工作",
+    "营养师",
+    "花艺师",
+]
+
+CHATTER = [
+    "大家晚上好",
+    "今天发工资了吗",
+    "吃了吗",
+    "哈哈笑死我了",
+    "谢谢老板",
+    "这个厂怎么样",
+    "宿舍有空调吗",
+    "明天放假吗",
+    "保安大哥辛苦了",
+    "[图片]",
+    "好的收到",
+    "路上小心",
+    "我到车站了",
+    "群主在吗",
+    "今天好累啊",
+    "晚饭吃什么",
+    "周末有人打球吗",
+    "老乡们好",
+    "工资到账了",
+    "车上人多吗",
+    "明天早上几点上班",
+    "食堂的饭还行",
+    "厂里放几天假",
+    "我们班长人挺好",
+    "新来的电工挺厉害",
+    "大家注意保暖",
+    "收到，谢谢",
+    "👍",
+    "ok",
+    "hello",
+    "哈哈哈哈",
+    "恭喜发财",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), FOUND)
+def test_finds_the_trade(
+    text: str, category: str, sample_index: SearchIndex, category_of: dict[str, str], now: datetime
+) -> None:
+    result = sample_index.search(text, now=now)
+    assert any(category_of[h.vacancy_id] == category for h in result.hits), result.query
+    assert sample_index.is_job_query(text)
+
+
+@pytest.mark.parametrize("case", LOCATED, ids=[c[0] for c in LOCATED])
+def test_that_place_first(
+    case: tuple[str, str, str],
+    sample_index: SearchIndex,
+    vacancies: list[Vacancy],
+    category_of: dict[str, str],
+    now: datetime,
+) -> None:
+    text, category, city = case
+    relevant = {v.id for v in vacancies if category_of[v.id] == category and v.city == city}
+    result = sample_index.search(text, now=now)
+    assert sample_index.is_job_query(text)
+    if not relevant:  # none there: the same trade elsewhere, and the UI is told so
+        assert not result.in_place
+        assert result.hits
+        assert all(category_of[h.vacancy_id] == category for h in result.hits)
+        return
+    k = min(3, len(relevant))
+    assert result.in_place
+    assert all(h.vacancy_id in relevant for h in result.hits[:k]), result.hits
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_finds_nothing_for_other_professions(
+    text: str, sample_index: SearchIndex, now: datetime
+) -> None:
+    assert sample_index.search(text, now=now).hits == []
+
+
+@pytest.mark.parametrize("text", [t for t in NOTHING if "有没有" in t or "求一份" in t])
+def test_asking_for_other_professions_is_a_job_query(text: str, sample_index: SearchIndex) -> None:
+    assert sample_index.is_job_query(text)
+
+
+@pytest.mark.parametrize("text", CHATTER)
+def test_chatter_is_not_a_job_query(text: str, sample_index: SearchIndex) -> None:
+    assert not sample_index.is_job_query(text)
