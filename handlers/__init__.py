@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import groups
+from handlers import admins, groups, posting, recruiters
 
 
 def get_routers() -> list[Router]:
     return [
         groups.router(),
+        # Staff before search: a /post step's answer is not a query either.
+        posting.router(),
+        recruiters.router(),
+        admins.router(),
+        recruiters.expired_router(),  # keep last: buttons no handler above took
     ]

@@ -92,6 +92,24 @@ class Keys:
         """Hash: Telegram user id -> recruiter JSON."""
         return self._k("recruiters")
 
+    @property
+    def posted_vacancy_seq(self) -> str:
+        """Counter numbering vacancies posted from chat (``R-00001``)."""
+        return self._k("posted", "seq")
+
+    def submission(self, vacancy_id: str) -> str:
+        """Hash: a recruiter's submitted vacancy, its targeting and the admin's decision."""
+        return self._k("submission", vacancy_id)
+
+    @property
+    def submissions(self) -> str:
+        """Sorted set: submitted vacancy ids by submission time."""
+        return self._k("submissions")
+
+    def recruiter_vacancies(self, user_id: int) -> str:
+        """Sorted set: one recruiter's submitted vacancy ids by submission time."""
+        return self._k("submissions", "recruiter", user_id)
+
     # --- broadcasts (jobfeed.broadcast) ----------------------------------------------------
     # --- search analytics (jobfeed.search) -------------------------------------------------
     # --- applications and résumés (jobfeed.applications) -----------------------------------
@@ -113,4 +131,15 @@ class Keys:
         """Marker: the expiry of this vacancy has been acted on (posts edited or withdrawn)."""
         return self._k("feeds", "expired", vacancy_id)
 
-    # --- dashboard sessions and sign-in throttling (bot.admin) -----------------------------
+    # --- dashboard sessions and sign-in throttling (bot.dashboard) -------------------------
+    def dashboard_session(self, digest: str) -> str:
+        """One dashboard session, by the SHA-256 of its cookie value; expires."""
+        return self._k("dashboard", "session", digest)
+
+    def dashboard_failures_ip(self, ip: str) -> str:
+        """Failed sign-ins from one address in the current window; expires."""
+        return self._k("dashboard", "failures", "ip", ip)
+
+    def dashboard_failures_account(self, account: str) -> str:
+        """Failed sign-ins for one account in the current window; expires."""
+        return self._k("dashboard", "failures", "account", account)

@@ -1,0 +1,149 @@
+"""Who is who: admins (``ADMIN_IDS``), recruiters (approved by an admin), job seekers.
+
+A recruiter applies with an employer name and stays ``pending`` until an admin
+decides. Decisions are compare-and-set on the stored status, so two admins pressing
+the same button, or one button pressed twice, decide once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from redis.asyncio import Redis
+from redis.exceptions import WatchError
+
+from jobfeed.keys import Keys
+from jobfeed.models import Role, ShortText, utcnow
+
+EMPLOYER_MAX = 60
+
+
+class RecruiterStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    revoked = "revoked"
+
+
+class Recruiter(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    user_id: int
+    name: str = Field(default="", max_length=128)
+    employer: ShortText = Field(max_length=EMPLOYER_MAX)
+    status: RecruiterStatus = RecruiterStatus.pending
+    applied_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    decided_by: str | None = None  # "tg:<user id>", "web:<account>" or "api"
+
+    @property
+    def approved(self) -> bool:
+        return self.status is RecruiterStatus.approved
+
+
+def role_of(user_id: int, admin_ids: frozenset[int], recruiter: Recruiter | None) -> Role:
+    if user_id in admin_ids:
+        return "admin"
+    if recruiter is not None and recruiter.approved:
+        return "recruiter"
+    return "seeker"
+
+
+class Decision(BaseModel):
+    """The outcome of an admin's decision; ``changed`` is False for a replayed press."""
+
+    recruiter: Recruiter | None
+    changed: bool
+
+
+class RecruiterRepository:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def get(self, user_id: int) -> Recruiter | None:
+        raw = await self._redis.hget(self._keys.recruiters, str(user_id))
+        return Recruiter.model_validate_json(raw) if raw else None
+
+    async def approved(self, user_id: int) -> Recruiter | None:
+        recruiter = await self.get(user_id)
+        return recruiter if recruiter is not None and recruiter.approved else None
+
+    async def role(self, user_id: int, admin_ids: frozenset[int]) -> Role:
+        if user_id in admin_ids:
+            return "admin"
+        return role_of(user_id, admin_ids, await self.get(user_id))
+
+    async def apply(self, user_id: int, name: str, employer: str) -> tuple[Recruiter, bool]:
+        """File (or renew) an application; returns it and whether it is now pending.
+
+        An approved recruiter's record is left alone (False): changing the employer of
+        an approved recruiter would bypass the admin.
+        """
+        candidate = Recruiter(user_id=user_id, name=name[:128], employer=employer)
+        key, field = self._keys.recruiters, str(user_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.hget(key, field)
+                    current = Recruiter.model_validate_json(raw) if raw else None
+                    if current is not None and current.approved:
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
+                        return current, False
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+                    pipe.hset(key, field, candidate.model_dump_json())
+                    await pipe.execute()
+                    return candidate, True
+                except WatchError:
+                    continue
+
+    async def decide(self, user_id: int, *, approve: bool, actor: str) -> Decision:
+        """pending -> approved/rejected; anything else is left as it is."""
+        status = RecruiterStatus.approved if approve else RecruiterStatus.rejected
+        return await self._transition(user_id, {RecruiterStatus.pending}, status, actor)
+
+    async def revoke(self, user_id: int, actor: str) -> Decision:
+        return await self._transition(
+            user_id, {RecruiterStatus.approved}, RecruiterStatus.revoked, actor
+        )
+
+    async def _transition(
+        self,
+        user_id: int,
+        allowed: set[RecruiterStatus],
+        status: RecruiterStatus,
+        actor: str,
+    ) -> Decision:
+        key, field = self._keys.recruiters, str(user_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.hget(key, field)
+                    if not raw:
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
+                        return Decision(recruiter=None, changed=False)
+                    current = Recruiter.model_validate_json(raw)
+                    if current.status not in allowed:
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
+                        return Decision(recruiter=current, changed=False)
+                    updated = current.model_copy(
+                        update={"status": status, "decided_at": utcnow(), "decided_by": actor}
+                    )
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+                    pipe.hset(key, field, updated.model_dump_json())
+                    await pipe.execute()
+                    return Decision(recruiter=updated, changed=True)
+                except WatchError:
+                    continue
+
+    async def all(self) -> list[Recruiter]:
+        rows = await self._redis.hvals(self._keys.recruiters)
+        recruiters = [Recruiter.model_validate_json(raw) for raw in rows]
+        return sorted(recruiters, key=lambda r: r.applied_at, reverse=True)
+
+    async def pending(self) -> list[Recruiter]:
+        return [r for r in await self.all() if r.status is RecruiterStatus.pending]
