@@ -6,7 +6,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
@@ -51,6 +58,12 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     public_base_url: str | None = None
 
+    # The admin dashboard (bot.dashboard).
+    dashboard_passwords: Annotated[dict[int, SecretStr], NoDecode] = Field(default_factory=dict)
+    dashboard_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
+    dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -68,6 +81,37 @@ class Settings(BaseSettings):
                 if not re.fullmatch(r"-?\d{1,20}", part):
                     raise ValueError(f"{part!r} is not a Telegram user id (use 123,456)")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("dashboard_passwords", mode="before")
+    @classmethod
+    def _password_hashes(cls, value: object) -> object:
+        """``111:scrypt$...,222:scrypt$...``: admin id and the hash ``hash-password`` prints."""
+        if not isinstance(value, str):
+            return value
+        hashes: dict[int, str] = {}
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            user, sep, encoded = part.partition(":")
+            if not sep or not re.fullmatch(r"-?\d{1,20}", user.strip()):
+                raise ValueError("must be admin_id:hash pairs, e.g. 111:scrypt$...")
+            if not encoded.startswith("scrypt$") or encoded.count("$") != 5:
+                # Never echo it: it may be a plain password pasted by mistake.
+                raise ValueError(
+                    f"the entry of {user.strip()} is not a hash from `python -m bot hash-password`"
+                )
+            hashes[int(user)] = encoded
+        return hashes
+
+    @field_validator("dashboard_passwords")
+    @classmethod
+    def _passwords_of_admins(
+        cls, value: dict[int, SecretStr], info: ValidationInfo
+    ) -> dict[int, SecretStr]:
+        strangers = sorted(set(value) - info.data.get("admin_ids", frozenset()))
+        if strangers:
+            raise ValueError(f"names ids that are not in ADMIN_IDS: {strangers}")
         return value
 
     @field_validator("webhook_secret")
@@ -102,6 +146,11 @@ class Settings(BaseSettings):
     @property
     def use_webhook(self) -> bool:
         return self.webhook_base_url is not None
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's numeric id: the token's public part (names its send budget)."""
+        return self.bot_token.get_secret_value().partition(":")[0]
 
 
 class SettingsError(Exception):

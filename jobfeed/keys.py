@@ -111,6 +111,69 @@ class Keys:
         return self._k("submissions", "recruiter", user_id)
 
     # --- broadcasts (jobfeed.broadcast) ----------------------------------------------------
+    @property
+    def broadcast_seq(self) -> str:
+        """Counter handing out broadcast ids."""
+        return self._k("bc", "seq")
+
+    @property
+    def broadcasts(self) -> str:
+        """Sorted set: every broadcast id by creation time (ms)."""
+        return self._k("bc", "all")
+
+    @property
+    def broadcasts_due(self) -> str:
+        """Sorted set: broadcasts workers should work on, scored by not-before time (ms)."""
+        return self._k("bc", "due")
+
+    def broadcast_by_key(self, key: str) -> str:
+        """The id of the broadcast created under an idempotency key (``create(key=...)``)."""
+        return self._k("bc", "key", key)
+
+    def broadcast(self, broadcast_id: str) -> str:
+        """Hash: the broadcast's fields and its outcome counters."""
+        return self._k("bc", broadcast_id)
+
+    def broadcast_state(self, broadcast_id: str) -> str:
+        """Hash: chat id -> that group's state in this broadcast (the plan and its outcomes)."""
+        return self._k("bc", broadcast_id, "state")
+
+    def broadcast_queue(self, broadcast_id: str) -> str:
+        """List of chat ids not yet claimed by a worker."""
+        return self._k("bc", broadcast_id, "queue")
+
+    def broadcast_address(self, broadcast_id: str) -> str:
+        """Hash: chat id -> "address|message_id" where it differs from the chat (migrations,
+        edits and withdrawals)."""
+        return self._k("bc", broadcast_id, "address")
+
+    def broadcast_unknown(self, broadcast_id: str) -> str:
+        """Set of chat ids whose send had an unknown outcome and were not resent."""
+        return self._k("bc", broadcast_id, "unknown")
+
+    @property
+    def broadcast_workers(self) -> str:
+        """Sorted set: live broadcast worker ids by last heartbeat (ms)."""
+        return self._k("bc", "workers")
+
+    def broadcast_held(self, worker_id: str) -> str:
+        """Set of "broadcast_id|chat_id" tasks a worker has claimed and not finished."""
+        return self._k("bc", "held", worker_id)
+
+    @property
+    def group_prefix(self) -> str:
+        """Prefix of the group hashes (``group(chat_id)``), for Lua scripts."""
+        return self._k("group", "")
+
+    # --- send pacing per bot token (jobfeed.broadcast.pacing) ------------------------------
+    def pace_global(self, bucket: str) -> str:
+        """Theoretical arrival time (ms) of the next message of one bot token."""
+        return self._k("pace", bucket, "tat")
+
+    def pace_chat_prefix(self, bucket: str) -> str:
+        """Prefix of the per-chat lists of reserved send times (ms) in the last window."""
+        return self._k("pace", bucket, "chat", "")
+
     # --- search analytics (jobfeed.search) -------------------------------------------------
     # --- applications and résumés (jobfeed.applications) -----------------------------------
     # --- feeds (jobfeed.sources) -----------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The Telegram channel of the broadcast engine: aiogram errors -> ``SendResult``.
+
+Which error means what:
+- 429 (``TelegramRetryAfter``) -> ``RetryAfter``: the whole bot waits, the post is retried;
+- 400 with ``migrate_to_chat_id`` (``TelegramMigrateToChat``; checked before the generic
+  400) -> ``Migrated``;
+- 403 (``TelegramForbiddenError``: kicked, not a member) -> ``Forbidden``;
+- 400 "chat not found" -> ``NotFound("chat")``; "message to edit/delete not found" ->
+  ``NotFound("message")``; "message is not modified" -> ``Delivered`` (the edit is there);
+- any other 400, 404, 413 -> ``Rejected``;
+- 5xx -> ``Transient``; a connection that could not be made -> ``Transient(network=True)``;
+- a connection lost after the request went out, a timeout, or a reply we cannot read ->
+  ``Unknown``: Telegram may have posted the message.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiohttp import ClientConnectorError
+
+from jobfeed.broadcast.models import Post
+from jobfeed.broadcast.sender import (
+    Delivered,
+    Forbidden,
+    Migrated,
+    NotFound,
+    Rejected,
+    RetryAfter,
+    SendResult,
+    Transient,
+    Unknown,
+)
+
+REQUEST_TIMEOUT = 30  # seconds; a send hanging longer has an unknown outcome
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, request_timeout: int = REQUEST_TIMEOUT) -> None:
+        self._bot = bot
+        self._timeout = request_timeout
+
+    async def send(self, chat_id: int, post: Post) -> SendResult:
+        try:
+            message = await self._bot.send_message(
+                chat_id,
+                post.html,
+                parse_mode="HTML",
+                reply_markup=_keyboard(post),
+                disable_web_page_preview=True,
+                request_timeout=self._timeout,
+            )
+        except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
+            return classify(exc)
+        return Delivered(message.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:
+        try:
+            await self._bot.edit_message_text(
+                text=post.html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode="HTML",
+                reply_markup=_keyboard(post),
+                disable_web_page_preview=True,
+                request_timeout=self._timeout,
+            )
+        except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
+            result = classify(exc)
+            if isinstance(result, Rejected) and "not modified" in result.reason:
+                return Delivered(message_id)
+            return result
+        return Delivered(message_id)
+
+    async def delete(self, chat_id: int, message_id: int) -> SendResult:
+        try:
+            await self._bot.delete_message(chat_id, message_id, request_timeout=self._timeout)
+        except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
+            return classify(exc)
+        return Delivered(message_id)
+
+
+def _keyboard(post: Post) -> InlineKeyboardMarkup | None:
+    if not post.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=b.text, url=b.url)] for b in post.buttons]
+    )
+
+
+def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind
+    # Order matters: the specific subclasses before their bases.
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(float(exc.retry_after))
+    if isinstance(exc, TelegramMigrateToChat):
+        return Migrated(exc.migrate_to_chat_id)
+    if isinstance(exc, TelegramForbiddenError):
+        return Forbidden(exc.message)
+    if isinstance(exc, TelegramBadRequest):
+        text = exc.message.lower()
+        if "chat not found" in text:
+            return NotFound("chat", exc.message)
+        if "message to edit not found" in text or "message to delete not found" in text:
+            return NotFound("message", exc.message)
+        return Rejected(exc.message)
+    if isinstance(exc, TelegramEntityTooLarge):  # a subclass of TelegramNetworkError
+        return Rejected(exc.message)
+    if isinstance(exc, TelegramServerError):
+        return Transient(exc.message)
+    if isinstance(exc, TelegramNetworkError):
+        if isinstance(exc.__cause__, ClientConnectorError):
+            return Transient(exc.message, network=True)  # never reached the server
+        return Unknown(exc.message)
+    if isinstance(exc, ClientDecodeError | TimeoutError):
+        return Unknown(str(exc))
+    assert isinstance(exc, TelegramAPIError)
+    return Rejected(exc.message)

@@ -1,0 +1,124 @@
+"""What a broadcast is, what can happen to one group, and how far a broadcast has got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jobfeed.models import GroupFilter, VacancyId
+
+Target = GroupFilter
+
+
+class Action(StrEnum):
+    send = "send"
+    edit = "edit"  # replace the text of an earlier broadcast's delivered posts
+    delete = "delete"  # withdraw an earlier broadcast's delivered posts
+
+
+class Status(StrEnum):
+    scheduled = "scheduled"  # waiting for its time
+    running = "running"
+    paused = "paused"
+    cancelled = "cancelled"  # nothing more is sent; in-flight sends still finish
+    done = "done"
+
+    @property
+    def finished(self) -> bool:
+        return self in (Status.cancelled, Status.done)
+
+
+class FailReason(StrEnum):
+    forbidden = "forbidden"  # kicked, or not a member any more: the group is deactivated
+    chat_not_found = "chat_not_found"  # the group is deactivated
+    message_gone = "message_gone"  # edit/withdraw: the post was deleted in the group
+    rejected = "rejected"  # a 400 that no retry can fix (e.g. the text is too long)
+    server_error = "server_error"  # 5xx, still failing after every retry
+    network = "network"  # no connection, still failing after every retry
+    unknown_outcome = "unknown_outcome"  # the reply was lost; policy "report": not resent
+
+
+class SkipReason(StrEnum):
+    cancelled = "cancelled"
+    inactive = "inactive"  # the group left the matrix after the plan was made
+    merged = "merged"  # migrated into a group this broadcast targets anyway
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(min_length=1, max_length=64)
+    url: str = Field(min_length=1, max_length=2000)
+
+
+class Post(BaseModel):
+    """One message as every channel gets it: a Telegram-HTML text plus link buttons."""
+
+    model_config = ConfigDict(frozen=True)
+
+    html: str = Field(min_length=1)
+    buttons: list[Button] = Field(default_factory=list)
+
+
+class Broadcast(BaseModel):
+    id: str
+    action: Action = Action.send
+    parent_id: str | None = None  # the broadcast an edit or withdrawal applies to
+    vacancy_ids: list[VacancyId] = Field(default_factory=list)
+    target: Target = Field(default_factory=Target)
+    post: Post | None = None  # None for a withdrawal
+    status: Status
+    created_at: datetime
+    scheduled_at: datetime | None = None
+
+
+class Progress(BaseModel):
+    """Where a broadcast stands; ``targeted == delivered + failed + skipped + pending``.
+
+    ``unknown`` counts sends whose reply was lost (a crash in flight or a dropped
+    connection): with policy ``resend`` they were sent again (``resent``), with ``report``
+    they are in ``failed["unknown_outcome"]`` and listed in ``unknown_chats``.
+    """
+
+    id: str
+    action: Action
+    parent_id: str | None = None
+    vacancy_ids: list[str]
+    target: str
+    status: Status
+    targeted: int
+    delivered: int
+    failed: dict[str, int]
+    skipped: dict[str, int]
+    pending: int
+    unknown: int
+    resent: int
+    unknown_chats: list[int] = Field(default_factory=list)
+    created_at: datetime
+    scheduled_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def failed_total(self) -> int:
+        return sum(self.failed.values())
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def done(self) -> int:
+        return self.targeted - self.pending
+
+
+class GroupOutcome(BaseModel):
+    """One group's line in a broadcast."""
+
+    chat_id: int
+    state: str  # queued | held | sending | delivered | failed | skipped
+    reason: str | None = None
+    address: int | None = None  # where the post went, when the group migrated
+    message_id: int | None = None

@@ -1,0 +1,124 @@
+"""A broadcast rig: the simulator, a real Redis, the sample matrix and the real engine.
+
+Limits are Telegram's in simulated time; the pacer gets them scaled to the simulator's
+speed (``PacingLimits.scaled``), exactly as a deployment gets them unscaled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from redis.asyncio import Redis
+
+from bot.channels.telegram import TelegramSender
+from bot.sim import TelegramSimulator
+from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
+from jobfeed.broadcast.models import Progress, Target
+from jobfeed.broadcast.pacing import Pacer, PacingLimits
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.groups import GroupRepository
+from jobfeed.keys import Keys
+from jobfeed.models import Group, Vacancy
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+BOT_USERNAME = "zhaopin_test_bot"
+# Fast defaults for tests that are not about timing.
+QUICK = {"backoff": 0.02, "poll": 0.02, "heartbeat": 0.2, "dead_after": 1.0}
+
+
+def sample_groups(n: int | None = None) -> list[Group]:
+    lines = (SAMPLES / "groups.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Group.model_validate_json(line) for line in lines[:n]]
+
+
+def sample_vacancies(n: int) -> list[Vacancy]:
+    lines = (SAMPLES / "vacancies.jsonl").read_text(encoding="utf-8").splitlines()[:n]
+    return [
+        Vacancy.model_validate_json(line).model_copy(update={"expires_at": None}) for line in lines
+    ]
+
+
+def per_chat(sim: TelegramSimulator, method: str = "sendMessage") -> Counter[int]:
+    return Counter(m.chat_id for m in sim.sent if m.method == method)
+
+
+@dataclass
+class Rig:
+    sim: TelegramSimulator
+    redis: Redis
+    keys: Keys
+    bot: Bot
+    store: BroadcastStore
+    groups: GroupRepository
+    vacancies: VacancyRepository
+    planner: BroadcastPlanner
+    matrix: list[Group] = field(default_factory=list)
+
+    async def load(self, n: int | None = None) -> list[Group]:
+        """Put the first ``n`` sample groups in the registry and the simulator."""
+        self.matrix = sample_groups(n)
+        for group in self.matrix:
+            self.sim.add_chat(group.chat_id, title=group.title)
+        await self.groups.upsert_many(self.matrix)
+        return self.matrix
+
+    async def vacancy(self, n: int = 1) -> list[Vacancy]:
+        found = sample_vacancies(n)
+        await self.vacancies.save_many(found)
+        return found
+
+    async def create(self, target: Target | None = None, vacancies: int = 1, **kw: Any) -> str:
+        chosen = await self.vacancy(vacancies)
+        created = await self.planner.create(
+            [v.id for v in chosen], target or Target(), bot_username=BOT_USERNAME, **kw
+        )
+        return created.id
+
+    def pacer(self, global_rate: float = 20.0, group_limit: int = 20) -> Pacer:
+        limits = PacingLimits(global_rate, group_limit)
+        return Pacer(self.redis, self.keys, "rig", limits.scaled(self.sim.speed))
+
+    def worker(self, pacer: Pacer | None = None, **options: Any) -> Worker:
+        values = {**QUICK, **options}
+        return Worker(
+            self.store,
+            pacer or self.pacer(),
+            TelegramSender(self.bot),
+            self.groups,
+            EngineOptions(**values),
+        )
+
+    async def run(self, *ids: str, workers: list[Worker] | None = None) -> list[Progress]:
+        return await run_until_done(workers or [self.worker()], self.store, ids, poll=0.05)
+
+
+def assert_adds_up(p: Progress) -> None:
+    assert p.targeted == p.delivered + p.failed_total + p.skipped_total + p.pending
+
+
+@pytest.fixture
+def speed() -> float:
+    return 10.0
+
+
+@pytest.fixture
+async def rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
+    async with TelegramSimulator(speed=speed) as sim:
+        bot = sim.make_bot()
+        store = BroadcastStore(redis, keys)
+        groups = GroupRepository(redis, keys)
+        vacancies = VacancyRepository(redis, keys)
+        planner = BroadcastPlanner(store, groups, vacancies, Texts())
+        try:
+            yield Rig(sim, redis, keys, bot, store, groups, vacancies, planner)
+        finally:
+            await bot.session.close()
