@@ -175,6 +175,22 @@ class Keys:
         return self._k("pace", bucket, "chat", "")
 
     # --- search analytics (jobfeed.search) -------------------------------------------------
+    def search_queries(self, day: str) -> str:
+        """Sorted set: normalised query text -> searches on ``day`` (YYYY-MM-DD, China time)."""
+        return self._k("search", "queries", day)
+
+    def search_zero(self, day: str) -> str:
+        """Sorted set: normalised query text -> searches on ``day`` that found nothing."""
+        return self._k("search", "zero", day)
+
+    def search_counts(self, day: str) -> str:
+        """Hash: ``searches`` and ``zero`` counted on ``day``."""
+        return self._k("search", "counts", day)
+
+    def search_scratch(self, token: str) -> str:
+        """Short-lived sorted set adding several days up for a summary."""
+        return self._k("search", "scratch", token)
+
     # --- applications and résumés (jobfeed.applications) -----------------------------------
     # --- feeds (jobfeed.sources) -----------------------------------------------------------
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,24 @@ from jobfeed.models import Vacancy
 from jobfeed.search import SearchIndex
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+NOW = datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+
+def make_vacancy(vacancy_id: str, title: str, city: str = "天津", **extra: Any) -> Vacancy:
+    """A valid vacancy for hand-made feeds; open for a month from a day before ``NOW``."""
+    fields: dict[str, Any] = {
+        "id": vacancy_id,
+        "title": title,
+        "employer": "测试公司",
+        "city": city,
+        "province": extra.pop("province", "天津" if city == "天津" else "未知"),
+        "salary_min": 4000,
+        "salary_max": 6000,
+        "posted_at": NOW - timedelta(days=1),
+        "expires_at": NOW + timedelta(days=30),
+    }
+    fields.update(extra)
+    return Vacancy(**fields)
 
 
 def load_queries() -> list[dict[str, Any]]:
