@@ -64,7 +64,7 @@ class SourceConfig(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_]{1,20}$")
     kind: SourceKind
     url: str = Field(min_length=1, description="http(s) URL, file:// URL or a file path")
-    interval: Seconds = Field(default=600.0, ge=1)
+    interval: Seconds = Field(default=600.0, gt=0)
     timeout: Seconds = Field(default=20.0, gt=0, le=600)
     id_prefix: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{0,12}$")
     items: str | None = None  # for kind = "json": where the list is, e.g. "data.list"
@@ -120,9 +120,14 @@ def load_feeds(path: Path) -> FeedsConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FeedsConfigError(f"{path}: not valid TOML ({exc})") from None
     try:
-        return FeedsConfig.model_validate(data)
+        config = FeedsConfig.model_validate(data)
     except ValidationError as exc:
         raise FeedsConfigError(f"{path}: {_describe(exc, data)}") from None
+    for source in config.sources:
+        # A relative file path means: next to the sources file, wherever we run from.
+        if "://" not in source.url and not Path(source.url).is_absolute():
+            source.url = str(path.resolve().parent / source.url)
+    return config
 
 
 def _describe(exc: ValidationError, data: dict[str, Any]) -> str:

@@ -1,18 +1,17 @@
 """Chinese text folding for keys and matching: traditional -> simplified, width, case.
 
 Titles and employers are stored as written (for display); only keys built from them
-(de-duplication fingerprints, header names) go through these functions.
+(de-duplication fingerprints, header names) go through these functions. ``fold`` is the
+search index's normalisation without the spaces, so both sides agree on what is "same".
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import cache
 
 from opencc import OpenCC
 
-_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+from jobfeed.search.normalise import normalise
 
 
 @cache
@@ -28,5 +27,4 @@ def simplified(text: str) -> str:
 def fold(text: str) -> str:
     """A matching key: NFKC (full-width -> ASCII), simplified, lower case, no spaces or
     punctuation. ``"電焊工（急招）"`` -> ``"电焊工急招"``."""
-    text = simplified(unicodedata.normalize("NFKC", text)).lower()
-    return _NOISE.sub("", text)
+    return normalise(text).replace(" ", "")
