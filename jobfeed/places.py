@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -101,6 +101,9 @@ class Places:
 
     def __len__(self) -> int:
         return len(self._by_code)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._by_code.values())
 
     def get(self, name: str, province: str | None = None) -> Place | None:
         """The place called ``name`` (short, official or alias), preferring ``province``."""

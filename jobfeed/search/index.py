@@ -19,7 +19,7 @@ from functools import cache
 from jobfeed.models import SalaryUnit, Vacancy, utcnow
 from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search import pinyin, scoring
-from jobfeed.search.lexicon import Lexicon, concepts_of
+from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import normalise_title
 from jobfeed.search.query import ParsedQuery, QueryParser
 
@@ -27,6 +27,7 @@ MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找�
 PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
 JOB_QUERY_TITLE_SCORE = 90.0  # an unknown word this close to a title is a trade name
 MAX_GRAM_CANDIDATES = 400
+_TITLE_CACHE = 100_000  # raw titles whose stripped form is remembered (feeds repeat them)
 _MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
 
 
@@ -53,6 +54,7 @@ class SearchResult:
 @dataclass(slots=True)
 class _Entry:
     id: str
+    title: str  # as the vacancy has it; titles differing only in fillers share a _Title
     title_id: int
     city: str
     province: str
@@ -65,11 +67,12 @@ class _Entry:
 
 @dataclass(slots=True)
 class _Title:
+    """What vacancy titles have in common once normalised, place prefix and fillers gone
+    (急招电焊工（包吃住）, 天津电焊工 and 电焊工 are one)."""
+
     id: int
-    title: str  # as first seen, for display
     text: str
-    codes: str
-    letters: str
+    strings: scoring.TitleStrings
     concepts: frozenset[str]
     synsets: frozenset[int]
     keys: frozenset[str]
@@ -112,6 +115,7 @@ class SearchIndex:
         self._expiry: list[tuple[float, str]] = []
         self._title_seq = itertools.count()
         self._where: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+        self._title_texts: dict[str, tuple[str, list[TermMatch]]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -146,6 +150,7 @@ class SearchIndex:
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
         entry = _Entry(
             id=vacancy.id,
+            title=vacancy.title,
             title_id=title.id,
             city=city,
             province=province,
@@ -208,11 +213,10 @@ class SearchIndex:
         return dropped
 
     def _title_for(self, raw: str) -> _Title:
-        text = normalise_title(raw)
+        text, matches = self._title_text(raw)
         title_id = self._title_ids.get(text)
         if title_id is not None:
             return self._titles[title_id]
-        matches = self.lexicon.find_terms(text, by_sound=False)
         concepts, synsets = concepts_of(matches)
         codes = pinyin.codes(text)
         letters = pinyin.letters(text)
@@ -220,14 +224,34 @@ class SearchIndex:
         keys |= {f"h:{g}" for g in _grams(text, 2)}
         keys |= {f"s:{g}" for g in _grams(codes, 2)}
         keys |= {f"l:{g}" for g in _grams(letters, 3)}
-        title = _Title(
-            next(self._title_seq), raw, text, codes, letters, concepts, synsets, frozenset(keys)
-        )
+        strings = scoring.TitleStrings.of(text, codes, letters)
+        title = _Title(next(self._title_seq), text, strings, concepts, synsets, frozenset(keys))
         self._titles[title.id] = title
         self._title_ids[text] = title.id
         for key in title.keys:
             self._postings[key].add(title.id)
         return title
+
+    def _title_text(self, raw: str) -> tuple[str, list[TermMatch]]:
+        """The title less a leading place name and filler words, and its trade terms."""
+        found = self._title_texts.get(raw)
+        if found is None:
+            if len(self._title_texts) >= _TITLE_CACHE:
+                self._title_texts.clear()
+            found = self._title_texts[raw] = self._strip_title(raw)
+        return found
+
+    def _strip_title(self, raw: str) -> tuple[str, list[TermMatch]]:
+        text = normalise_title(raw)
+        places = self.places.find_all(text)
+        if places and places[0].start == 0 and places[0].end < len(text):
+            text = text[places[0].end :].strip()
+        matches = self.lexicon.find_terms(text, by_sound=False)
+        kept = [Span(m.start, m.end) for m in matches]
+        core = self.lexicon.strip_fillers(text, kept)
+        if core and core != text:
+            matches = self.lexicon.find_terms(core, by_sound=False)
+        return core or text, matches
 
     def _locate(self, city: str, province: str) -> tuple[str, str, str | None]:
         found = self._where.get((city, province))
@@ -289,10 +313,23 @@ class SearchIndex:
         else:
             total, ranked, in_place = self._rank_in(place, matched, need, min_pay)
         hits = [
-            SearchHit(e.id, round(score, 1), self._titles[e.title_id].title, e.city)
-            for score, e in ranked[offset:need]
+            SearchHit(e.id, round(score, 1), e.title, e.city) for score, e in ranked[offset:need]
         ]
         return SearchResult(hits, total, query, place, in_place)
+
+    def popular(self, limit: int = 5, city: str | None = None) -> list[tuple[str, int]]:
+        """The titles with the most open vacancies (in ``city`` and its counties if given),
+        for the hint after 没有找到: ``[("普工", 120), ("保安", 96), ...]``."""
+        place = self._place_for(city) if city else None
+        counts = []
+        for title in self._titles.values():
+            if place is None:
+                count = len(title.entries)
+            else:
+                count = sum(_tier(place, e) <= 1 for e in title.entries.values())
+            if count:
+                counts.append((title.text, count))
+        return heapq.nsmallest(limit, counts, key=lambda tc: (-tc[1], tc[0]))
 
     def _place_for(self, city: str) -> Place:
         name, province = self.places.normalise(city)
@@ -305,12 +342,14 @@ class SearchIndex:
     def _match_titles(
         self, query: ParsedQuery, scored_text_only: bool = False
     ) -> list[tuple[float, _Title]]:
+        titles = list(self._candidates(query))
+        if not titles:
+            return []
+        texts = scoring.text_scores(query, [t.strings for t in titles])
+        if scored_text_only:
+            return sorted(zip(texts, titles, strict=True), key=lambda st: (-st[0], st[1].id))
         matched = []
-        for title in self._candidates(query):
-            text = scoring.text_score(query, title.text, title.codes, title.letters)
-            if scored_text_only:
-                matched.append((text, title))
-                continue
+        for text, title in zip(texts, titles, strict=True):
             score = scoring.combine(
                 text, query.concepts, query.synsets, title.concepts, title.synsets
             )

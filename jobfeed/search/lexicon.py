@@ -131,12 +131,13 @@ class Lexicon:
         for run in _LATIN_RUN.finditer(text):
             typed = run.group()
             edges = sorted(pinyin.boundaries(typed, self.latin_words))
-            for i in edges:
-                for j in edges:
-                    if i < j <= i + self._max_letters:
-                        for term in self._by_letters.get(typed[i:j], ()):
-                            start, end = run.start() + i, run.start() + j
-                            out.append(TermMatch(term, start, end, by_sound=False))
+            for n, i in enumerate(edges):
+                for j in edges[n + 1 :]:
+                    if j > i + self._max_letters:
+                        break
+                    for term in self._by_letters.get(typed[i:j], ()):
+                        start, end = run.start() + i, run.start() + j
+                        out.append(TermMatch(term, start, end, by_sound=False))
         return out
 
     def _sound_candidates(self, text: str) -> list[TermMatch]:

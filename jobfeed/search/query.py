@@ -14,6 +14,11 @@ from jobfeed.search.normalise import is_cjk, normalise
 _COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*")
 # A message naming a trade but saying this much else besides is talk, not a query.
 _MAX_OTHER_CHARS = 4
+# Seekers ask in a few words; a longer message, or one with a phone number, is talk or a
+# recruiter's advertisement. Only the start of a very long message is read at all.
+MAX_QUERY_CHARS = 50
+_READ_CHARS = 200
+_PHONE = re.compile(r"\d{7,}")
 _VOWEL_RUNS = re.compile(r"[aeiouv]+")
 _LATIN_GAP = re.compile(r"(?<=[a-z]) (?=[a-z])")
 
@@ -42,7 +47,9 @@ class ParsedQuery:
 
     def looks_like_job_query(self) -> bool:
         """Whether a group message asks for jobs, judged from its wording alone."""
-        if not self.normalised:
+        if not self.normalised or len(self.normalised) > MAX_QUERY_CHARS:
+            return False
+        if _PHONE.search(self.normalised):
             return False
         if self.command is not None or self.intent:
             return bool(self.core or self.place)
@@ -66,7 +73,7 @@ class QueryParser:
         else:
             text_body = text
         # Pinyin typed with spaces (dian han gong) is matched as one word.
-        norm = _LATIN_GAP.sub("", normalise(text_body))
+        norm = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
         place, place_spans, terms = self._place_and_terms(norm)
         keep = [Span(m.start, m.end) for m in terms]
         core = self.lexicon.strip_fillers(_mask(norm, place_spans), keep)

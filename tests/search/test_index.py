@@ -176,3 +176,24 @@ def test_scores_are_in_range(index: SearchIndex) -> None:
     for text in ["焊工", "电汗工", "dianhangong", "保姆", "烟台有活吗"]:
         for hit in index.search(text, now=NOW).hits:
             assert 0 <= hit.score <= 100
+
+
+def test_popular_titles_for_the_no_result_hint(index: SearchIndex) -> None:
+    index.upsert(vacancy("w7", "急招电焊工（包吃住）"), NOW)
+    assert index.popular(1) == [("电焊工", 2)]  # decorated titles count as the plain one
+    assert index.popular(5, city="安康") == [("住家保姆", 1), ("家政服务员", 1), ("服务员", 1)]
+    assert index.popular(city="火星") == []
+
+
+def test_hits_carry_the_vacancys_own_title(index: SearchIndex) -> None:
+    index.upsert(vacancy("w8", "天津急招电焊工（包吃住）", posted_at=NOW), NOW)
+    hit = index.search("电焊工", now=NOW).hits[0]
+    assert (hit.vacancy_id, hit.title, hit.city) == ("w8", "天津急招电焊工（包吃住）", "天津")
+    assert index.title_count == 9  # the same title as 电焊工
+
+
+def test_long_or_hostile_messages_are_cheap_and_not_queries(index: SearchIndex) -> None:
+    for text in ["有没有电焊工的活" * 100, "a" * 5000, "dianhangong" * 400]:
+        assert not index.is_job_query(text)
+        index.search(text, now=NOW)  # reads only the start; must not blow up
+    assert not index.is_job_query("急招电焊工10名，月薪8000，包吃住，电话13812345678")
