@@ -10,6 +10,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.api import applications as applications_api
 from bot.api import groups as groups_api
 from bot.api import system as system_api
 from bot.api import vacancies as vacancies_api
@@ -28,7 +29,7 @@ BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])
 
 def build_api() -> Api:
     api = Api()
-    for module in (system_api, groups_api, vacancies_api):
+    for module in (system_api, groups_api, vacancies_api, applications_api):
         module.setup(api)
     return api
 

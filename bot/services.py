@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.storage import RedisHandle, durability_warnings, open_redis
+from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -33,6 +34,7 @@ class Services:
     groups: GroupRepository
     vacancies: VacancyRepository
     inbox: UpdateInbox
+    applications: ApplicationRepository
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -54,6 +56,7 @@ class Services:
             groups=GroupRepository(redis, keys),
             vacancies=VacancyRepository(redis, keys),
             inbox=UpdateInbox(redis, keys),
+            applications=ApplicationRepository(redis, keys, settings.resume_retention_days),
         )
 
     def handler_data(self) -> dict[str, Any]:
@@ -65,6 +68,7 @@ class Services:
             "texts": self.texts,
             "groups": self.groups,
             "vacancies": self.vacancies,
+            "applications": self.applications,
             **self.extra,
         }
 

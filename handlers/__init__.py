@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admins, groups, posting, recruiters
+from handlers import admins, applications, groups, posting, recruiters, resume
 
 
 def get_routers() -> list[Router]:
     return [
         groups.router(),
+        # Before search and other private-chat features: a résumé step's answer is
+        # not a query. Commands still pass through the conversation's steps.
+        resume.router(),
+        applications.router(),
         # Staff before search: a /post step's answer is not a query either.
         posting.router(),
         recruiters.router(),

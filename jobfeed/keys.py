@@ -192,6 +192,50 @@ class Keys:
         return self._k("search", "scratch", token)
 
     # --- applications and résumés (jobfeed.applications) -----------------------------------
+    def resume(self, user_id: int) -> str:
+        """One job seeker's résumé JSON; expires after RESUME_RETENTION_DAYS."""
+        return self._k("resume", user_id)
+
+    @property
+    def applications_seq(self) -> str:
+        """Counter handing out application numbers."""
+        return self._k("applications", "seq")
+
+    def application(self, number: int) -> str:
+        """Hash of one application's non-personal fields (status, vacancy, recruiter)."""
+        return self._k("application", number)
+
+    def application_personal(self, number: int) -> str:
+        """The application's personal part (résumé snapshot, answers); expires."""
+        return self._k("application", number, "personal")
+
+    def application_history(self, number: int) -> str:
+        """List of status changes of one application."""
+        return self._k("application", number, "history")
+
+    @property
+    def applications_all(self) -> str:
+        """Sorted set: every application number by creation time."""
+        return self._k("applications", "all")
+
+    def applications_by_vacancy(self, vacancy_id: str) -> str:
+        return self._k("applications", "vacancy", vacancy_id)
+
+    def applications_by_recruiter(self, recruiter_id: int) -> str:
+        return self._k("applications", "recruiter", recruiter_id)
+
+    def applications_by_applicant(self, user_id: int) -> str:
+        return self._k("applications", "applicant", user_id)
+
+    def applicant_vacancies(self, user_id: int) -> str:
+        """Hash: vacancy id -> application number, so one applies once per vacancy."""
+        return self._k("applications", "applicant", user_id, "vacancies")
+
+    @property
+    def applications_access(self) -> str:
+        """Stream: every view, export and status change of an application by staff."""
+        return self._k("applications", "access")
+
     # --- feeds (jobfeed.sources) -----------------------------------------------------------
     @property
     def feeds_seen(self) -> str:

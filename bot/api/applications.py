@@ -1,0 +1,198 @@
+"""``/api/applications``: admins read applications (phones masked) and change statuses.
+
+Every read is written to the access log under the actor ``api`` (the admin token).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.api.registry import Api, ApiError
+from bot.appkeys import BOT, SERVICES
+from handlers.applications import notify_applicant
+from jobfeed.applications.masking import mask_phone
+from jobfeed.applications.models import (
+    RECRUITER_STATUSES,
+    AccessAction,
+    AccessRecord,
+    Application,
+    ApplicationStatus,
+    ScreeningAnswer,
+    StatusChange,
+)
+from jobfeed.models import VACANCY_ID_PATTERN
+
+ACTOR = "api"
+_VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
+
+
+class Applicant(BaseModel):
+    name: str
+    phone_masked: str
+    age: int
+    city: str
+    desired_job: str
+    desired_place: str
+    skills: str
+    experience_years: int
+    expected_pay: str
+    start_date: str
+    has_file: bool
+
+
+class ApplicationOut(BaseModel):
+    number: int
+    vacancy_id: str
+    vacancy_title: str
+    employer: str
+    recruiter_id: int | None
+    status: ApplicationStatus
+    qualified: bool
+    created_at: datetime
+    updated_at: datetime
+    forgotten: bool = Field(description="the applicant deleted their personal data")
+    applicant: Applicant | None
+    screening: list[ScreeningAnswer]
+
+    @classmethod
+    def of(cls, application: Application) -> ApplicationOut:
+        resume = application.resume
+        applicant = None
+        if resume is not None:
+            applicant = Applicant(
+                **resume.model_dump(
+                    include={
+                        "name", "age", "city", "desired_job", "desired_place", "skills",
+                        "experience_years", "expected_pay", "start_date",
+                    }
+                ),
+                phone_masked=mask_phone(resume.phone),
+                has_file=resume.attachment is not None,
+            )  # fmt: skip
+        return cls(
+            **application.model_dump(
+                include={
+                    "number", "vacancy_id", "vacancy_title", "employer", "recruiter_id",
+                    "status", "qualified", "created_at", "updated_at", "screening",
+                }
+            ),
+            forgotten=application.forgotten,
+            applicant=applicant,
+        )  # fmt: skip
+
+
+class ApplicationDetail(ApplicationOut):
+    history: list[StatusChange]
+
+
+class ApplicationList(BaseModel):
+    total: int
+    applications: list[ApplicationOut]
+
+
+class ApplicationQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class StatusBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ApplicationStatus
+
+
+class StatusResult(BaseModel):
+    application: ApplicationOut
+    changed: bool
+    notified: bool
+
+
+class AccessQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+def setup(api: Api) -> None:
+    @api.route(
+        "GET",
+        "/api/vacancies/{vacancy_id}/applications",
+        summary="Applications to a vacancy, newest first (phones masked)",
+        tag="applications",
+        query=ApplicationQuery,
+        response=ApplicationList,
+    )
+    async def list_applications(request: web.Request, query: ApplicationQuery) -> Any:
+        vacancy_id = request.match_info["vacancy_id"]
+        if not _VACANCY_ID.fullmatch(vacancy_id):
+            raise ApiError(400, "vacancy id must be 1-40 of A-Z a-z 0-9 _ -")
+        repository = request.app[SERVICES].applications
+        total, page = await repository.for_vacancy(vacancy_id, query.offset, query.limit)
+        await repository.log_access([a.number for a in page], ACTOR, AccessAction.exported)
+        return ApplicationList(total=total, applications=[ApplicationOut.of(a) for a in page])
+
+    @api.route(
+        "GET",
+        "/api/applications/{number}",
+        summary="One application with its status history (phone masked)",
+        tag="applications",
+        response=ApplicationDetail,
+    )
+    async def get_application(request: web.Request) -> Any:
+        repository = request.app[SERVICES].applications
+        application = await _application(request)
+        await repository.log_access([application.number], ACTOR, AccessAction.viewed)
+        history = await repository.history(application.number)
+        return ApplicationDetail(**ApplicationOut.of(application).model_dump(), history=history)
+
+    @api.route(
+        "PATCH",
+        "/api/applications/{number}",
+        summary="Set the status (viewed, interview, hired, rejected); the applicant is told",
+        tag="applications",
+        body=StatusBody,
+        response=StatusResult,
+    )
+    async def set_status(request: web.Request, body: StatusBody) -> Any:
+        if body.status not in RECRUITER_STATUSES:
+            allowed = ", ".join(s.value for s in RECRUITER_STATUSES)
+            raise ApiError(400, f"status must be one of: {allowed}")
+        services = request.app[SERVICES]
+        number = (await _application(request)).number
+        updated, changed = await services.applications.set_status(number, body.status, ACTOR)
+        if updated is None:
+            raise ApiError(404, "no such application")
+        await services.applications.log_access([number], ACTOR, AccessAction.status)
+        notified = changed and await notify_applicant(request.app[BOT], services.texts, updated)
+        return StatusResult(
+            application=ApplicationOut.of(updated), changed=changed, notified=notified
+        )
+
+    @api.route(
+        "GET",
+        "/api/applications/{number}/access",
+        summary="Who delivered, viewed, exported or changed this application, newest first",
+        tag="applications",
+        query=AccessQuery,
+        response=list[AccessRecord],
+    )
+    async def access_log(request: web.Request, query: AccessQuery) -> Any:
+        number = (await _application(request)).number
+        return await request.app[SERVICES].applications.access_log(number, query.limit)
+
+
+async def _application(request: web.Request) -> Application:
+    raw = request.match_info["number"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise ApiError(400, "application number must be a positive integer")
+    application = await request.app[SERVICES].applications.get(int(raw))
+    if application is None:
+        raise ApiError(404, "no such application")
+    return application

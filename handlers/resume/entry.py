@@ -1,0 +1,139 @@
+"""Ways in: the apply deep link, ``/apply`` and ``/resume`` in private, 我要报名 in a group.
+
+Nothing personal is ever asked in a group: there the bot only answers with a button
+that opens the private chat.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.deep_linking import create_start_link
+
+from handlers.resume.conversation import Conversation
+from handlers.resume.keyboards import returning_keyboard
+from handlers.resume.prompts import show_consent
+from handlers.resume.states import Applying
+from handlers.resume.turn import Turn
+from jobfeed.applications.links import (
+    APPLY_PREFIX,
+    OWNED,
+    RESUME_PAYLOAD,
+    apply_payload,
+    parse_payload,
+)
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
+
+PRIVATE = F.chat.type == "private"
+GROUP = F.chat.type.in_({"group", "supergroup"})
+WANTS_TO_APPLY = re.compile(r"我(要|想)报名")
+
+
+def register(r: Router) -> None:
+    r.message.register(
+        start_link, CommandStart(deep_link=True, magic=F.args.regexp(OWNED)), PRIVATE
+    )
+    r.message.register(apply_command, Command("apply", "resume"), PRIVATE)
+    r.message.register(private_only, Command("apply", "resume", "myresume", "forget"), GROUP)
+    r.message.register(group_apply, GROUP, F.text.regexp(WANTS_TO_APPLY, mode="search"))
+
+
+async def start_link(message: Message, command: CommandObject, turn: Turn) -> None:
+    link = parse_payload(command.args)
+    if link is None:
+        await turn.say(turn.render("link_invalid"))
+        return
+    await begin(turn, link.vacancy_id)
+
+
+async def apply_command(message: Message, command: CommandObject, turn: Turn) -> None:
+    """``/resume`` and ``/apply``: build or update the résumé; ``/apply ID``: apply to ID."""
+    vacancy_id = None
+    if command.command == "apply" and command.args:
+        link = parse_payload(APPLY_PREFIX + command.args.strip())
+        if link is None:
+            await turn.say(turn.render("link_invalid"))
+            return
+        vacancy_id = link.vacancy_id
+    await begin(turn, vacancy_id)
+
+
+async def begin(turn: Turn, vacancy_id: str | None) -> None:
+    await turn.state.clear()
+    vacancy = None
+    if vacancy_id is not None:
+        vacancy = await turn.vacancies.get(vacancy_id)
+        if vacancy is None or not vacancy.is_open():
+            await turn.say(turn.render("vacancy_unavailable"))
+            return
+        existing = await turn.applications.applied_to(turn.user_id, vacancy_id)
+        if existing is not None:
+            await turn.say(turn.render("already_applied", app=existing))
+            return
+    conversation = Conversation.for_vacancy(vacancy)
+    resume = await turn.applications.get_resume(turn.user_id)
+    if resume is None:
+        await show_consent(turn, conversation)
+        return
+    await turn.state.set_state(Applying.choosing_resume)
+    await turn.save(conversation)
+    text = turn.render(
+        "returning",
+        resume=resume,
+        vacancy_title=conversation.vacancy_title,
+        employer=conversation.employer,
+        retention_days=turn.retention_days,
+    )
+    await turn.say(text, returning_keyboard(turn.texts, vacancy is not None))
+
+
+async def group_apply(
+    message: Message, bot: Bot, texts: Texts, vacancies: VacancyRepository
+) -> None:
+    """我要报名 in a group, perhaps as a reply to a post: a button into the private chat."""
+    vacancy_id = replied_vacancy(message)
+    vacancy = await vacancies.get(vacancy_id) if vacancy_id else None
+    if vacancy is not None and not vacancy.is_open():
+        vacancy = None
+    payload = apply_payload(vacancy.id) if vacancy else RESUME_PAYLOAD
+    button = InlineKeyboardButton(
+        text=texts.render("resume.button", name="open_private"),
+        url=await create_start_link(bot, payload),
+    )
+    await message.reply(
+        texts.render("resume.group_apply", vacancy_title=vacancy.title if vacancy else ""),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
+    )
+
+
+async def private_only(message: Message, bot: Bot, texts: Texts) -> None:
+    button = InlineKeyboardButton(
+        text=texts.render("resume.button", name="open_private_resume"),
+        url=await create_start_link(bot, RESUME_PAYLOAD),
+    )
+    await message.reply(
+        texts.render("resume.private_only"),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
+    )
+
+
+def replied_vacancy(message: Message) -> str | None:
+    """The vacancy of the post this message replies to, read from the post's apply link."""
+    replied = message.reply_to_message
+    markup = replied.reply_markup if replied else None
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if not button.url:
+                continue
+            for payload in parse_qs(urlparse(button.url).query).get("start", []):
+                link = parse_payload(payload)
+                if link is not None and link.vacancy_id:
+                    return link.vacancy_id
+    return None

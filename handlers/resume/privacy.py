@@ -1,0 +1,70 @@
+"""``/cancel``, ``/myresume`` and ``/forget``: the job seeker's control over their data."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from handlers.applications import scrub_cards
+from handlers.resume.keyboards import ResumeAction, forget_keyboard
+from handlers.resume.states import Applying
+from handlers.resume.turn import Turn
+from jobfeed.applications.masking import masked_resume
+
+log = logging.getLogger(__name__)
+
+PRIVATE = F.chat.type == "private"
+
+
+def register(r: Router) -> None:
+    r.message.register(cancel, Command("cancel"), PRIVATE, StateFilter(Applying))
+    r.message.register(nothing_to_cancel, Command("cancel"), PRIVATE, StateFilter(None))
+    r.message.register(my_resume, Command("myresume"), PRIVATE)
+    r.message.register(ask_forget, Command("forget"), PRIVATE)
+    r.callback_query.register(forget, ResumeAction.filter(F.action == "forget_yes"))
+    r.callback_query.register(keep, ResumeAction.filter(F.action == "forget_no"))
+
+
+async def cancel(message: Message, turn: Turn) -> None:
+    await turn.state.clear()
+    await turn.say(turn.render("cancelled"), ReplyKeyboardRemove())
+
+
+async def nothing_to_cancel(message: Message, turn: Turn) -> None:
+    await turn.say(turn.render("nothing_to_cancel"), ReplyKeyboardRemove())
+
+
+async def my_resume(message: Message, turn: Turn) -> None:
+    resume = await turn.applications.get_resume(turn.user_id)
+    mine = await turn.applications.for_applicant(turn.user_id)
+    masked = masked_resume(resume) if resume else None
+    await turn.say(turn.render("myresume", resume=masked, applications=mine))
+
+
+async def ask_forget(message: Message, turn: Turn) -> None:
+    await turn.say(turn.render("forget_confirm"), forget_keyboard(turn.texts))
+
+
+async def forget(query: CallbackQuery, turn: Turn) -> None:
+    """Deletes the data of whoever pressed: the button carries no user id to abuse."""
+    if turn.chat_id != turn.user_id:
+        await query.answer(turn.render("expired"))
+        return
+    await query.answer()
+    numbers = await turn.applications.forget(turn.user_id)
+    await turn.state.clear()  # the conversation's draft lives in the FSM data
+    log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    await turn.say(turn.render("forgotten", count=len(numbers)), ReplyKeyboardRemove())
+    await scrub_cards(turn.bot, turn.texts, turn.applications, numbers)
+
+
+async def keep(query: CallbackQuery, turn: Turn) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    await turn.say(turn.render("forget_kept"))

@@ -1,0 +1,116 @@
+"""Inline buttons of the conversation: consent, reuse or update, edit a field, confirm."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from handlers.resume.conversation import draft_of
+from handlers.resume.filing import proceed
+from handlers.resume.keyboards import ResumeAction
+from handlers.resume.prompts import ask, show_review
+from handlers.resume.states import Applying
+from handlers.resume.turn import Turn
+from jobfeed.applications.models import RESUME_FIELDS
+from jobfeed.models import utcnow
+from jobfeed.texts import Texts
+
+
+def register(r: Router) -> None:
+    on = r.callback_query.register
+    on(agree, ResumeAction.filter(F.action == "agree"), Applying.reading_consent)
+    on(decline, ResumeAction.filter(F.action == "decline"), Applying.reading_consent)
+    on(reuse, ResumeAction.filter(F.action == "reuse"), Applying.choosing_resume)
+    on(update, ResumeAction.filter(F.action == "update"), Applying.choosing_resume)
+    on(edit, ResumeAction.filter(F.action == "edit"), Applying.reviewing)
+    on(confirm, ResumeAction.filter(F.action == "confirm"), Applying.reviewing)
+    on(cancel, ResumeAction.filter(F.action == "cancel"), Applying)
+    on(stale, F.data.startswith("rs:"))
+    for waiting in (Applying.reading_consent, Applying.choosing_resume, Applying.reviewing):
+        r.message.register(use_buttons, waiting)
+
+
+async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> bool:
+    """Answer the press; False (after saying so) for a button that is not valid here."""
+    if not data.is_valid() or turn.chat_id != turn.user_id:
+        await query.answer(turn.render("expired"))
+        return False
+    await query.answer()
+    # Take the buttons away so an old message cannot be pressed twice by accident.
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    return True
+
+
+async def agree(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if not await _accept(query, callback_data, turn):
+        return
+    conversation = await turn.load()
+    conversation.consent_at = utcnow()
+    await ask(turn, RESUME_FIELDS[0], conversation)
+
+
+async def decline(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if not await _accept(query, callback_data, turn):
+        return
+    await turn.state.clear()
+    await turn.say(turn.render("consent_declined"), ReplyKeyboardRemove())
+
+
+async def reuse(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    """One tap: the stored résumé goes to this vacancy (the message stated the consent)."""
+    if not await _accept(query, callback_data, turn):
+        return
+    conversation = await turn.load()
+    conversation.consent_at = utcnow()
+    resume = await turn.applications.get_resume(turn.user_id)
+    if resume is None:  # expired or forgotten since the message was shown: ask afresh
+        await ask(turn, "name", conversation)
+        return
+    conversation.draft = draft_of(resume)
+    await turn.save(conversation)
+    await proceed(turn)
+
+
+async def update(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if not await _accept(query, callback_data, turn):
+        return
+    conversation = await turn.load()
+    conversation.consent_at = utcnow()
+    resume = await turn.applications.get_resume(turn.user_id)
+    if resume is not None:
+        conversation.draft = draft_of(resume)
+    missing = conversation.missing_field()
+    if missing is None:
+        await show_review(turn, conversation)
+    else:
+        await ask(turn, missing, conversation)
+
+
+async def edit(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if not await _accept(query, callback_data, turn):
+        return
+    conversation = await turn.load()
+    conversation.editing = True
+    await ask(turn, callback_data.field, conversation)
+
+
+async def confirm(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if await _accept(query, callback_data, turn):
+        await proceed(turn)
+
+
+async def cancel(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
+    if not await _accept(query, callback_data, turn):
+        return
+    await turn.state.clear()
+    await turn.say(turn.render("cancelled"), ReplyKeyboardRemove())
+
+
+async def stale(query: CallbackQuery, texts: Texts) -> None:
+    """A button of a finished conversation, or data nobody of ours made."""
+    await query.answer(texts.render("resume.expired"))
+
+
+async def use_buttons(message: Message, turn: Turn) -> None:
+    await message.answer(turn.render("invalid", reason="use_buttons"))

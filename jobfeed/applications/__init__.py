@@ -1,0 +1,1 @@
+"""Applications: résumés collected with consent, filed per vacancy, read only by staff."""
