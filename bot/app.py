@@ -19,6 +19,7 @@ from bot.api.registry import Api
 from bot.appkeys import BOT, DISPATCHER, SERVICES, STOP
 from bot.services import Services
 from bot.updates import Poller, UpdateConsumer, webhook_handler
+from bot.web.site import PublicSitefrom jobfeed.expiry import ExpirySweeper
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,10 @@ def create_app(
     app[DISPATCHER] = dispatcher
     app[STOP] = asyncio.Event()
     build_api().install(app)
+    PublicSite(services, bot).install(app)
 
     jobs: list[BackgroundJob] = [UpdateConsumer(dispatcher, bot, services.inbox).run]
+    jobs.append(ExpirySweeper(services.vacancies, interval=settings.expiry_sweep_seconds).run)
     if settings.use_webhook:
         assert settings.webhook_secret is not None  # the settings guarantee the pair
         secret = settings.webhook_secret.get_secret_value()

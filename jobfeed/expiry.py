@@ -29,11 +29,13 @@ class ExpirySweeper:
         *,
         on_expired: OnExpired | None = None,
         clock: Callable[[], datetime] = utcnow,
+        interval: float = 60.0,
         batch: int = 500,
     ) -> None:
         self._vacancies = vacancies
         self._on_expired = on_expired
         self._clock = clock
+        self._interval = interval
         self._batch = batch
 
     async def sweep(self) -> list[Vacancy]:
@@ -60,7 +62,8 @@ class ExpirySweeper:
                 await self._on_expired(expired)
         return expired
 
-    async def run(self, stop: asyncio.Event, interval: float) -> None:
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sweep every ``interval`` seconds until ``stop`` is set (a background job)."""
         try:
             rebuilt = await self._vacancies.ensure_listings()
             if rebuilt:
@@ -73,4 +76,4 @@ class ExpirySweeper:
             except Exception:  # Redis away for a moment: the next round catches up
                 log.exception("Expiry sweep failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+                await asyncio.wait_for(stop.wait(), timeout=self._interval)

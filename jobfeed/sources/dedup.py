@@ -89,6 +89,9 @@ class DuplicateIndex:
     def remove(self, city: str, vacancy_id: str, source: str) -> None:
         self._cities.get(city, {}).get(source, {}).pop(vacancy_id, None)
 
+    def has_other_sources(self, city: str, source: str) -> bool:
+        return any(s != source and entries for s, entries in self._cities.get(city, {}).items())
+
     def candidates(self, city: str, fingerprint: Fingerprint) -> list[str]:
         """Ids of other sources' vacancies in ``city`` that look like the same job, best first."""
         found: list[tuple[float, str]] = []

@@ -195,6 +195,8 @@ class VacancyImporter:
     async def _twin(
         self, vacancy: Vacancy, index: DuplicateIndex, pending: _Pending
     ) -> Vacancy | None:
+        if not index.has_other_sources(vacancy.city, vacancy.source):
+            return None
         for candidate_id in index.candidates(vacancy.city, Fingerprint.of(vacancy)):
             candidate = pending.vacancies.get(candidate_id) or await self._vacancies.get(
                 candidate_id

@@ -76,8 +76,11 @@ class FeedLedger:
             pipe.hset(self._keys.feeds_seen, mapping=mapping)
         for city, vacancy_id in removed:
             pipe.hdel(self._keys.feeds_fingerprints(city), vacancy_id)
+        by_city: dict[str, dict[Any, Any]] = {}
         for city, vacancy_id, fingerprint in added:
-            pipe.hset(self._keys.feeds_fingerprints(city), vacancy_id, fingerprint.encode())
+            by_city.setdefault(city, {})[vacancy_id] = fingerprint.encode()
+        for city, mapping in by_city.items():  # one command per city, not per vacancy
+            pipe.hset(self._keys.feeds_fingerprints(city), mapping=mapping)
 
     async def write(
         self,

@@ -1,0 +1,28 @@
+"""The Jinja2 environment of the public pages (``templates/web/jobs``), autoescaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web" / "jobs"
+# XML 1.0 forbids these characters outright (escaping does not help); feeds do contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+def page_environment(root: Path = TEMPLATES) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(root),
+        autoescape=select_autoescape(["html", "xml"], default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        finalize=_xml_safe,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
