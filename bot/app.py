@@ -19,7 +19,8 @@ from bot.api.registry import Api
 from bot.appkeys import BOT, DISPATCHER, SERVICES, STOP
 from bot.services import Services
 from bot.updates import Poller, UpdateConsumer, webhook_handler
-from bot.web.site import PublicSitefrom jobfeed.expiry import ExpirySweeper
+from bot.web.site import PublicSite
+from jobfeed.expiry import ExpirySweeper
 
 log = logging.getLogger(__name__)
 
