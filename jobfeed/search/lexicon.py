@@ -30,6 +30,7 @@ class TermMatch:
     start: int
     end: int
     by_sound: bool  # found through pinyin (电汗工, dianhangong), not the characters
+    loosely: bool = False  # only with merged sounds (zh/z, -ng/-n): 饲养 is not 实验
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +105,17 @@ class Lexicon:
         two-syllable sound-alike counts only as a word of its own (月扫, not 艺师 in 花艺师).
         Nothing is found inside a ``blocked`` span (a place name).
         """
-        taken = list(blocked)
-        found = _select(self.exact_candidates(text), taken)
+        exact = self.exact_candidates(text)
+        candidates = exact
         if by_sound:
-            words = self._words(text, taken)
-            sounds = [
+            exact_spans = list(blocked) + [Span(m.start, m.end) for m in _select(exact, [])]
+            words = self._words(text, exact_spans)
+            candidates = exact + [
                 m
                 for m in self._sound_candidates(text)
                 if m.end - m.start > 2 or (m.start, m.end) in words
             ]
-            found += _select(sounds, taken)
+        found = _select(candidates, list(blocked))
         found.sort(key=lambda m: m.start)
         return found
 
@@ -149,7 +151,8 @@ class Lexicon:
                 for end in range(start + 1, min(run.end(), start + self._max_code) + 1):
                     code += char_codes[end - 1]
                     for term in self._by_code.get(code, ()):
-                        out.append(TermMatch(term, start, end, by_sound=True))
+                        loose = pinyin.letters(text[start:end]) != pinyin.letters(term.text)
+                        out.append(TermMatch(term, start, end, by_sound=True, loosely=loose))
         return out
 
     # --- the rest of a message --------------------------------------------------------------
@@ -241,9 +244,14 @@ def _merge(one: Term, other: Term) -> Term:
 
 
 def _select(candidates: list[TermMatch], taken: list[Span]) -> list[TermMatch]:
-    """Longest (then strong, then leftmost) candidates that overlap nothing taken so far."""
+    """Candidates that overlap nothing taken so far: trade words before head nouns (线束 in
+    装配线束, not 装配线), then the longest (钢筋帮扎 as 钢筋绑扎, not 钢筋), then exact
+    characters before sound-alikes, exact pinyin before merged sounds, then the leftmost."""
     chosen = []
-    for match in sorted(candidates, key=lambda m: (m.start - m.end, m.term.weak, m.start)):
+    ranked = sorted(
+        candidates, key=lambda m: (m.term.weak, m.start - m.end, m.by_sound, m.loosely, m.start)
+    )
+    for match in ranked:
         if not any(span.overlaps(match.start, match.end) for span in taken):
             chosen.append(match)
             taken.append(Span(match.start, match.end))

@@ -19,6 +19,9 @@ _MAX_OTHER_CHARS = 4
 MAX_QUERY_CHARS = 50
 _READ_CHARS = 200
 _PHONE = re.compile(r"\d{7,}")
+# How job nouns end (制作工, 操作员, 技师, 师傅, 木匠, 育儿嫂, 绣娘, 舵手, 班长, 手艺人),
+# by sound, so that typos (电焊公, 玉雕施) and pinyin (xiangxiugong) count too.
+_NOUN_ENDS = frozenset(pinyin.syllables("工员师傅匠嫂娘手长人姐哥生家"))
 _VOWEL_RUNS = re.compile(r"[aeiouv]+")
 _LATIN_GAP = re.compile(r"(?<=[a-z]) (?=[a-z])")
 
@@ -37,6 +40,7 @@ class ParsedQuery:
     terms: tuple[str, ...]  # the trade terms found, for logs and hints
     strong: bool  # a specific trade term was found, not only a head noun such as 司机
     other: str  # text that is neither trade, place nor filler
+    after: str  # the part of ``other`` after the last trade term
     intent: bool  # worded as a job query (招…吗, 有没有…的活, 求一份…)
     chatter: bool  # has small-talk cues (辛苦了, 谢谢)
     command: str | None
@@ -52,8 +56,12 @@ class ParsedQuery:
         if _PHONE.search(self.normalised):
             return False
         if self.command is not None or self.intent:
-            return bool(self.core or self.place)
+            return True
         if not self.concepts or self.chatter:
+            return False
+        # Chinese puts modifiers before the noun (毛绒玩具缝纫工), so words after the trade
+        # are a predicate (服务员态度不好, 快递在哪拿) unless they end a job noun (黑茶制作工).
+        if self.after and not _ends_a_noun(self.after):
             return False
         # A head noun alone (司机, 工厂) is a query only when little else is said.
         allowed = _MAX_OTHER_CHARS if self.strong else 1
@@ -78,6 +86,8 @@ class QueryParser:
         keep = [Span(m.start, m.end) for m in terms]
         core = self.lexicon.strip_fillers(_mask(norm, place_spans), keep)
         other = self.lexicon.strip_fillers(_mask(norm, place_spans + keep))
+        tail = max((m.end for m in terms), default=len(norm))
+        after = self.lexicon.strip_fillers(_mask(norm, place_spans)[tail:])
         concepts, synsets = concepts_of(terms)
         latin = bool(core) and core.isascii() and any(c.isalpha() for c in core)
         return ParsedQuery(
@@ -93,6 +103,7 @@ class QueryParser:
             terms=tuple(norm[m.start : m.end] for m in terms),
             strong=any(not m.term.weak for m in terms),
             other=other,
+            after=after,
             intent=self.lexicon.has_intent(norm),
             chatter=self.lexicon.has_chatter(_mask(norm, keep)),
             command=command,
@@ -133,6 +144,11 @@ def _mask(text: str, spans: list[Span]) -> str:
     for span in spans:
         chars[span.start : span.end] = " " * (span.end - span.start)
     return "".join(chars)
+
+
+def _ends_a_noun(text: str) -> bool:
+    last = pinyin.syllables(text[-1])[-1] if is_cjk(text[-1]) else text
+    return any(last.endswith(end) for end in _NOUN_ENDS)
 
 
 def _size(text: str) -> int:

@@ -113,6 +113,72 @@ FOUND = [
     ("有没有店工的活", "electrician"),
 ]
 
+# A second batch, written after the code was done and run once, blind.
+FOUND += [
+    ("还招氩弧焊工不", "welder"),
+    ("二保焊有活吗", "welder"),
+    ("焊工师傅哪里要人", "welder"),
+    ("钟点工阿姨", "housekeeper"),
+    ("找个做家政的活", "housekeeper"),
+    ("住家阿姨", "housekeeper"),
+    ("养老院招护理员吗", "elder_care"),
+    ("照顾老人的活", "elder_care"),
+    ("医院陪护", "elder_care"),
+    ("金牌月嫂招吗", "maternity"),
+    ("母婴护理员", "maternity"),
+    ("育儿阿姨", "infant_care"),
+    ("看大门的", "security"),
+    ("小区门卫", "security"),
+    ("仓库理货", "warehouse"),
+    ("送快递的活", "courier"),
+    ("开叉车的", "forklift"),
+    ("挖机师傅", "heavy_machine"),
+    ("开装载机", "heavy_machine"),
+    ("砌砖师傅", "bricklayer"),
+    ("支模木工", "carpenter"),
+    ("服装厂车工", "sewing"),
+    ("电子厂线束", "wire_harness"),
+    ("装配线束", "wire_harness"),
+    ("加工中心", "cnc"),
+    ("品质检验", "qc"),
+    ("普工流水线", "general_worker"),
+    ("车间操作工", "general_worker"),
+    ("餐厅传菜", "waiter"),
+    ("面点师傅", "cook"),
+    ("足浴技师", "pedicure"),
+    ("湘绣师傅", "embroidery"),
+    ("玉雕学徒", "jade"),
+    ("柳编手艺人", "wicker"),
+    ("茶叶加工", "tea"),
+    ("枸杞采摘", "picker"),
+    ("养牛的活", "livestock"),
+    ("电解车间", "electrolysis"),
+    ("发酵车间", "fermentation"),
+    ("光伏板安装", "installer"),
+    ("汽修学徒", "auto_repair"),
+    ("A2司机", "driver"),
+    ("电工证", "electrician"),
+    ("養老護理", "elder_care"),
+    ("倉管", "warehouse"),
+    ("電子線束", "wire_harness"),
+    ("gangjingong", "rebar"),
+    ("mugong", "carpenter"),
+    ("xiujiaoshi", "pedicure"),
+    ("huliyuan", "elder_care"),
+    ("yuying yuan", "infant_care"),
+    ("wa jue ji si ji", "heavy_machine"),
+    ("电焊攻", "welder"),
+    ("保暗", "security"),
+    ("服务源", "waiter"),
+    ("叉车死机", "forklift"),
+    ("月騷", "maternity"),
+    ("养老户理员", "elder_care"),
+    ("钢筋帮扎", "rebar"),
+    ("货车四机", "driver"),
+    ("快地员", "courier"),
+    ("黄牛饲养园", "livestock"),
+]
+
 # (query, category, the city whose vacancies must come first)
 LOCATED = [
     ("天津招焊工吗", "welder", "天津"),
@@ -134,7 +200,26 @@ LOCATED = [
     ("乌鲁木齐市招门卫", "security", "乌鲁木齐"),
 ]
 
+LOCATED += [
+    ("乌鲁木齐 焊工", "welder", "乌鲁木齐"),
+    ("红寺堡 服务员", "waiter", "红寺堡"),
+    ("深圳保安", "security", "深圳"),
+    ("西宁有厨师的活吗", "cook", "西宁"),
+    ("阜新普工", "general_worker", "阜新"),
+    ("天水 绣娘", "embroidery", "天水"),
+    ("吴忠附近 采摘", "picker", "吴忠"),
+    ("霍林郭勒 电解工", "electrolysis", "霍林郭勒"),
+    ("武山 制茶", "tea", "武山"),
+    ("中宁县 司机", "driver", "中宁"),
+    ("扎鲁特 月嫂", "maternity", "扎鲁特旗"),
+    ("开鲁县招库管吗", "warehouse", "开鲁"),
+    ("福州市 数控", "cnc", "福州"),
+    ("西安 护工", "elder_care", "西安"),
+    ("上海 快递员", "courier", "上海"),
+]
+
 NOTHING = [
+    "baojie",
     "有没有程序员的工作",
     "招会计吗",
     "找律师",
@@ -200,6 +285,69 @@ CHATTER = [
     "hello",
     "哈哈哈哈",
     "恭喜发财",
+    # second, blind batch
+    "今天加班到十点",
+    "有没有人一起拼车回老家",
+    "这个月工资发了没",
+    "宿舍热水器坏了",
+    "谁有充电器借一下",
+    "明天休息吗",
+    "我在车间门口等你",
+    "食堂今天吃饺子",
+    "班长说明天早班",
+    "老板人不错",
+    "这里冬天冷不冷",
+    "哪里有卖烟的",
+    "有人去超市吗",
+    "我刚到火车站",
+    "外面下雨了",
+    "电费怎么交",
+    "工牌丢了怎么办",
+    "体检在哪里做",
+    "今天太热了",
+    "晚上一起吃烧烤啊",
+    "谁知道最近的医院在哪",
+    "快递到了吗",
+    "我的快递在哪拿",
+    "司机师傅几点发车",
+    "保安不让进怎么办",
+    "厨师做的菜太咸了",
+    "大家周末愉快",
+    "新年快乐",
+    "在不在",
+    "发个红包吧",
+    "这个视频不错",
+    "群里好热闹",
+    "上班打卡了吗",
+    "我明天请假",
+    "服务员态度不好",
+    "刚下班累死了",
+    "你们厂几点下班",
+]
+
+QUERIES = [
+    "有电焊工的活吗",
+    "招不招普工",
+    "哪里有保安的工作",
+    "找一份厨师工作",
+    "我是焊工找活",
+    "月嫂有活吗",
+    "求职 叉车司机",
+    "有没有适合女的工作",
+    "包头哪里招人",
+    "有没有日结的活",
+    "50岁还能干保安吗",
+    "招夫妻工吗",
+    "天津有活吗",
+    "电工证刚考下来 找活",
+    "会开挖机 有要的吗",
+    "有招服务员的吗",
+    "找活 木工",
+    "哪里招育儿嫂",
+    "想找个包吃住的活",
+    "有没有轻松点的工作",
+    "焊工急需",
+    "哪里有电焊工",
 ]
 
 
@@ -243,6 +391,13 @@ def test_finds_nothing_for_other_professions(
 
 @pytest.mark.parametrize("text", [t for t in NOTHING if "有没有" in t or "求一份" in t])
 def test_asking_for_other_professions_is_a_job_query(text: str, sample_index: SearchIndex) -> None:
+    assert sample_index.is_job_query(text)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_job_queries_without_a_known_trade_or_with_one(
+    text: str, sample_index: SearchIndex
+) -> None:
     assert sample_index.is_job_query(text)
 
 
