@@ -11,19 +11,26 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from pypinyin import lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
-
 from jobfeed.search.normalise import is_cjk
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _PRIVATE_USE = 0xE000  # codes live in the Private Use Area, apart from any text
 
 
+# pypinyin loads its dictionaries (40,000 characters, phrases) on import: importing it on
+# first use keeps ``import jobfeed.search`` cheap for code that only normalises text.
+def _lazy_pinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin  # noqa: PLC0415
+
+    return lazy_pinyin(text)
+
+
 @cache
 def _syllables() -> frozenset[str]:
     """Every toneless syllable pypinyin knows, less the bare consonants (m, n, ng, hm...)."""
+    from pypinyin.contrib.tone_convert import to_normal  # noqa: PLC0415
+    from pypinyin.pinyin_dict import pinyin_dict  # noqa: PLC0415
+
     found = {to_normal(p) for readings in pinyin_dict.values() for p in readings.split(",")}
     return frozenset(s for s in found if s.isascii() and any(v in s for v in "aeiouv"))
 
@@ -49,7 +56,7 @@ def syllables(text: str) -> tuple[str, ...]:
     pos = 0
     for match in _CJK_RUN.finditer(text):
         out.extend(text[pos : match.start()].split())
-        out.extend(lazy_pinyin(match.group()))
+        out.extend(_lazy_pinyin(match.group()))
         pos = match.end()
     out.extend(text[pos:].split())
     return tuple(out)
@@ -81,10 +88,10 @@ def _per_char(text: str) -> list[str]:
     pos = 0
     for match in _CJK_RUN.finditer(text):
         out.extend(text[pos : match.start()])
-        readings = lazy_pinyin(match.group())
+        readings = _lazy_pinyin(match.group())
         # pypinyin gives one reading per character for CJK runs; be safe if it ever doesn't.
         if len(readings) != len(match.group()):
-            readings = [lazy_pinyin(c)[0] for c in match.group()]
+            readings = [_lazy_pinyin(c)[0] for c in match.group()]
         out.extend(readings)
         pos = match.end()
     out.extend(text[pos:])

@@ -19,9 +19,12 @@ _MAX_OTHER_CHARS = 4
 MAX_QUERY_CHARS = 50
 _READ_CHARS = 200
 _PHONE = re.compile(r"\d{7,}")
-# How job nouns end (制作工, 操作员, 技师, 师傅, 木匠, 育儿嫂, 绣娘, 舵手, 班长, 手艺人),
-# by sound, so that typos (电焊公, 玉雕施) and pinyin (xiangxiugong) count too.
-_NOUN_ENDS = frozenset(pinyin.syllables("工员师傅匠嫂娘手长人姐哥生家"))
+# How job nouns end (制作工, 操作员, 技师, 师傅, 木匠, 育儿嫂, 绣娘, 舵手, 班长, 手艺人,
+# 大姐, 学生, 专家), by sound, so that typos (电焊公, 玉雕施) and pinyin (xiangxiugong) count.
+_NOUN_ENDS = (
+    *("gong", "yuan", "shi", "fu", "jiang", "sao", "niang", "shou", "zhang", "ren"),
+    *("jie", "ge", "sheng", "jia"),
+)
 _VOWEL_RUNS = re.compile(r"[aeiouv]+")
 _LATIN_GAP = re.compile(r"(?<=[a-z]) (?=[a-z])")
 
