@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test pytest lint format demo bench clean
+.PHONY: help venv test pytest lint format demo bench clean chromium
 
 help:
 	@echo "make demo    run the whole system against the Bot API simulator (1,400 groups)"
@@ -28,7 +28,17 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	.ci/with-redis $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test: lint pytest
+# The dashboard's browser test drives Debian's chromium (never a downloaded browser build).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium with apt (the dashboard's browser test uses it)"; \
+		apt-get update -qq && apt-get install -y -qq chromium; \
+	else \
+		echo "chromium is missing and cannot be installed here (not root, or no apt): the browser test will be skipped"; \
+	fi
+
+test: chromium lint pytest
 
 format: $(STAMP)
 	$(BIN)/ruff format .

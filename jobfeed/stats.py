@@ -8,7 +8,8 @@ Definitions (the README repeats them):
   period (scheduled ones count when they start); their deliveries, failures (by reason)
   and skips count in that period too, even the few sent after it ended: a broadcast is
   never split across two periods;
-- queries and zero-result queries come from the search analytics;
+- queries and zero-result queries come from the search analytics (its days are local
+  days too: ``SearchAnalytics`` is given the same time zone);
 - applications are the applications filed in the period;
 - groups are counted as they are now.
 """
@@ -19,7 +20,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -29,22 +29,10 @@ from jobfeed.broadcast.models import Action, Progress
 from jobfeed.broadcast.store import BroadcastStore
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
+from jobfeed.search.analytics import SearchAnalytics, SearchSummary
 from jobfeed.vacancies import VacancyRepository
 
 PAGE = 200
-
-
-class QueryCounts(BaseModel):
-    queries: int = 0
-    zero_result: int = 0
-    top: list[tuple[str, int]] = Field(default_factory=list)
-    zero_result_top: list[tuple[str, int]] = Field(default_factory=list)
-
-
-class SearchCounts(Protocol):
-    """What statistics need from the search analytics."""
-
-    async def counts(self, start: datetime, end: datetime, top: int) -> QueryCounts: ...
 
 
 class PeriodStats(BaseModel):
@@ -107,7 +95,7 @@ class Stats:
         broadcasts: BroadcastStore,
         vacancies: VacancyRepository,
         applications: ApplicationRepository,
-        search: SearchCounts | None,
+        search: SearchAnalytics | None,
         timezone: str,
     ) -> None:
         self._groups = groups
@@ -130,30 +118,30 @@ class Stats:
 
     async def report(self, now: datetime | None = None) -> StatsReport:
         now = now or utcnow()
-        today, week = self.days(1, now), self.days(7, now)
+        week = self.days(7, now)
         sends = await self.sends_since(week.start)
         groups = await self._groups.all()
         active = sum(1 for g in groups if g.active)
         return StatsReport(
             generated_at=now,
             timezone=self.timezone,
-            today=await self.period(today, sends),
-            week=await self.period(week, sends),
+            today=await self.period(1, sends, now),
+            week=await self.period(7, sends, now),
             groups_total=len(groups),
             groups_active=active,
             groups_inactive=len(groups) - active,
         )
 
-    async def period(self, window: Window, sends: Sequence[Progress]) -> PeriodStats:
+    async def period(
+        self, days: int, sends: Sequence[Progress], now: datetime | None = None
+    ) -> PeriodStats:
+        """The last ``days`` local days; ``sends`` must reach back that far."""
+        window = self.days(days, now)
         inside = [p for p in sends if started(p) in window]
         failures: Counter[str] = Counter()
         for progress in inside:
             failures.update(progress.failed)
-        counts = (
-            await self._search.counts(window.start, window.end, 0)
-            if self._search is not None
-            else QueryCounts()
-        )
+        searched = await self.queries(days, top=1, now=now)
         return PeriodStats(
             start=window.start,
             end=window.end,
@@ -164,8 +152,8 @@ class Stats:
             failures=dict(failures.most_common()),
             skipped=sum(p.skipped_total for p in inside),
             pending=sum(p.pending for p in inside),
-            queries=counts.queries,
-            zero_result_queries=counts.zero_result,
+            queries=searched.searches,
+            zero_result_queries=searched.zero_results,
             applications=await self._applications.count_between(window.start, window.end),
         )
 
@@ -265,8 +253,10 @@ class Stats:
             )
         return rows
 
-    async def queries(self, days: int = 7, top: int = 20) -> QueryCounts:
+    async def queries(
+        self, days: int = 7, top: int = 20, now: datetime | None = None
+    ) -> SearchSummary:
+        """Searches per day and the top (and top zero-result) queries of the period."""
         if self._search is None:
-            return QueryCounts()
-        window = self.days(days)
-        return await self._search.counts(window.start, window.end, top)
+            return SearchSummary([], [], [])
+        return await self._search.summary(days=days, top=top, now=now)

@@ -1,0 +1,195 @@
+"""``/api/approvals``, ``/api/vacancies/{id}/approve|reject|close``, ``/api/recruiters``.
+
+The API is the admins' (bearer token): decisions are recorded with the actor ``api`` and
+the recruiter is told in Telegram, exactly as when an admin presses the chat button.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict
+
+from bot.api.registry import Api, ApiError
+from bot.appkeys import APPROVALS, BOT, SERVICES
+from bot.decisions import recruiter_decided, vacancy_decided
+from jobfeed.approvals import Outcome, Result
+from jobfeed.models import VACANCY_ID_PATTERN, Vacancy
+from jobfeed.roles import Recruiter, RecruiterStatus
+from jobfeed.submissions import Submission
+
+ACTOR = "api"
+_VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
+_USER_ID = re.compile(r"^\d{1,20}$")
+
+
+class PendingVacancy(BaseModel):
+    vacancy: Vacancy
+    submission: Submission
+
+
+class Approvals(BaseModel):
+    vacancies: list[PendingVacancy]
+    recruiters: list[Recruiter]
+
+
+class Decided(BaseModel):
+    outcome: Outcome
+    vacancy: Vacancy | None
+    submission: Submission | None
+    broadcast_id: str | None
+    error: str | None = None
+
+
+class CloseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    withdraw: bool = False  # delete the posts instead of marking them 已招满
+
+
+class RecruiterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: RecruiterStatus | None = None
+
+
+class RecruiterList(BaseModel):
+    total: int
+    recruiters: list[Recruiter]
+
+
+class RecruiterDecided(BaseModel):
+    changed: bool
+    recruiter: Recruiter
+
+
+def _vacancy_id(request: web.Request) -> str:
+    raw = request.match_info["vacancy_id"]
+    if not _VACANCY_ID.match(raw):
+        raise ApiError(400, f"not a vacancy id: {raw!r}")
+    return raw
+
+
+def _answer(result: Result) -> Decided:
+    if result.outcome is Outcome.missing:
+        raise ApiError(404, "no such submitted vacancy")
+    return Decided(
+        outcome=result.outcome,
+        vacancy=result.vacancy,
+        submission=result.submission,
+        broadcast_id=result.broadcast_id,
+        error=result.error,
+    )
+
+
+def setup(api: Api) -> None:
+    @api.route(
+        "GET",
+        "/api/approvals",
+        summary="What waits for an admin: submitted vacancies and recruiter applications",
+        tag="approvals",
+        response=Approvals,
+    )
+    async def list_approvals(request: web.Request) -> Any:
+        services = request.app[SERVICES]
+        waiting = await services.submissions.pending()
+        found = {v.id: v for v in await services.vacancies.get_many(s.vacancy_id for s in waiting)}
+        return Approvals(
+            vacancies=[
+                PendingVacancy(vacancy=found[s.vacancy_id], submission=s)
+                for s in waiting
+                if s.vacancy_id in found
+            ],
+            recruiters=await services.recruiters.pending(),
+        )
+
+    @api.route(
+        "POST",
+        "/api/vacancies/{vacancy_id}/approve",
+        summary="Approve a submitted vacancy: it goes active and its broadcast starts",
+        tag="approvals",
+        response=Decided,
+    )
+    async def approve_vacancy(request: web.Request) -> Any:
+        result = await request.app[APPROVALS].approve(_vacancy_id(request), ACTOR)
+        if result.outcome is Outcome.done:
+            await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=True)
+        return _answer(result)
+
+    @api.route(
+        "POST",
+        "/api/vacancies/{vacancy_id}/reject",
+        summary="Reject a submitted vacancy",
+        tag="approvals",
+        response=Decided,
+    )
+    async def reject_vacancy(request: web.Request) -> Any:
+        result = await request.app[APPROVALS].reject(_vacancy_id(request), ACTOR)
+        if result.outcome is Outcome.done:
+            await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=False)
+        return _answer(result)
+
+    @api.route(
+        "POST",
+        "/api/vacancies/{vacancy_id}/close",
+        summary="Close a filled vacancy; its posts are edited (已招满) or withdrawn",
+        tag="approvals",
+        body=CloseRequest,
+        response=Decided,
+    )
+    async def close_vacancy(request: web.Request, body: CloseRequest) -> Any:
+        result = await request.app[APPROVALS].close(
+            _vacancy_id(request), recruiter_id=None, actor=ACTOR, withdraw=body.withdraw
+        )
+        if result.outcome is Outcome.not_active:
+            raise ApiError(409, "only an active vacancy can be closed")
+        return _answer(result)
+
+    @api.route(
+        "GET",
+        "/api/recruiters",
+        summary="Recruiters and applicants for the role, newest first",
+        tag="approvals",
+        query=RecruiterQuery,
+        response=RecruiterList,
+    )
+    async def list_recruiters(request: web.Request, query: RecruiterQuery) -> Any:
+        everyone = await request.app[SERVICES].recruiters.all()
+        chosen = [r for r in everyone if query.status is None or r.status is query.status]
+        return RecruiterList(total=len(chosen), recruiters=chosen)
+
+    async def decide(request: web.Request, *, approve: bool) -> RecruiterDecided:
+        raw = request.match_info["user_id"]
+        if not _USER_ID.match(raw):
+            raise ApiError(400, f"not a Telegram user id: {raw!r}")
+        services = request.app[SERVICES]
+        decision = await services.recruiters.decide(int(raw), approve=approve, actor=ACTOR)
+        if decision.recruiter is None:
+            raise ApiError(404, "no such recruiter application")
+        if decision.changed:
+            await recruiter_decided(
+                services, request.app[BOT], decision.recruiter, approved=approve
+            )
+        return RecruiterDecided(changed=decision.changed, recruiter=decision.recruiter)
+
+    @api.route(
+        "POST",
+        "/api/recruiters/{user_id}/approve",
+        summary="Approve a recruiter (pending only; a repeat changes nothing)",
+        tag="approvals",
+        response=RecruiterDecided,
+    )
+    async def approve_recruiter(request: web.Request) -> Any:
+        return await decide(request, approve=True)
+
+    @api.route(
+        "POST",
+        "/api/recruiters/{user_id}/reject",
+        summary="Reject a recruiter (pending only; a repeat changes nothing)",
+        tag="approvals",
+        response=RecruiterDecided,
+    )
+    async def reject_recruiter(request: web.Request) -> Any:
+        return await decide(request, approve=False)

@@ -1,0 +1,66 @@
+"""The admin dashboard: server-rendered pages under ``/dashboard`` (a sub-application).
+
+It reads the same repositories as the JSON API (``/api/...``), so a page and the API
+show the same numbers. Pages are Jinja2 templates in ``templates/web/dashboard``;
+charts are SVG drawn on the server; no page runs a script.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
+from bot.dashboard.appkeys import AUTH, PAGES, SESSIONS
+from bot.dashboard.auth import Authenticator
+from bot.dashboard.guard import guard
+from bot.dashboard.lockout import Lockout
+from bot.dashboard.render import BASE, Pages
+from bot.dashboard.sessions import SessionStore
+from bot.services import Services
+
+__all__ = ["BASE", "create_dashboard"]
+
+
+def create_dashboard(services: Services) -> web.Application:
+    settings = services.settings
+    app = web.Application(middlewares=[guard])
+    redis, keys = services.redis, services.keys
+    app[SESSIONS] = SessionStore(redis, keys, int(settings.dashboard_session_hours * 3600))
+    lockout = Lockout(
+        redis, keys, settings.dashboard_max_failures, int(settings.dashboard_lockout_minutes * 60)
+    )
+    app[AUTH] = Authenticator(
+        lockout, settings.admin_token, settings.admin_ids, settings.dashboard_passwords
+    )
+    app[PAGES] = Pages(settings.timezone)
+    route = app.router
+    route.add_get("/login", signin.login_form, name="dashboard_login_form")
+    route.add_post("/login", signin.login, name="dashboard_login")
+    route.add_post("/logout", signin.logout, name="dashboard_logout")
+    route.add_get("/", overview.overview, name="dashboard_overview")
+    route.add_get("/search", overview.search, name="dashboard_search")
+    route.add_get("/broadcasts", broadcasts.broadcast_list, name="dashboard_broadcasts")
+    route.add_get(
+        "/broadcasts/{broadcast_id}", broadcasts.broadcast_detail, name="dashboard_broadcast"
+    )
+    route.add_get(
+        "/broadcasts/{broadcast_id}/outcomes.csv",
+        broadcasts.broadcast_csv,
+        name="dashboard_broadcast_csv",
+    )
+    route.add_get("/groups", groups.group_list, name="dashboard_groups")
+    route.add_post(r"/groups/{chat_id:-?\d{1,20}}/tags", groups.edit_tags, name="dashboard_tag")
+    route.add_get("/vacancies", vacancies.vacancy_list, name="dashboard_vacancies")
+    route.add_post(
+        r"/vacancies/{vacancy_id:[A-Za-z0-9_-]{1,40}}/{verb:approve|reject|close}",
+        vacancies.decide_vacancy,
+        name="dashboard_decide_vacancy",
+    )
+    route.add_get("/recruiters", vacancies.recruiter_list, name="dashboard_recruiters")
+    route.add_post(
+        r"/recruiters/{user_id:\d{1,20}}/{verb:approve|reject}",
+        vacancies.decide_recruiter,
+        name="dashboard_decide_recruiter",
+    )
+    route.add_get("/applications", applications.application_list, name="dashboard_applications")
+    return app

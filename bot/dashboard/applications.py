@@ -1,0 +1,42 @@
+"""Applications, newest first, phones masked; every listing is written to the access log."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+
+from bot.appkeys import SERVICES
+from bot.dashboard.appkeys import PAGES, session_of
+from jobfeed.applications.masking import masked
+from jobfeed.applications.models import AccessAction
+from jobfeed.models import VACANCY_ID_PATTERN
+
+PAGE = 50
+_VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
+
+
+async def application_list(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    raw_page = request.query.get("page", "1")
+    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    vacancy_id = request.query.get("vacancy", "").strip()
+    offset = (page - 1) * PAGE
+    if vacancy_id and _VACANCY_ID.match(vacancy_id):
+        total, found = await services.applications.for_vacancy(vacancy_id, offset, PAGE)
+    else:
+        vacancy_id = ""
+        total, found = await services.applications.recent(offset, PAGE)
+    session = session_of(request)
+    await services.applications.log_access(
+        [a.number for a in found], session.actor, AccessAction.exported
+    )
+    return request.app[PAGES].response(
+        "applications.html",
+        session=session,
+        rows=[masked(a) for a in found],
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        vacancy=vacancy_id,
+    )

@@ -1,0 +1,80 @@
+"""The group matrix: filter by tags and status, edit a group's tags."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.appkeys import SERVICES
+from bot.dashboard.appkeys import PAGES, session_of
+from bot.dashboard.render import BASE, with_notice
+from bot.dashboard.signin import safe_next
+from jobfeed.models import Group, GroupKind, GroupTags
+
+PAGE = 100
+FILTERS = ("kind", "city", "province", "industry", "active")
+
+
+def chosen(group: Group, query: dict[str, str]) -> bool:
+    if query.get("kind") and group.kind.value != query["kind"]:
+        return False
+    if query.get("city") and group.city != query["city"]:
+        return False
+    if query.get("province") and group.province != query["province"]:
+        return False
+    if query.get("industry") and query["industry"] not in group.industries:
+        return False
+    active = query.get("active")
+    return not active or group.active is (active == "1")
+
+
+async def group_list(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    query = {name: request.query.get(name, "").strip()[:50] for name in FILTERS}
+    everyone = await services.groups.all()
+    rows = [g for g in everyone if chosen(g, query)]
+    raw_page = request.query.get("page", "1")
+    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    filters = {name: value for name, value in query.items() if value}
+    return request.app[PAGES].response(
+        "groups.html",
+        session=session_of(request),
+        rows=rows[(page - 1) * PAGE : page * PAGE],
+        total=len(rows),
+        everyone=len(everyone),
+        active=sum(1 for g in rows if g.active),
+        page=page,
+        pages=max(1, -(-len(rows) // PAGE)),
+        query=query,
+        filters=urlencode(filters),
+        here=request.path_qs,
+        kinds=[k.value for k in GroupKind],
+        cities=sorted({g.city for g in everyone if g.city}),
+        provinces=sorted({g.province for g in everyone if g.province}),
+        industries=sorted({i for g in everyone for i in g.industries}),
+        notice=request.query.get("notice"),
+    )
+
+
+async def edit_tags(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    form = await request.post()
+    back = safe_next(str(form.get("back") or BASE + "/groups"))
+    try:
+        chat_id = int(request.match_info["chat_id"])
+        tags = GroupTags(
+            kind=GroupKind(str(form.get("kind"))),
+            city=str(form.get("city", "")).strip() or None,
+            province=str(form.get("province", "")).strip() or None,
+            industries=[
+                item.strip()
+                for item in str(form.get("industries", "")).replace("，", ",").split(",")
+                if item.strip()
+            ],
+        )
+    except (ValueError, ValidationError):
+        raise web.HTTPSeeOther(with_notice(back, "tags_invalid")) from None
+    updated = await services.groups.tag(chat_id, tags)
+    raise web.HTTPSeeOther(with_notice(back, "tagged" if updated else "no_group"))

@@ -1,0 +1,83 @@
+"""Everything under /dashboard passes here: session, sign-in, CSRF, security headers.
+
+- a request without a signed-in session goes to the sign-in page (a POST gets 403);
+- every POST must carry the session's CSRF token in the form field ``csrf`` (403 without);
+- the session cookie is HttpOnly, SameSite=Strict, limited to /dashboard, Secure over https;
+- pages may not be framed, cached or run scripts (no page here uses any).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.dashboard.appkeys import PAGES, SESSIONS, set_session
+from bot.dashboard.render import BASE
+from bot.dashboard.sessions import COOKIE, Session
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PUBLIC = frozenset({"dashboard_login", "dashboard_login_form"})
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, session: Session) -> None:
+    max_age = request.app[SESSIONS].ttl if session.signed_in else 3600
+    response.set_cookie(
+        COOKIE,
+        session.token,
+        max_age=max_age,
+        path=BASE,
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+    )
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await _guarded(request, handler)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY_HEADERS)
+        raise
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    sessions, pages = request.app[SESSIONS], request.app[PAGES]
+    session = await sessions.get(request.cookies.get(COOKIE))
+    route = request.match_info.route.name
+    public = route in PUBLIC
+    fresh = False
+    if session is None and public and request.method == "GET":
+        session, fresh = await sessions.create(), True
+    if request.method == "POST":
+        form = await request.post()
+        given = form.get("csrf")
+        if (
+            session is None
+            or not isinstance(given, str)
+            or not hmac.compare_digest(given.encode(), session.csrf.encode())
+        ):
+            return pages.response("forbidden.html", http_status=403, session=None)
+    if session is None or (not session.signed_in and not public):
+        target = request.path_qs if request.method == "GET" else BASE + "/"
+        raise web.HTTPSeeOther(f"{BASE}/login?next={quote(target, safe='')}")
+    set_session(request, session)
+    response = await handler(request)
+    if fresh and COOKIE not in response.cookies:
+        set_cookie(request, response, session)
+    return response

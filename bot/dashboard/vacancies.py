@@ -1,0 +1,106 @@
+"""Vacancies and recruiters: status, approve or reject, close when filled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.appkeys import APPROVALS, BOT, SERVICES
+from bot.dashboard.appkeys import PAGES, session_of
+from bot.dashboard.render import BASE, with_notice
+from bot.decisions import recruiter_decided, vacancy_decided
+from jobfeed.approvals import Outcome
+from jobfeed.models import Vacancy, VacancyStatus
+from jobfeed.submissions import Submission
+
+PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    vacancy: Vacancy
+    submission: Submission | None
+    applications: int
+
+
+async def vacancy_list(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    raw = request.query.get("status", "pending")
+    status = VacancyStatus(raw) if raw in VacancyStatus.__members__ else None
+    raw_page = request.query.get("page", "1")
+    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    everything = await services.vacancies.all()
+    counts = {s.value: 0 for s in VacancyStatus}
+    for vacancy in everything:
+        counts[vacancy.status.value] += 1
+    chosen = [v for v in everything if status is None or v.status is status]
+    chosen.sort(key=lambda v: (v.posted_at, v.id), reverse=True)
+    rows = [
+        Row(
+            v,
+            await services.submissions.get(v.id),
+            await services.applications.count_for_vacancy(v.id),
+        )
+        for v in chosen[(page - 1) * PAGE : page * PAGE]
+    ]
+    return request.app[PAGES].response(
+        "vacancies.html",
+        session=session_of(request),
+        rows=rows,
+        total=len(chosen),
+        counts=counts,
+        shown=status.value if status else "all",
+        page=page,
+        pages=max(1, -(-len(chosen) // PAGE)),
+        here=request.path_qs,
+        notice=request.query.get("notice"),
+    )
+
+
+async def decide_vacancy(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    approvals = request.config_dict[APPROVALS]
+    vacancy_id = request.match_info["vacancy_id"]
+    verb = request.match_info["verb"]
+    actor = session_of(request).actor
+    back = BASE + "/vacancies?status=pending"
+    if verb == "approve":
+        result = await approvals.approve(vacancy_id, actor)
+    elif verb == "reject":
+        result = await approvals.reject(vacancy_id, actor)
+    else:
+        form = await request.post()
+        result = await approvals.close(
+            vacancy_id, recruiter_id=None, actor=actor, withdraw=form.get("mode") == "withdraw"
+        )
+        back = BASE + "/vacancies?status=active"
+    if result.outcome is Outcome.done and verb in ("approve", "reject"):
+        await vacancy_decided(
+            services, request.config_dict[BOT], result, approved=verb == "approve"
+        )
+    raise web.HTTPSeeOther(with_notice(back, f"{verb}_{result.outcome.value}"))
+
+
+async def recruiter_list(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    return request.app[PAGES].response(
+        "recruiters.html",
+        session=session_of(request),
+        rows=await services.recruiters.all(),
+        notice=request.query.get("notice"),
+    )
+
+
+async def decide_recruiter(request: web.Request) -> web.StreamResponse:
+    services = request.config_dict[SERVICES]
+    approve = request.match_info["verb"] == "approve"
+    decision = await services.recruiters.decide(
+        int(request.match_info["user_id"]), approve=approve, actor=session_of(request).actor
+    )
+    if decision.changed and decision.recruiter is not None:
+        await recruiter_decided(
+            services, request.config_dict[BOT], decision.recruiter, approved=approve
+        )
+    notice = "decided" if decision.changed else "already" if decision.recruiter else "missing"
+    raise web.HTTPSeeOther(with_notice(BASE + "/recruiters", f"recruiter_{notice}"))

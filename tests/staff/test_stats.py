@@ -1,0 +1,65 @@
+"""``/stats`` and ``/api/stats`` report exactly what the simulator recorded."""
+
+from __future__ import annotations
+
+import re
+
+from tests.harness import ADMIN_ID
+from tests.staff.conftest import Staff, texts_of
+from tests.staff.scenario import KICKED, VANISHED, broadcast_day
+
+
+def figures(text: str) -> dict[str, int]:
+    """The numbers of one period block of the /stats message, by their Chinese label."""
+    found = {
+        label: int(value)
+        for label, value in re.findall(r"(群发|送达|失败|搜索|无结果|报名) (\d+)", text)
+    }
+    for label, value in re.findall(r"(群不存在|被移出群/无权限) (\d+)", text):
+        found[label] = int(value)
+    return found
+
+
+async def test_stats_in_chat_equal_what_the_simulator_recorded(staff: Staff) -> None:
+    recorded = await broadcast_day(staff)
+    assert recorded.delivered == recorded.targeted - VANISHED - KICKED  # the scenario works
+
+    [reply] = texts_of(await staff.say(ADMIN_ID, "/stats"))
+
+    today, _, rest = reply.partition("最近 7 天")
+    week, _, groups = rest.partition("群组")
+    for block in (today, week):
+        numbers = figures(block)
+        assert numbers["群发"] == 1
+        assert numbers["送达"] == recorded.delivered
+        assert numbers["失败"] == sum(recorded.failures.values())
+        assert numbers["群不存在"] == recorded.failures["chat_not_found"] == VANISHED
+        assert numbers["被移出群/无权限"] == recorded.failures["forbidden"] == KICKED
+        assert numbers["报名"] == recorded.applications
+    # Failed groups left the matrix: they are inactive now.
+    assert f"活跃 {recorded.targeted - VANISHED - KICKED}" in groups
+    assert f"停用 {VANISHED + KICKED}" in groups
+
+
+async def test_the_api_reports_the_same_figures(staff: Staff) -> None:
+    recorded = await broadcast_day(staff)
+
+    status, report = await staff.system.api("GET", "/api/stats")
+
+    assert status == 200
+    for period in ("today", "week"):
+        assert report[period]["broadcasts"] == 1
+        assert report[period]["delivered"] == recorded.delivered
+        assert report[period]["failures"] == dict(recorded.failures)
+        assert report[period]["applications"] == recorded.applications
+    assert report["groups_inactive"] == VANISHED + KICKED
+    status, hours = await staff.system.api("GET", "/api/stats/deliveries?by=hour&span=24")
+    assert status == 200 and sum(p["value"] for p in hours["points"]) == recorded.delivered
+    status, funnel = await staff.system.api("GET", "/api/stats/funnel")
+    [row] = funnel["vacancies"]
+    assert (row["targeted"], row["delivered"], row["applications"]) == (
+        recorded.targeted,
+        recorded.delivered,
+        recorded.applications,
+    )
+    assert (await staff.system.api("GET", "/api/stats", token=None))[0] == 401
