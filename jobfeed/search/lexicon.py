@@ -98,12 +98,12 @@ class Lexicon:
     def find_terms(
         self, text: str, blocked: Sequence[Span] = (), by_sound: bool = True
     ) -> list[TermMatch]:
-        """Trade terms in normalised ``text``, longest first, without overlaps, in text order.
+        """Trade terms in normalised ``text``, without overlaps, in text order.
 
-        Characters are matched exactly first, Latin runs as pinyin (dianhangong, cnc). With
-        ``by_sound`` the rest of the Chinese text is matched by syllables (电汗工, 服务园); a
-        two-syllable sound-alike counts only as a word of its own (月扫, not 艺师 in 花艺师).
-        Nothing is found inside a ``blocked`` span (a place name).
+        Chinese is matched by characters, Latin runs as pinyin (dianhangong, cnc); with
+        ``by_sound`` also by syllables (电汗工, 服务园), where a two-syllable sound-alike counts
+        only as a word of its own (月扫, but not 艺师 in 花艺师). Overlaps go as ``_select``
+        says. Nothing is found inside a ``blocked`` span (a place name).
         """
         exact = self.exact_candidates(text)
         candidates = exact

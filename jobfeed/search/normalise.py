@@ -10,6 +10,9 @@ import opencc
 
 # Anything that is not a letter, digit or CJK ideograph separates words.
 _SEPARATORS = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+# Pinyin typed with tone numbers (dian4han4gong1): two or more syllables each ending in 1-5.
+_TONE_DIGITS = re.compile(r"(?<![a-z0-9])(?:[a-z]{2,}[1-5] ?){2,}(?![0-9])")
+_DIGITS = re.compile(r"\d")
 _BRACKETED = re.compile(r"[(\[（【<《][^)\]）】>》]*[)\]）】>》]")
 
 
@@ -20,8 +23,8 @@ def _t2s() -> opencc.OpenCC:
 
 def normalise(text: str) -> str:
     """電焊工（天津） → ``电焊工 天津``; ＣＮＣ → ``cnc``. Words stay apart by one space."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _t2s().convert(text)
+    text = unicodedata.normalize("NFKC", text).lower().replace("ü", "v")  # as pinyin keyboards
+    text = _TONE_DIGITS.sub(lambda m: _DIGITS.sub("", m.group()), _t2s().convert(text))
     return " ".join(_SEPARATORS.sub(" ", text).split())
 
 

@@ -59,7 +59,9 @@ def test_traditional_characters(index: SearchIndex) -> None:
     assert ids(index, "維修電工") == ["e1"]
 
 
-@pytest.mark.parametrize("text", ["dianhangong", "dian han gong", "DianHanGong", "电汗工"])
+@pytest.mark.parametrize(
+    "text", ["dianhangong", "dian han gong", "DianHanGong", "dian4han4gong1", "电汗工"]
+)
 def test_pinyin_and_homophones(index: SearchIndex, text: str) -> None:
     assert ids(index, text)[0] == "w1"
 
