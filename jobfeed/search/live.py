@@ -146,21 +146,19 @@ class LiveIndex:
                     ids.append(_text(more["data"]))
                 self._announced += len(ids)
                 await self.apply(ids)
-            except asyncio.CancelledError:
-                raise
             except (RedisError, OSError) as exc:
                 # redis-py reconnects and resubscribes by itself; what was published in the
                 # gap is lost, which the poll notices.
                 log.warning("Vacancy change channel failed: %s", exc)
                 await asyncio.sleep(self._poll_interval)
+            except Exception:  # e.g. a vacancy that no longer validates: keep following
+                log.exception("Applying vacancy changes failed")
 
     async def _poll(self) -> None:
         while True:
             await asyncio.sleep(self._poll_interval)
             try:
                 await self.check()
-            except asyncio.CancelledError:
-                raise
             except Exception:  # the index must keep serving; the next poll tries again
                 log.exception("Search index check failed")
 

@@ -112,3 +112,12 @@ async def test_stop_is_clean_and_idempotent(live: LiveIndex) -> None:
     await live.stop()
     await live.stop()
     assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("live-index")]
+
+
+async def test_a_bad_record_does_not_stop_following(
+    live: LiveIndex, redis: Redis, keys: Keys, repository: VacancyRepository
+) -> None:
+    await redis.hset(keys.vacancies, "bad", "{not json")
+    await redis.publish(keys.vacancies_changes, "bad")
+    await repository.save(fresh("a5", "木工"))
+    await eventually(lambda: "a5" in live.index)
