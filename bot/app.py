@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.updates import Poller, UpdateConsumer, webhook_handler
 from bot.web.site import PublicSite
 from jobfeed.expiry import ExpirySweeper
+from jobfeed.sources.ledger import FeedLedger
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,12 @@ def create_app(
     PublicSite(services, bot).install(app)
 
     jobs: list[BackgroundJob] = [UpdateConsumer(dispatcher, bot, services.inbox).run]
-    jobs.append(ExpirySweeper(services.vacancies, interval=settings.expiry_sweep_seconds).run)
+    sweeper = ExpirySweeper(
+        services.vacancies,
+        on_expired=FeedLedger(services.redis, services.keys).vacancies_ended,
+        interval=settings.expiry_sweep_seconds,
+    )
+    jobs.append(sweeper.run)
     if settings.use_webhook:
         assert settings.webhook_secret is not None  # the settings guarantee the pair
         secret = settings.webhook_secret.get_secret_value()

@@ -1,12 +1,18 @@
-"""Putting the feed pipeline together for a process (the importer, the poller)."""
+"""Putting the feed pipeline together for a process: importer, poller, auto-broadcasts."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram import Bot
+
 from bot.services import Services
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.quiet import QuietHours
+from jobfeed.broadcast.store import BroadcastStore
 from jobfeed.places import Places
+from jobfeed.sources.autopost import FeedBroadcasts, Username
 from jobfeed.sources.config import FeedsConfig
 from jobfeed.sources.fetch import Fetcher
 from jobfeed.sources.importer import VacancyImporter
@@ -35,3 +41,38 @@ def build_poller(
 ) -> FeedPoller:
     ledger = FeedLedger(services.redis, services.keys)
     return FeedPoller(config, fetcher, build_importer(services), ledger, on_report=on_report)
+
+
+def build_feed_broadcasts(
+    services: Services, config: FeedsConfig, username: Username
+) -> FeedBroadcasts:
+    settings = services.settings
+    quiet = (
+        QuietHours.parse(settings.quiet_hours, settings.timezone) if settings.quiet_hours else None
+    )
+    store = BroadcastStore(services.redis, services.keys)
+    planner = BroadcastPlanner(store, services.groups, services.vacancies, services.texts)
+    return FeedBroadcasts(
+        config,
+        FeedLedger(services.redis, services.keys),
+        planner,
+        store,
+        services.vacancies,
+        username=username,
+        quiet=quiet,
+    )
+
+
+def bot_username(services: Services, bot: Bot) -> Username:
+    """``BOT_USERNAME`` if set, else the bot's own from getMe (aiogram caches it)."""
+
+    async def username() -> str:
+        configured = services.settings.bot_username
+        if configured:
+            return configured.lstrip("@")
+        me = await bot.me()
+        if not me.username:
+            raise RuntimeError("the bot has no username: set one with @BotFather")
+        return me.username
+
+    return username

@@ -250,9 +250,24 @@ class Keys:
         """Hash: one source's poll state (validators, failures, next poll, last report)."""
         return self._k("feeds", "state", source)
 
-    def feeds_expiry_handled(self, vacancy_id: str) -> str:
-        """Marker: the expiry of this vacancy has been acted on (posts edited or withdrawn)."""
-        return self._k("feeds", "expired", vacancy_id)
+    @property
+    def feeds_posts(self) -> str:
+        """Hash: vacancy id -> "source, broadcast id" of the post that announced it."""
+        return self._k("feeds", "posts")
+
+    def feeds_digest(self, source: str) -> str:
+        """Sorted set: a digest source's new vacancy ids waiting for its next digest."""
+        return self._k("feeds", "digest", source)
+
+    @property
+    def feeds_digest_sent(self) -> str:
+        """Hash: source -> when its last digest went out (Unix seconds)."""
+        return self._k("feeds", "digest", "sent")
+
+    @property
+    def feeds_ended(self) -> str:
+        """Sorted set: ended vacancies whose posts are still to edit or withdraw, by due time."""
+        return self._k("feeds", "ended")
 
     # --- dashboard sessions and sign-in throttling (bot.dashboard) -------------------------
     def dashboard_session(self, digest: str) -> str:

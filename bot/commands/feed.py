@@ -1,4 +1,5 @@
-"""``python -m bot feed``: poll the sources listed in ``FEEDS_FILE`` until SIGTERM."""
+"""``python -m bot feed``: poll the sources listed in ``FEEDS_FILE`` until SIGTERM, and
+broadcast what they bring as each source's rules say."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import sys
 from pathlib import Path
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
-from bot.feeds import build_poller
+from bot.feeds import bot_username, build_feed_broadcasts, build_poller
 from bot.services import Services
+from bot.telegram import create_bot
+from jobfeed.sources.autopost import FeedBroadcasts
 from jobfeed.sources.config import FeedsConfigError, load_feeds
 from jobfeed.sources.fetch import Fetcher
 from jobfeed.sources.poller import FeedPoller
@@ -39,25 +42,28 @@ def main(args: argparse.Namespace) -> int:
 
     async def serve() -> int:
         services = await Services.open(settings)
+        bot = create_bot(services)
         fetcher = Fetcher()
         try:
-            poller = build_poller(services, config, fetcher)
+            broadcasts = build_feed_broadcasts(services, config, bot_username(services, bot))
+            poller = build_poller(services, config, fetcher, on_report=broadcasts.on_report)
             if args.once:
-                return await _once(poller)
+                return await _once(poller, broadcasts)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
-            await poller.run(stop)
+            await asyncio.gather(poller.run(stop), broadcasts.run(stop))
             return 0
         finally:
             await fetcher.close()
+            await bot.session.close()
             await services.close()
 
     return run_async(serve)
 
 
-async def _once(poller: FeedPoller) -> int:
+async def _once(poller: FeedPoller, broadcasts: FeedBroadcasts) -> int:
     failed = 0
     for source in poller.sources:
         report = await poller.poll(source)
@@ -71,4 +77,9 @@ async def _once(poller: FeedPoller) -> int:
             print(report.summary())
             for rejection in report.rejected:
                 print(f"  rejected {rejection}")
+    try:
+        await broadcasts.tick()
+    except Exception as exc:  # e.g. Telegram unreachable for getMe: the polls are reported
+        failed += 1
+        print(f"broadcasts: FAILED: {type(exc).__name__}: {exc}")
     return 1 if failed else 0

@@ -72,7 +72,7 @@ class SourceConfig(BaseModel):
     enabled: bool = True
     target: GroupFilter = Field(default_factory=GroupFilter)
     broadcast: BroadcastMode = BroadcastMode.off
-    digest_every: Seconds = Field(default=3600.0, ge=1)
+    digest_every: Seconds = Field(default=3600.0, gt=0)
     on_expiry: ExpiryAction = ExpiryAction.edit
 
     @property

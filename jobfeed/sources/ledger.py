@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from jobfeed.keys import Keys
+from jobfeed.models import Vacancy, utcnow
 from jobfeed.sources.dedup import Fingerprint
 
 
@@ -91,6 +92,68 @@ class FeedLedger:
         async with self._redis.pipeline(transaction=True) as pipe:
             self.queue_writes(pipe, seen, added, removed)
             await pipe.execute()
+
+    # --- posts of feed vacancies (jobfeed.sources.autopost) ------------------------------
+
+    async def record_posts(self, source: str, broadcast_id: str, vacancy_ids: list[str]) -> None:
+        mapping: dict[Any, Any] = dict.fromkeys(vacancy_ids, f"{source}\t{broadcast_id}")
+        await self._redis.hset(self._keys.feeds_posts, mapping=mapping)
+
+    async def post_of(self, vacancy_id: str) -> tuple[str, str] | None:
+        """(source, broadcast id) of the post that announced a vacancy, if any."""
+        raw = await self._redis.hget(self._keys.feeds_posts, vacancy_id)
+        if not raw:
+            return None
+        source, _, broadcast_id = str(raw).partition("\t")
+        return source, broadcast_id
+
+    async def queue_for_digest(self, source: str, vacancy_ids: list[str], now: float) -> None:
+        if vacancy_ids:
+            mapping: dict[Any, Any] = dict.fromkeys(vacancy_ids, now)
+            await self._redis.zadd(self._keys.feeds_digest(source), mapping, nx=True)
+
+    async def digest_queue(self, source: str) -> list[str]:
+        return [str(v) for v in await self._redis.zrange(self._keys.feeds_digest(source), 0, -1)]
+
+    async def digest_sent(self, source: str, vacancy_ids: list[str], now: float) -> None:
+        """Take vacancies off a digest queue and note when its digest went out."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            if vacancy_ids:
+                pipe.zrem(self._keys.feeds_digest(source), *vacancy_ids)
+            pipe.hset(self._keys.feeds_digest_sent, source, now)
+            await pipe.execute()
+
+    async def last_digest(self, source: str) -> float:
+        return float(await self._redis.hget(self._keys.feeds_digest_sent, source) or 0)
+
+    async def mark_ended(self, vacancy_ids: Sequence[str], now: float) -> int:
+        """Queue the posts of ended vacancies for an edit or withdrawal (those that have
+        posts); returns how many were queued."""
+        if not vacancy_ids:
+            return 0
+        posted = await self._redis.hmget(self._keys.feeds_posts, list(vacancy_ids))
+        due: dict[Any, Any] = {vid: now for vid, p in zip(vacancy_ids, posted, strict=True) if p}
+        if due:
+            await self._redis.zadd(self._keys.feeds_ended, due, nx=True)
+        return len(due)
+
+    async def vacancies_ended(self, vacancies: Sequence[Vacancy]) -> None:
+        """The expiry sweeper's hook: queue the posts of these vacancies for retraction."""
+        await self.mark_ended([v.id for v in vacancies], utcnow().timestamp())
+
+    async def ended_due(self, now: float, limit: int = 100) -> list[str]:
+        found = await self._redis.zrangebyscore(
+            self._keys.feeds_ended, "-inf", now, start=0, num=limit
+        )
+        return [str(v) for v in found]
+
+    async def ended_later(self, vacancy_id: str, when: float) -> None:
+        await self._redis.zadd(self._keys.feeds_ended, {vacancy_id: when})
+
+    async def ended_done(self, vacancy_id: str) -> None:
+        await self._redis.zrem(self._keys.feeds_ended, vacancy_id)
+
+    # --- poll state ----------------------------------------------------------------------
 
     async def state(self, source: str) -> SourceState:
         raw = await self._redis.hgetall(self._keys.feed_state(source))

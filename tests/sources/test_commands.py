@@ -14,7 +14,11 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.__main__ import main
+from bot.sim import TelegramSimulator
+from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
+from jobfeed.models import Group
 from jobfeed.vacancies import VacancyRepository
 from tests.conftest import redis_url
 from tests.harness import TEST_TOKEN
@@ -113,3 +117,34 @@ async def test_feed_refuses_a_broken_sources_file_in_one_line(
     assert result.stderr.strip().splitlines() == [
         "error: feeds.toml: source Bad Name: name: String should match pattern '^[a-z0-9_]{1,20}$'"
     ]
+
+
+async def test_feed_once_broadcasts_new_vacancies_to_the_targeted_groups(
+    redis: Redis,
+    keys: Keys,
+    tmp_path: Path,
+    cli: Callable[..., Awaitable[Ran]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = sample_rows()[:2]  # 烟台 and 烟台
+    (tmp_path / "ours.jsonl").write_text(
+        "\n".join(vacancy_json(r, expires_at="2099-01-01") for r in rows) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feeds.toml").write_text(
+        '[[source]]\nname = "ours"\nkind = "jsonl"\nurl = "ours.jsonl"\nbroadcast = "each"\n'
+        '[source.target]\ncity = ["烟台"]\n',
+        encoding="utf-8",
+    )
+    groups = GroupRepository(redis, keys)
+    await groups.upsert(Group(chat_id=-1001, city="烟台"))
+    await groups.upsert(Group(chat_id=-1002, city="包头"))
+    async with TelegramSimulator(speed=0) as sim:
+        monkeypatch.setenv("TELEGRAM_API_BASE", sim.base_url)
+        monkeypatch.setenv("BOT_TOKEN", sim.token)
+        result = await cli("feed", "--once")
+    assert result.returncode == 0, result.stdout + result.stderr
+    total, progress = await BroadcastStore(redis, keys).recent()
+    assert total == 2
+    assert sorted(p.vacancy_ids[0] for p in progress) == [f"ours-{r['id']}" for r in rows]
+    assert all(p.targeted == 1 and p.target == "city=烟台" for p in progress)
