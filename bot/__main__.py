@@ -6,10 +6,17 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import feed, importing, run
+from bot.commands import broadcast, feed, hash_password, importing, run, worker
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-COMMANDS: list[Register] = [run.add, importing.add, feed.add]
+COMMANDS: list[Register] = [
+    run.add,
+    importing.add,
+    feed.add,
+    worker.add,
+    broadcast.add,
+    hash_password.add,
+]
 
 
 def main(argv: list[str] | None = None) -> int:

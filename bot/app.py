@@ -11,15 +11,22 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.api import applications as applications_api
+from bot.api import approvals as approvals_api
+from bot.api import broadcasts as broadcasts_api
 from bot.api import groups as groups_api
+from bot.api import stats as stats_api
 from bot.api import system as system_api
 from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
-from bot.appkeys import BOT, DISPATCHER, SERVICES, STOP
+from bot.appkeys import APPROVALS, BOT, DISPATCHER, SERVICES, STOP
+from bot.broadcasting import TelegramBroadcaster
+from bot.dashboard import BASE as DASHBOARD
+from bot.dashboard import create_dashboard
 from bot.services import Services
 from bot.updates import Poller, UpdateConsumer, webhook_handler
 from bot.web.site import PublicSite
+from jobfeed.approvals import Approvals
 from jobfeed.expiry import ExpirySweeper
 from jobfeed.sources.ledger import FeedLedger
 
@@ -32,7 +39,16 @@ BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])
 
 def build_api() -> Api:
     api = Api()
-    for module in (system_api, groups_api, vacancies_api, applications_api):
+    modules = (
+        system_api,
+        groups_api,
+        vacancies_api,
+        applications_api,
+        broadcasts_api,
+        approvals_api,
+        stats_api,
+    )
+    for module in modules:
         module.setup(api)
     return api
 
@@ -47,6 +63,13 @@ def create_app(
     app[BOT] = bot
     app[DISPATCHER] = dispatcher
     app[STOP] = asyncio.Event()
+    # Approving starts a broadcast, which needs the bot (its username for apply links).
+    approvals = Approvals(
+        services.vacancies, services.submissions, TelegramBroadcaster(services, bot)
+    )
+    app[APPROVALS] = dispatcher["approvals"] = approvals
+    app.add_subapp(DASHBOARD, create_dashboard(services))
+    app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
     PublicSite(services, bot).install(app)
 
@@ -67,6 +90,10 @@ def create_app(
         jobs.append(Poller(bot, services.inbox, allowed).run)
     app.cleanup_ctx.append(_background(jobs))
     return app
+
+
+async def _to_dashboard(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPPermanentRedirect(DASHBOARD + "/")
 
 
 async def _set_webhook(app: web.Application) -> None:

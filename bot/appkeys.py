@@ -8,8 +8,10 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.services import Services
+from jobfeed.approvals import Approvals
 
 SERVICES = web.AppKey("services", Services)
 BOT = web.AppKey("bot", Bot)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 STOP = web.AppKey("stop", asyncio.Event)
+APPROVALS = web.AppKey("approvals", Approvals)

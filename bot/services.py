@@ -10,15 +10,28 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.searching import open_live_index
 from bot.storage import RedisHandle, durability_warnings, open_redis
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.broadcast.pacing import Pacer, PacingLimits
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.store import BroadcastStore
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.places import Places
+from jobfeed.roles import RecruiterRepository
+from jobfeed.search.analytics import SearchAnalytics
+from jobfeed.search.live import LiveIndex
+from jobfeed.search.saved import SavedSearches
+from jobfeed.search.throttle import ReplyGate, ReplyLimits
+from jobfeed.stats import Stats
+from jobfeed.submissions import SubmissionRepository
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
@@ -34,7 +47,18 @@ class Services:
     groups: GroupRepository
     vacancies: VacancyRepository
     inbox: UpdateInbox
+    broadcasts: BroadcastStore
+    planner: BroadcastPlanner
+    pacer: Pacer  # the send budget of this bot token, shared by every process
     applications: ApplicationRepository
+    places: Places
+    recruiters: RecruiterRepository
+    submissions: SubmissionRepository
+    stats: Stats
+    search: LiveIndex  # follows the vacancies once ``SearchFollower`` runs (bot.searching)
+    search_analytics: SearchAnalytics
+    saved_searches: SavedSearches
+    search_gate: ReplyGate
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -48,15 +72,45 @@ class Services:
             log.warning("Redis durability: %s", warning)
         keys = Keys(prefix=settings.redis_prefix)
         redis = handle.client
+        texts, groups, vacancies = (
+            Texts(),
+            GroupRepository(redis, keys),
+            VacancyRepository(redis, keys),
+        )
+        broadcasts = BroadcastStore(redis, keys)
+        applications = ApplicationRepository(redis, keys, settings.resume_retention_days)
+        planner = BroadcastPlanner(broadcasts, groups, vacancies, texts)
+        submissions = SubmissionRepository(redis, keys)
+        places = Places.load()
+        pacer = Pacer(redis, keys, settings.bot_id, pacing_limits(settings))
+        search_analytics = SearchAnalytics(redis, keys, tz=ZoneInfo(settings.timezone))
         return cls(
             settings=settings,
             handle=handle,
             keys=keys,
-            texts=Texts(),
-            groups=GroupRepository(redis, keys),
-            vacancies=VacancyRepository(redis, keys),
+            texts=texts,
+            groups=groups,
+            vacancies=vacancies,
             inbox=UpdateInbox(redis, keys),
-            applications=ApplicationRepository(redis, keys, settings.resume_retention_days),
+            broadcasts=broadcasts,
+            planner=planner,
+            pacer=pacer,
+            applications=applications,
+            places=places,
+            recruiters=RecruiterRepository(redis, keys),
+            submissions=submissions,
+            stats=Stats(
+                groups=groups,
+                broadcasts=broadcasts,
+                vacancies=vacancies,
+                applications=applications,
+                search=search_analytics,
+                timezone=settings.timezone,
+            ),
+            search=await open_live_index(vacancies, redis, keys, places),
+            search_analytics=search_analytics,
+            saved_searches=SavedSearches(redis, keys),
+            search_gate=ReplyGate(redis, keys, pacer, reply_limits(settings)),
         )
 
     def handler_data(self) -> dict[str, Any]:
@@ -69,8 +123,30 @@ class Services:
             "groups": self.groups,
             "vacancies": self.vacancies,
             "applications": self.applications,
+            "broadcasts": self.broadcasts,
+            "places": self.places,
+            "recruiters": self.recruiters,
+            "submissions": self.submissions,
+            "stats": self.stats,
+            "search": self.search,
+            "search_analytics": self.search_analytics,
+            "saved_searches": self.saved_searches,
+            "search_gate": self.search_gate,
             **self.extra,
         }
 
     async def close(self) -> None:
         await self.handle.close()
+
+
+def pacing_limits(settings: Settings) -> PacingLimits:
+    return PacingLimits(
+        global_rate=settings.global_rate, group_limit=settings.group_rate_per_minute
+    )
+
+
+def reply_limits(settings: Settings) -> ReplyLimits:
+    return ReplyLimits(
+        user_interval=settings.search_user_seconds,
+        group_limit=settings.search_group_per_minute,
+    )

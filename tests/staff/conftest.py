@@ -12,7 +12,9 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.broadcasting import make_worker
+from bot.services import pacing_limits
 from bot.sim import SentMessage, TelegramSimulator
+from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
 from jobfeed.models import Group
 from tests.conftest import redis_url
@@ -22,6 +24,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 RECRUITER_ID = 700001
 OTHER_RECRUITER_ID = 700002
 SEEKER_ID = 700009
+SPEED = 200.0
 QUICK: dict[str, Any] = {"backoff": 0.02, "poll": 0.02, "heartbeat": 0.2, "dead_after": 1.0}
 
 
@@ -109,9 +112,13 @@ def texts_of(messages: list[SentMessage]) -> list[str]:
 
 @pytest.fixture
 async def staff(keys: Keys, redis: Redis) -> AsyncIterator[Staff]:
-    async with running_system(keys, redis_url(), speed=200.0) as system:
+    async with running_system(keys, redis_url(), speed=SPEED) as system:
         stop = asyncio.Event()
-        worker = make_worker(system.services, system.bot, **QUICK)
+        services = system.services
+        # Telegram's limits in the simulator's time, as the pacer must see them.
+        limits = pacing_limits(services.settings).scaled(SPEED)
+        pacer = Pacer(services.redis, services.keys, services.settings.bot_id, limits)
+        worker = make_worker(services, system.bot, pacer=pacer, **QUICK)
         task = asyncio.create_task(worker.run(stop))
         try:
             yield Staff(system)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -139,3 +141,26 @@ def test_password_hashes_verify_only_the_password() -> None:
     assert not verify_password(PASSWORD + " ", encoded)
     assert not verify_password(PASSWORD, "scrypt$16384$8$1$not-base64!$x")
     assert hash_password(PASSWORD) != encoded  # salted
+
+
+def test_the_hash_password_command_prints_a_hash_that_verifies() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "hash-password"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    encoded = done.stdout.strip()
+    assert verify_password(PASSWORD, encoded) and PASSWORD not in done.stdout
+    short = subprocess.run(
+        [sys.executable, "-m", "bot", "hash-password"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert short.returncode == 1 and "at least 10" in short.stderr

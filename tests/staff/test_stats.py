@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.summary import dashboard_url, stats_rows
 from tests.harness import ADMIN_ID
 from tests.staff.conftest import Staff, texts_of
 from tests.staff.scenario import KICKED, VANISHED, broadcast_day
@@ -63,3 +64,13 @@ async def test_the_api_reports_the_same_figures(staff: Staff) -> None:
         recorded.applications,
     )
     assert (await staff.system.api("GET", "/api/stats", token=None))[0] == 401
+
+
+async def test_the_demo_summary_rows_are_the_same_figures(staff: Staff) -> None:
+    recorded = await broadcast_day(staff)
+    rows = dict(await stats_rows(staff.system.services))
+    assert rows["deliveries today"] == rows["deliveries 7 days"] == str(recorded.delivered)
+    assert rows["failures today"] == f"{VANISHED + KICKED} (chat_not_found 3, forbidden 2)"
+    assert rows["applications today"] == str(recorded.applications)
+    assert rows["groups active / inactive"] == f"{recorded.delivered} / {VANISHED + KICKED}"
+    assert dashboard_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/dashboard/"
