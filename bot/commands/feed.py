@@ -8,6 +8,7 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
@@ -25,8 +26,12 @@ log = logging.getLogger(__name__)
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("feed", help="poll the vacancy sources of FEEDS_FILE")
     parser.add_argument("--config", type=Path, help="sources file (default: FEEDS_FILE)")
-    parser.add_argument(
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
         "--once", action="store_true", help="poll every source once now, print, and exit"
+    )
+    what.add_argument(
+        "--status", action="store_true", help="print each source's poll state and exit"
     )
     parser.set_defaults(func=main)
 
@@ -47,6 +52,8 @@ def main(args: argparse.Namespace) -> int:
         try:
             broadcasts = build_feed_broadcasts(services, config, bot_username(services, bot))
             poller = build_poller(services, config, fetcher, on_report=broadcasts.on_report)
+            if args.status:
+                return await _status(poller)
             if args.once:
                 return await _once(poller, broadcasts)
             stop = asyncio.Event()
@@ -83,3 +90,29 @@ async def _once(poller: FeedPoller, broadcasts: FeedBroadcasts) -> int:
         failed += 1
         print(f"broadcasts: FAILED: {type(exc).__name__}: {exc}")
     return 1 if failed else 0
+
+
+async def _status(poller: FeedPoller) -> int:
+    """One line per source: when it last worked, its failures and error, its next poll."""
+    failing = 0
+    for source in poller.sources:
+        state = await poller.state(source.name)
+        report = state.report()
+        last = _when(state.last_ok) if state.last_ok else "never"
+        line = f"{source.name}: last ok {last}, next poll {_when(state.next_at)}"
+        if report:
+            line += (
+                f", last import: {report['imported']} new, {report['updated']} updated, "
+                f"{report['merged']} merged, {len(report['rejected'])} rejected"
+            )
+        if state.failures:
+            failing += 1
+            line += f", FAILING ({state.failures}x): {state.last_error}"
+        print(line)
+    return 1 if failing else 0
+
+
+def _when(timestamp: float) -> str:
+    if not timestamp:
+        return "now"
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")

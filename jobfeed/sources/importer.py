@@ -94,16 +94,23 @@ class VacancyImporter:
                 strict=True,
             )
         )
-        targets = {(s.vacancy_id if (s := seen[i.source_key]) else i.own_id) for i in items}
+        changed: list[_Item] = []
+        digests: dict[str, str] = {}  # within this batch: a record listed twice
+        for item in items:
+            before = seen[item.source_key]
+            last = digests.get(item.source_key, before.digest if before else None)
+            digests[item.source_key] = item.digest
+            if last == item.digest:
+                report.unchanged += 1
+            else:
+                changed.append(item)
+        targets = {(s.vacancy_id if (s := seen[i.source_key]) else i.own_id) for i in changed}
         known = {v.id: v for v in await self._vacancies.get_many(sorted(targets))}
         now = self._clock()
         pending = _Pending()
         built: list[tuple[_Item, Vacancy, str]] = []
-        for item in items:
-            before = pending.seen.get(item.source_key) or seen[item.source_key]
-            if before is not None and before.digest == item.digest:
-                report.unchanged += 1
-                continue
+        for item in changed:
+            before = seen[item.source_key]
             target = before.vacancy_id if before else item.own_id
             previous = known.get(target) if target == item.own_id else known.get(item.own_id)
             try:

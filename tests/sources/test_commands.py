@@ -107,6 +107,12 @@ async def test_feed_once_polls_every_source_and_reports_a_broken_one(
     again = await cli("feed", "--once")
     assert "ours: not modified" in again.stdout
 
+    status = await cli("feed", "--status")
+    assert status.returncode == 1
+    ours, gone = status.stdout.splitlines()
+    assert ours.startswith("ours: last ok 20") and "last import: 5 new, 0 updated" in ours
+    assert gone.startswith("gone: last ok never") and "FAILING (2x): ClientConnectorError" in gone
+
 
 async def test_feed_refuses_a_broken_sources_file_in_one_line(
     tmp_path: Path, cli: Callable[..., Awaitable[Ran]]
