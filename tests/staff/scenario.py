@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.appkeys import APPROVALS
+from bot.demo_seeker import apply_as_seeker
 from jobfeed.applications.models import ApplicationDraft, Consent, Resume
 from jobfeed.models import GroupFilter
 from jobfeed.posting import VacancyDraft
@@ -59,7 +60,11 @@ def resume(user_id: int) -> Resume:
     )
 
 
-async def broadcast_day(staff: Staff, groups: int = 40) -> Recorded:
+async def broadcast_day(
+    staff: Staff, groups: int = 40, *, real_applicants: bool = False
+) -> Recorded:
+    """With ``real_applicants`` the job seekers apply through the whole conversation in the
+    simulator (slower); otherwise their applications are filed directly."""
     services = staff.system.services
     matrix = await staff.groups(groups)
     # Gone without the bot being told: the broadcast finds out by sending.
@@ -71,7 +76,12 @@ async def broadcast_day(staff: Staff, groups: int = 40) -> Recorded:
     vacancy, _ = await approvals.submit(draft(), RECRUITER_ID)
     await approvals.approve(vacancy.id, f"tg:{ADMIN_ID}")
     await staff.wait_broadcasts()
-    for n in range(APPLICANTS):
+    if real_applicants:
+        await staff.say(RECRUITER_ID, "/myjobs")  # the recruiter's chat, for the cards
+        for n in range(APPLICANTS):
+            await apply_as_seeker(staff.sim, vacancy.id, 810000 + n)
+        await staff.system.settle()
+    for n in range(0 if real_applicants else APPLICANTS):
         await services.applications.submit(
             ApplicationDraft(
                 vacancy_id=vacancy.id,
@@ -93,4 +103,7 @@ async def broadcast_day(staff: Staff, groups: int = 40) -> Recorded:
     delivered = sum(
         1 for m in staff.sim.sent if m.chat_id in in_groups and m.method == "sendMessage"
     )
-    return Recorded(len(matrix), delivered, failures, APPLICANTS)
+    cards = [m for m in staff.sim.messages_in(RECRUITER_ID) if "新报名" in (m.plain_text or "")]
+    return Recorded(
+        len(matrix), delivered, failures, len(cards) if real_applicants else APPLICANTS
+    )

@@ -7,7 +7,7 @@ import re
 from bot.summary import dashboard_url, stats_rows
 from tests.harness import ADMIN_ID
 from tests.staff.conftest import Staff, texts_of
-from tests.staff.scenario import KICKED, VANISHED, broadcast_day
+from tests.staff.scenario import APPLICANTS, KICKED, VANISHED, broadcast_day
 
 
 def figures(text: str) -> dict[str, int]:
@@ -22,8 +22,9 @@ def figures(text: str) -> dict[str, int]:
 
 
 async def test_stats_in_chat_equal_what_the_simulator_recorded(staff: Staff) -> None:
-    recorded = await broadcast_day(staff)
+    recorded = await broadcast_day(staff, real_applicants=True)
     assert recorded.delivered == recorded.targeted - VANISHED - KICKED  # the scenario works
+    assert recorded.applications == APPLICANTS  # every seeker's card reached the recruiter
 
     [reply] = texts_of(await staff.say(ADMIN_ID, "/stats"))
 
