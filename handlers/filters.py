@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from magic_filter import MagicFilter
 
 from jobfeed.roles import RecruiterRepository
 
@@ -46,3 +47,32 @@ class InPrivate(Filter):
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return message is not None and message.chat.type == "private"
+
+
+class Magic(Filter):
+    """Checks a magic filter (``F...``) inline.
+
+    aiogram 3 runs every synchronous filter callable, magic filters included, through
+    ``asyncio.to_thread``: a thread hop per check, dozens per group message. Wrapping the
+    magic in an async ``Filter`` resolves it on the event loop (it is a few attribute
+    reads). Use ``Magic(F.text)`` wherever a bare ``F.text`` would go.
+    """
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        return self.magic.resolve(event)
+
+
+class InGroup(Filter):
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        return message is not None and message.chat.type in {"group", "supergroup"}
+
+
+class NotCommand(Filter):
+    """A message whose text is not a ``/command`` (a wizard's answer, say)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return not (message.text or "").startswith("/")
