@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.sim import SentMessage, TelegramSimulator
 
+PAUSE_SIM_SECONDS = 1.2
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -69,6 +70,9 @@ class _Seeker:
         self.sim, self.user_id, self.patience = sim, user_id, patience
 
     async def act(self, action: Callable[[], object]) -> SentMessage:
+        # A person needs a moment per answer; answering faster than Telegram lets a bot
+        # write to one chat (about once a second) would only make the bot wait.
+        await asyncio.sleep(PAUSE_SIM_SECONDS / self.sim.speed if self.sim.speed else 0)
         before = len(self.sim.messages_in(self.user_id))
         action()
         loop = asyncio.get_running_loop()

@@ -7,17 +7,16 @@ delivery, view and status change is written to the access log.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.filters import InPrivate, Magic
+from handlers.flood import patiently
 from jobfeed.applications.models import (
     RECRUITER_STATUSES,
     AccessAction,
@@ -28,9 +27,6 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-SEND_ATTEMPTS = 3
 
 
 class StatusAction(CallbackData, prefix="ap"):
@@ -41,8 +37,8 @@ class StatusAction(CallbackData, prefix="ap"):
 def router() -> Router:
     r = Router(name="applications")
     r.callback_query.register(change_status, StatusAction.filter())
-    r.callback_query.register(invalid_button, F.data.startswith("ap:"))
-    r.message.register(view, Command("application"), F.chat.type == "private")
+    r.callback_query.register(invalid_button, Magic(F.data.startswith("ap:")))
+    r.message.register(view, Command("application"), InPrivate())
     return r
 
 
@@ -97,7 +93,7 @@ async def _send_card(
 ) -> bool:
     number = application.number
     try:
-        message = await _with_retry(
+        message = await patiently(
             lambda: bot.send_message(
                 chat_id,
                 texts.render("applications.card", app=application),
@@ -109,11 +105,11 @@ async def _send_card(
         if attachment is not None:
             caption = texts.render("applications.file_caption", number=number)
             if attachment.as_photo:
-                sent = await _with_retry(
+                sent = await patiently(
                     lambda: bot.send_photo(chat_id, attachment.file_id, caption=caption)
                 )
             else:
-                sent = await _with_retry(
+                sent = await patiently(
                     lambda: bot.send_document(chat_id, attachment.file_id, caption=caption)
                 )
             await applications.add_card(number, chat_id, sent.message_id, "file")
@@ -124,25 +120,13 @@ async def _send_card(
     return True
 
 
-async def _with_retry(send: Callable[[], Awaitable[T]]) -> T:
-    """Telegram's flood limit answers 429 with a wait: waiting is not failing."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            return await send()
-        except TelegramRetryAfter as exc:
-            if attempt + 1 == SEND_ATTEMPTS:
-                raise
-            await asyncio.sleep(exc.retry_after)
-    raise AssertionError("unreachable")
-
-
 async def notify_applicant(bot: Bot, texts: Texts, application: Application) -> bool:
     """Tell the applicant the new status; False when they cannot be reached."""
     applicant = application.applicant_id
     if applicant is None or application.forgotten:
         return False
     try:
-        await _with_retry(
+        await patiently(
             lambda: bot.send_message(
                 applicant,
                 texts.render("applications.status_changed", app=application),

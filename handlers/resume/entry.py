@@ -14,6 +14,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.deep_linking import create_start_link
 
+from handlers.filters import InGroup, InPrivate, Magic
 from handlers.resume.conversation import Conversation
 from handlers.resume.keyboards import returning_keyboard
 from handlers.resume.prompts import show_consent
@@ -29,18 +30,16 @@ from jobfeed.applications.links import (
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
-PRIVATE = F.chat.type == "private"
-GROUP = F.chat.type.in_({"group", "supergroup"})
 WANTS_TO_APPLY = re.compile(r"我(要|想)报名")
 
 
 def register(r: Router) -> None:
     r.message.register(
-        start_link, CommandStart(deep_link=True, magic=F.args.regexp(OWNED)), PRIVATE
+        start_link, CommandStart(deep_link=True, magic=F.args.regexp(OWNED)), InPrivate()
     )
-    r.message.register(apply_command, Command("apply", "resume"), PRIVATE)
-    r.message.register(private_only, Command("apply", "resume", "myresume", "forget"), GROUP)
-    r.message.register(group_apply, GROUP, F.text.regexp(WANTS_TO_APPLY, mode="search"))
+    r.message.register(apply_command, Command("apply", "resume"), InPrivate())
+    r.message.register(private_only, Command("apply", "resume", "myresume", "forget"), InGroup())
+    r.message.register(group_apply, InGroup(), Magic(F.text.regexp(WANTS_TO_APPLY, mode="search")))
 
 
 async def start_link(message: Message, command: CommandObject, turn: Turn) -> None:

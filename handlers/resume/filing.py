@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import Message, ReplyKeyboardRemove
 from redis.exceptions import RedisError
 
 from handlers.applications import deliver
+from handlers.filters import Magic, NotCommand
 from handlers.resume.keyboards import screening_keyboard
 from handlers.resume.prompts import ask, show_review
 from handlers.resume.states import Applying
@@ -26,9 +28,9 @@ log = logging.getLogger(__name__)
 
 
 def register(r: Router) -> None:
-    not_command = ~F.text.startswith("/")
-    r.message.register(answered, Applying.answering_screening, F.text, not_command)
-    r.message.register(not_a_choice, Applying.answering_screening, not_command)
+    answering = StateFilter(Applying.answering_screening)
+    r.message.register(answered, answering, Magic(F.text), NotCommand())
+    r.message.register(not_a_choice, answering, NotCommand())
 
 
 async def proceed(turn: Turn) -> None:

@@ -9,6 +9,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from handlers.applications import scrub_cards
+from handlers.filters import InPrivate
 from handlers.resume.keyboards import ResumeAction, forget_keyboard
 from handlers.resume.states import Applying
 from handlers.resume.turn import Turn
@@ -16,14 +17,12 @@ from jobfeed.applications.masking import masked_resume
 
 log = logging.getLogger(__name__)
 
-PRIVATE = F.chat.type == "private"
-
 
 def register(r: Router) -> None:
-    r.message.register(cancel, Command("cancel"), PRIVATE, StateFilter(Applying))
-    r.message.register(nothing_to_cancel, Command("cancel"), PRIVATE, StateFilter(None))
-    r.message.register(my_resume, Command("myresume"), PRIVATE)
-    r.message.register(ask_forget, Command("forget"), PRIVATE)
+    r.message.register(cancel, Command("cancel"), InPrivate(), StateFilter(Applying))
+    r.message.register(nothing_to_cancel, Command("cancel"), InPrivate(), StateFilter(None))
+    r.message.register(my_resume, Command("myresume"), InPrivate())
+    r.message.register(ask_forget, Command("forget"), InPrivate())
     r.callback_query.register(forget, ResumeAction.filter(F.action == "forget_yes"))
     r.callback_query.register(keep, ResumeAction.filter(F.action == "forget_no"))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from handlers.filters import Magic, NotCommand
 from handlers.resume.conversation import draft_of
 from handlers.resume.filing import proceed
 from handlers.resume.keyboards import ResumeAction
@@ -18,16 +20,19 @@ from jobfeed.texts import Texts
 
 def register(r: Router) -> None:
     on = r.callback_query.register
-    on(agree, ResumeAction.filter(F.action == "agree"), Applying.reading_consent)
-    on(decline, ResumeAction.filter(F.action == "decline"), Applying.reading_consent)
-    on(reuse, ResumeAction.filter(F.action == "reuse"), Applying.choosing_resume)
-    on(update, ResumeAction.filter(F.action == "update"), Applying.choosing_resume)
-    on(edit, ResumeAction.filter(F.action == "edit"), Applying.reviewing)
-    on(confirm, ResumeAction.filter(F.action == "confirm"), Applying.reviewing)
-    on(cancel, ResumeAction.filter(F.action == "cancel"), Applying)
-    on(stale, F.data.startswith("rs:"))
-    for waiting in (Applying.reading_consent, Applying.choosing_resume, Applying.reviewing):
-        r.message.register(use_buttons, waiting)
+    consenting = StateFilter(Applying.reading_consent)
+    choosing = StateFilter(Applying.choosing_resume)
+    reviewing = StateFilter(Applying.reviewing)
+    on(agree, ResumeAction.filter(F.action == "agree"), consenting)
+    on(decline, ResumeAction.filter(F.action == "decline"), consenting)
+    on(reuse, ResumeAction.filter(F.action == "reuse"), choosing)
+    on(update, ResumeAction.filter(F.action == "update"), choosing)
+    on(edit, ResumeAction.filter(F.action == "edit"), reviewing)
+    on(confirm, ResumeAction.filter(F.action == "confirm"), reviewing)
+    on(cancel, ResumeAction.filter(F.action == "cancel"), StateFilter(Applying))
+    on(stale, Magic(F.data.startswith("rs:")))
+    waiting = StateFilter(Applying.reading_consent, Applying.choosing_resume, Applying.reviewing)
+    r.message.register(use_buttons, waiting, NotCommand())
 
 
 async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> bool:
@@ -113,4 +118,4 @@ async def stale(query: CallbackQuery, texts: Texts) -> None:
 
 
 async def use_buttons(message: Message, turn: Turn) -> None:
-    await message.answer(turn.render("invalid", reason="use_buttons"))
+    await turn.say(turn.render("invalid", reason="use_buttons"))

@@ -8,9 +8,11 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import StateFilter
 from aiogram.types import Message
 from aiohttp import ClientError
 
+from handlers.filters import Magic, NotCommand
 from handlers.resume.prompts import ask, ask_next, reask, show_consent, show_review
 from handlers.resume.states import FIELD_STATES, STATE_FIELDS
 from handlers.resume.turn import Turn
@@ -33,8 +35,6 @@ from jobfeed.models import utcnow
 log = logging.getLogger(__name__)
 
 Parser = Callable[[str], dict[str, Any]]
-# Commands pass through, so other features' commands still work in the middle of a step.
-NOT_COMMAND = ~F.text.startswith("/")
 
 
 def _age(text: str) -> dict[str, Any]:
@@ -65,13 +65,15 @@ PARSERS: dict[str, Parser] = {
 
 def register(r: Router) -> None:
     for field, state in FIELD_STATES.items():
+        step = StateFilter(state)
         if field == "phone":
-            r.message.register(shared_contact, state, F.contact)
+            r.message.register(shared_contact, step, Magic(F.contact))
         if field == "attachment":
-            r.message.register(sent_document, state, F.document)
-            r.message.register(sent_photo, state, F.photo)
-        r.message.register(typed_answer, state, F.text, NOT_COMMAND)
-        r.message.register(wrong_kind, state, NOT_COMMAND)
+            r.message.register(sent_document, step, Magic(F.document))
+            r.message.register(sent_photo, step, Magic(F.photo))
+        # Commands pass through, so other features' commands still work mid-step.
+        r.message.register(typed_answer, step, Magic(F.text), NotCommand())
+        r.message.register(wrong_kind, step, NotCommand())
 
 
 async def typed_answer(message: Message, turn: Turn, raw_state: str | None) -> None:

@@ -21,6 +21,7 @@ from aiogram.types import (
     TelegramObject,
 )
 
+from handlers.flood import patiently
 from handlers.resume.conversation import Conversation, load, save
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.texts import Texts
@@ -44,7 +45,11 @@ class Turn:
         return self.texts.render(f"resume.{name}", **values)
 
     async def say(self, text: str, markup: Markup | None = None) -> Message:
-        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        # A quick typist can outrun Telegram's per-chat limit: wait rather than lose
+        # the question (the step is already saved).
+        return await patiently(
+            lambda: self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        )
 
     async def load(self) -> Conversation:
         return await load(self.state)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from redis.asyncio import Redis
 
 from jobfeed.applications.models import AccessAction, ApplicationStatus
 from jobfeed.applications.repository import DAY, ApplicationRepository
 from jobfeed.keys import Keys
+from jobfeed.models import utcnow
 from tests.applications.factories import draft, resume
 
 RETENTION = 30
@@ -115,3 +117,17 @@ async def test_cards_and_delivery_marks(redis: Redis, keys: Keys) -> None:
     await applications.mark_delivered(number)
     assert await applications.is_delivered(number)
     assert sorted(await applications.cards(number)) == [(700001, 5, "text"), (700001, 6, "file")]
+
+
+async def test_counts_for_statistics(redis: Redis, keys: Keys) -> None:
+    applications = repo(redis, keys)
+    first = await applications.submit(draft(11))
+    await applications.submit(draft(12))
+    await applications.submit(draft(13, "other"))
+    assert await applications.count_for_vacancy("weld-1") == 2
+    assert await applications.count_for_vacancy("nothing") == 0
+    start, end = first.created_at - timedelta(seconds=1), utcnow() + timedelta(seconds=1)
+    assert await applications.count_between(start, end) == 3
+    assert await applications.count_between(end, end + timedelta(days=1)) == 0
+    total, page = await applications.recent(0, 2)
+    assert total == 3 and [a.resume.user_id for a in page if a.resume] == [13, 12]

@@ -152,3 +152,14 @@ async def test_group_gets_only_a_button_to_the_private_chat(system: System) -> N
     for reply in replies:
         assert "姓名" not in (reply.plain_text or "") and "手机" not in (reply.plain_text or "")
     assert system.sim.messages_in(SEEKER) == []  # nothing was started on their behalf
+
+
+async def test_flood_control_delays_a_question_but_never_loses_it(system: System) -> None:
+    await system.services.vacancies.save(vacancy())
+    chat = Chat(system, SEEKER)
+    await chat.say(f"/start apply_{VACANCY_ID}")
+    await chat.press("同意")
+    system.sim.faults.retry_after_storm(1, retry_after=1)
+    assert "第 2 步" in await chat.say("张三")
+    assert system.sim.count_429 == 1
+    assert "第 3 步" in await chat.say("13812345678")
