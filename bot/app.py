@@ -65,7 +65,10 @@ def create_app(
     app[STOP] = asyncio.Event()
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     approvals = Approvals(
-        services.vacancies, services.submissions, TelegramBroadcaster(services, bot)
+        services.vacancies,
+        services.submissions,
+        TelegramBroadcaster(services, bot),
+        on_feed_closed=FeedLedger(services.redis, services.keys).vacancies_ended,
     )
     app[APPROVALS] = dispatcher["approvals"] = approvals
     app.add_subapp(DASHBOARD, create_dashboard(services))

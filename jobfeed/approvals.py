@@ -10,6 +10,7 @@ update after a crash, finds the step done and does not do it twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -33,6 +34,9 @@ class Broadcaster(Protocol):
     async def retract(self, broadcast_id: str, vacancy: Vacancy, *, withdraw: bool) -> str | None:
         """Edit (``withdraw=False``) or delete the broadcast's delivered posts."""
         ...
+
+
+OnClosed = Callable[[list[Vacancy]], Awaitable[None]]
 
 
 class Outcome(StrEnum):
@@ -59,10 +63,13 @@ class Approvals:
         vacancies: VacancyRepository,
         submissions: SubmissionRepository,
         broadcaster: Broadcaster,
+        *,
+        on_feed_closed: OnClosed | None = None,
     ) -> None:
         self._vacancies = vacancies
         self._submissions = submissions
         self._broadcaster = broadcaster
+        self._on_feed_closed = on_feed_closed
 
     async def submit(
         self, draft: VacancyDraft, recruiter_id: int, vacancy_id: str | None = None
@@ -145,5 +152,9 @@ class Approvals:
             retraction = await self._broadcaster.retract(
                 submission.broadcast_id, vacancy, withdraw=withdraw
             )
+        elif submission is None and self._on_feed_closed is not None:
+            # A feed's vacancy: its posts belong to the feed's broadcasts, which edit or
+            # withdraw them as that source is configured (``on_expiry``).
+            await self._on_feed_closed([vacancy])
         log.info("Vacancy %s closed by %s (retraction %s)", vacancy_id, actor, retraction)
         return Result(Outcome.done, vacancy, submission, retraction)

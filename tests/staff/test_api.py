@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.appkeys import APPROVALS
+from jobfeed.models import VacancyStatus
+from jobfeed.sources.ledger import FeedLedger
 from tests.harness import ADMIN_ID
 from tests.staff.conftest import RECRUITER_ID, Staff, texts_of
 from tests.staff.scenario import draft
@@ -85,3 +89,26 @@ async def test_admin_chat_commands_show_the_matrix_and_broadcast_progress(staff:
     assert usage.startswith("用法")
     [progress] = texts_of(await staff.say(ADMIN_ID, "/broadcasts"))
     assert "20/20" in progress and "送达 19 · 失败 1" in progress
+
+
+async def test_closing_a_feed_vacancy_hands_its_posts_to_the_feed_broadcasts(
+    staff: Staff,
+) -> None:
+    services = staff.system.services
+    vacancy = (
+        draft()
+        .to_vacancy("D-00001", 0)
+        .model_copy(
+            update={"status": VacancyStatus.active, "source": "website", "recruiter_id": None}
+        )
+    )
+    await services.vacancies.save(vacancy)
+    ledger = FeedLedger(services.redis, services.keys)
+    await ledger.record_posts("website", "7", [vacancy.id])
+
+    status, closed = await staff.system.api("POST", "/api/vacancies/D-00001/close", json={})
+
+    assert status == 200 and closed["outcome"] == "done"
+    assert await ledger.ended_due(time.time() + 1) == ["D-00001"]
+    stored = await services.vacancies.get("D-00001")
+    assert stored is not None and stored.status is VacancyStatus.closed
