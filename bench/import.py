@@ -57,7 +57,7 @@ def generate(path: Path, count: int) -> None:
 
 def peak_mb() -> float:
     """The process's peak resident memory so far (imports included)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
 class RssWatch:
@@ -65,19 +65,20 @@ class RssWatch:
 
     def __init__(self) -> None:
         self._process = psutil.Process()
-        self.start = self.high = self._process.memory_info().rss
+        self.start: int = self._process.memory_info().rss
+        self.high: int = self.start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
     def _watch(self) -> None:
         while not self._stop.wait(0.01):
-            self.high = max(self.high, self._process.memory_info().rss)
+            self.high = max(self.high, int(self._process.memory_info().rss))
 
     def grown_mb(self) -> float:
         self._stop.set()
         self._thread.join()
-        return (self.high - self.start) / 1024**2
+        return (self.high - self.start) / 1_048_576
 
 
 async def baseline(path: Path, prefix: str, batch: int) -> int:

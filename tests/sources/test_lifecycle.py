@@ -97,3 +97,15 @@ async def test_listings_follow_a_city_change_and_are_rebuilt_when_missing(
     assert await vacancies.ensure_listings() == 2
     assert (await vacancies.active_page())[0] == 2
     assert await vacancies.ensure_listings() == 0
+
+
+async def test_a_traditional_title_is_kept_for_display_and_found_in_simplified(
+    redis: Redis, keys: Keys, vacancies: VacancyRepository, importer: VacancyImporter
+) -> None:
+    row = sample_rows()[0]
+    rows = [vacancy_json(row, id="T-1", title="電焊工", city="包頭市", province="內蒙古")]
+    await importer.run(parse_jsonl(rows, set()), SourceIdentity("site"))
+    stored = await vacancies.get("T-1")
+    assert stored is not None and (stored.title, stored.city) == ("電焊工", "包头")
+    async with LiveIndex(vacancies, redis, keys) as live:
+        assert "T-1" in search_ids(live, "包头 电焊工")
