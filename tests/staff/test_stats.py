@@ -75,3 +75,21 @@ async def test_the_demo_summary_rows_are_the_same_figures(staff: Staff) -> None:
     assert rows["applications today"] == str(recorded.applications)
     assert rows["groups active / inactive"] == f"{recorded.delivered} / {VANISHED + KICKED}"
     assert dashboard_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/dashboard/"
+
+
+async def test_search_counts_equal_the_answers_the_simulator_saw(staff: Staff) -> None:
+    await broadcast_day(staff, groups=20)
+    matrix = [g.chat_id for g in await staff.system.services.groups.all() if g.active]
+    asked = ["烟台招电焊工吗", "/jobs 电焊工", "有没有招飞行员的", "/jobs 宇航员", "今天天气真好"]
+    answers = []
+    for n, text in enumerate(asked):  # each in its own group, so no throttle holds one back
+        replies = await staff.say(820000 + n, text, chat_id=matrix[n])
+        answers += [r for r in replies if r.reply_to_message_id is not None]
+
+    zero = [a for a in answers if "没有找到" in (a.plain_text or "")]
+    assert len(answers) >= 3 and zero, [a.plain_text for a in answers]
+    [reply] = texts_of(await staff.say(ADMIN_ID, "/stats"))
+    today = figures(reply.partition("最近 7 天")[0])
+    assert (today["搜索"], today["无结果"]) == (len(answers), len(zero))
+    _, api = await staff.system.api("GET", "/api/stats/search?days=1")
+    assert (api["searches"], api["zero_results"]) == (len(answers), len(zero))
