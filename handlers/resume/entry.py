@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.deep_linking import create_start_link
 
 from handlers.filters import InGroup, InPrivate, Magic
+from handlers.flood import patiently
 from handlers.resume.conversation import Conversation
 from handlers.resume.keyboards import returning_keyboard
 from handlers.resume.prompts import show_consent
@@ -104,10 +105,9 @@ async def group_apply(
         text=texts.render("resume.button", name="open_private"),
         url=await create_start_link(bot, payload),
     )
-    await message.reply(
-        texts.render("resume.group_apply", vacancy_title=vacancy.title if vacancy else ""),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
-    )
+    text = texts.render("resume.group_apply", vacancy_title=vacancy.title if vacancy else "")
+    markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+    await patiently(lambda: message.reply(text, reply_markup=markup))
 
 
 async def private_only(message: Message, bot: Bot, texts: Texts) -> None:
@@ -115,9 +115,9 @@ async def private_only(message: Message, bot: Bot, texts: Texts) -> None:
         text=texts.render("resume.button", name="open_private_resume"),
         url=await create_start_link(bot, RESUME_PAYLOAD),
     )
-    await message.reply(
-        texts.render("resume.private_only"),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
+    markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+    await patiently(
+        lambda: message.reply(texts.render("resume.private_only"), reply_markup=markup)
     )
 
 

@@ -12,7 +12,7 @@ from handlers.applications import scrub_cards
 from handlers.filters import InPrivate
 from handlers.resume.keyboards import ResumeAction, forget_keyboard
 from handlers.resume.states import Applying
-from handlers.resume.turn import Turn
+from handlers.resume.turn import Turn, drop_buttons
 from jobfeed.applications.masking import masked_resume
 
 log = logging.getLogger(__name__)
@@ -56,14 +56,12 @@ async def forget(query: CallbackQuery, turn: Turn) -> None:
     numbers = await turn.applications.forget(turn.user_id)
     await turn.state.clear()  # the conversation's draft lives in the FSM data
     log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     await turn.say(turn.render("forgotten", count=len(numbers)), ReplyKeyboardRemove())
     await scrub_cards(turn.bot, turn.texts, turn.applications, numbers)
 
 
 async def keep(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     await turn.say(turn.render("forget_kept"))

@@ -12,7 +12,7 @@ from handlers.resume.filing import proceed
 from handlers.resume.keyboards import ResumeAction
 from handlers.resume.prompts import ask, show_review
 from handlers.resume.states import Applying
-from handlers.resume.turn import Turn
+from handlers.resume.turn import Turn, drop_buttons
 from jobfeed.applications.models import RESUME_FIELDS
 from jobfeed.models import utcnow
 from jobfeed.texts import Texts
@@ -41,9 +41,7 @@ async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> bool:
         await query.answer(turn.render("expired"))
         return False
     await query.answer()
-    # Take the buttons away so an old message cannot be pressed twice by accident.
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     return True
 
 

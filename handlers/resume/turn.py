@@ -6,11 +6,13 @@ helpers take one argument instead of eight.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -26,6 +28,8 @@ from handlers.resume.conversation import Conversation, load, save
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
+
+log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -60,6 +64,16 @@ class Turn:
     @property
     def retention_days(self) -> int:
         return self.applications.retention_days
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message, so it cannot be pressed twice by accident.
+    Telegram refuses this for some old messages; that changes nothing for the step."""
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest as exc:
+            log.info("Buttons of message %s kept: %s", query.message.message_id, exc)
 
 
 class TurnMiddleware(BaseMiddleware):
