@@ -9,6 +9,7 @@ import zlib
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiohttp import web
@@ -35,6 +36,8 @@ class PublicSite:
         self._services = services
         self._bot = bot
         self._env: Environment = page_environment()
+        zone = ZoneInfo(services.settings.timezone)
+        self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
         self._places = PlaceResolver(Places.load())
         self._username = (services.settings.bot_username or "").lstrip("@") or None
 
