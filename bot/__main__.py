@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import broadcast, feed, hash_password, importing, run, worker
+from bot.commands import broadcast, demo, feed, hash_password, importing, run, worker
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -16,6 +16,7 @@ COMMANDS: list[Register] = [
     worker.add,
     broadcast.add,
     hash_password.add,
+    demo.add,
 ]
 
 

@@ -1,4 +1,10 @@
-"""The demo: the real system, driven through the simulator, narrated with progress bars."""
+"""The demo: the real system, driven through the simulator, narrated with progress bars.
+
+Everything a user would see goes through the real paths: groups join through
+``my_chat_member`` updates, an admin tags them through the HTTP API, vacancies come in
+through the feed importer, the broadcast engine posts to the matrix within the
+(simulated) limits, job seekers talk in a group and one applies in private chat.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +20,29 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import create_app
+from bot.broadcasting import bot_username, run_here
 from bot.config import Settings, load_settings
+from bot.demo_seeker import apply_as_seeker
+from bot.feeds import build_importer
 from bot.progress import progress
 from bot.services import Services
 from bot.sim import TelegramSimulator
+from bot.summary import dashboard_url, stats_rows
 from bot.telegram import create_bot, create_dispatcher
-from jobfeed.models import Group
+from jobfeed.broadcast.models import Progress
+from jobfeed.models import Group, GroupFilter, GroupKind
+from jobfeed.sources.formats import count_records, kind_of, records_from_file
+from jobfeed.sources.normalise import SourceIdentity
 
 DEMO_TOKEN = "100000001:DEMOdemoDEMOdemoDEMOdemoDEMOdemo_000"
 SEEKER_ID = 610001
 ADMIN_ID = 600001
+RECRUITER_ID = 600002
 
 
-def demo_settings(port: int) -> Settings:
-    """Demo settings: the simulator as Telegram, a server Redis if REDIS_URL is set, else
-    the embedded one under var/demo."""
+def demo_settings(port: int, speed: float) -> Settings:
+    """The simulator as Telegram; a server Redis if REDIS_URL is set, else the embedded
+    one under var/demo. Our pacing runs ``speed`` times faster, like the simulator."""
     return load_settings(
         bot_token=DEMO_TOKEN,
         redis_url=os.environ.get("REDIS_URL") or None,
@@ -39,6 +53,10 @@ def demo_settings(port: int) -> Settings:
         host="127.0.0.1",
         port=port,
         log_level="WARNING",
+        # Headroom below Telegram's 30/s: at 10x, a 10 ms stall of this busy process is
+        # a tenth of a simulated second, and the sends behind it bunch up.
+        global_rate=min(25 * speed, 1000),
+        group_rate_per_minute=min(int(20 * speed), 1000),
         _env_file=None,
     )
 
@@ -50,36 +68,48 @@ class Demo:
         self.speed = speed
         self.console = Console()
         self.summary: list[tuple[str, str]] = []
+        self.vacancy_id = ""
 
-    async def run(self) -> None:
+    async def run(self, *, keep_running: bool = False) -> None:
         self.console.rule("[bold]招聘助手 demo")
+        self.console.print(
+            f"Telegram is our Bot API simulator, {self.speed:g}× faster than real time; "
+            "everything else is the real system."
+        )
         async with TelegramSimulator(speed=self.speed) as sim:
             self.sim = sim
             settings = self.settings.model_copy(update={"telegram_api_base": sim.base_url})
             self.services = services = await Services.open(settings)
             await self._wipe()
-            bot, dispatcher = create_bot(services), create_dispatcher(services)
-            app = create_app(services, bot, dispatcher, polling=True)
+            self.bot, dispatcher = create_bot(services), create_dispatcher(services)
+            app = create_app(services, self.bot, dispatcher, polling=True)
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             await web.TCPSite(runner, settings.host, settings.port).start()
             self.base_url = f"http://{settings.host}:{settings.port}"
-            self.http = ClientSession(
-                headers={"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
-                if settings.admin_token
-                else {}
-            )
+            token = settings.admin_token.get_secret_value() if settings.admin_token else ""
+            self.http = ClientSession(headers={"Authorization": f"Bearer {token}"})
             try:
                 for step in self.steps():
                     await step()
-                self._print_summary()
+                await self._print_summary(token)
+                if keep_running:
+                    self.console.print("Serving until Ctrl-C …")
+                    await asyncio.Event().wait()
             finally:
                 await self.http.close()
                 await runner.cleanup()
                 await services.close()
 
     def steps(self) -> list[Callable[[], Awaitable[None]]]:
-        return [self.register_groups, self.tag_groups, self.chat]
+        return [
+            self.register_groups,
+            self.tag_groups,
+            self.import_vacancies,
+            self.broadcast,
+            self.chat,
+            self.apply,
+        ]
 
     async def _wipe(self) -> None:
         redis = self.services.redis
@@ -95,7 +125,7 @@ class Demo:
         for group in groups:
             self.sim.bot_added(group.chat_id, by_user_id=ADMIN_ID, title=group.title)
         with progress() as bar:
-            task = bar.add_task("groups joining (my_chat_member)", total=len(groups))
+            task = bar.add_task("groups add the bot (my_chat_member)", total=len(groups))
             while (count := await self.services.groups.count()) < len(groups):
                 bar.update(task, completed=count)
                 await asyncio.sleep(0.1)
@@ -104,60 +134,130 @@ class Demo:
 
     async def tag_groups(self) -> None:
         groups = self._groups()
+        sem = asyncio.Semaphore(16)
         with progress() as bar:
-            task = bar.add_task("admin tags groups (HTTP API)", total=len(groups))
-            sem = asyncio.Semaphore(16)
+            task = bar.add_task("admin tags the groups (HTTP API)", total=len(groups))
 
             async def tag(group: Group) -> None:
                 body = group.model_dump(
                     mode="json", include={"kind", "city", "province", "industries"}
                 )
-                async with (
-                    sem,
-                    self.http.patch(
-                        f"{self.base_url}/api/groups/{group.chat_id}", json=body
-                    ) as response,
-                ):
+                url = f"{self.base_url}/api/groups/{group.chat_id}"
+                async with sem, self.http.patch(url, json=body) as response:
                     response.raise_for_status()
                 bar.advance(task)
 
             await asyncio.gather(*(tag(g) for g in groups))
-        kinds: dict[str, int] = {}
-        for group in await self.services.groups.all():
-            kinds[group.kind.value] = kinds.get(group.kind.value, 0) + 1
+        tagged = await self.services.groups.all()
+        recruitment = sum(1 for g in tagged if g.kind is GroupKind.recruitment)
         self.summary.append(
-            (
-                "recruitment groups / communities",
-                f"{kinds.get('recruitment', 0)} / {kinds.get('community', 0)}",
-            )
+            ("recruitment groups / communities", f"{recruitment} / {len(tagged) - recruitment}")
         )
 
+    async def import_vacancies(self) -> None:
+        path = self.samples / "vacancies.jsonl"
+        kind = kind_of(path)
+        assert kind is not None
+        importer = build_importer(self.services)
+        with progress() as bar:
+            task = bar.add_task("website feed → vacancies", total=count_records(kind, path))
+            report = await importer.run(
+                records_from_file(kind, path, set()),
+                SourceIdentity("samples"),
+                progress=lambda n: bar.advance(task, n),
+            )
+        self.summary.append(
+            ("vacancies imported / rejected", f"{report.imported} / {len(report.rejected)}")
+        )
+
+    async def broadcast(self) -> None:
+        vacancies = await self.services.vacancies.get_many(["D-00000"])
+        vacancy = vacancies[0] if vacancies else (await self.services.vacancies.all())[0]
+        vacancy = vacancy.model_copy(update={"recruiter_id": RECRUITER_ID})
+        await self.services.vacancies.save(vacancy)
+        self.vacancy_id = vacancy.id
+        self.sim.add_user(RECRUITER_ID, "招聘专员")
+        province = GroupFilter(province=[vacancy.province])
+        preview = await self.services.planner.preview(province)
+        everyone = GroupFilter()
+        self.console.print(
+            f"Broadcasting 「{vacancy.title}」 ({vacancy.employer}, {vacancy.city}): "
+            f"{len(preview)} groups in {vacancy.province}, "
+            f"{len(await self.services.planner.preview(everyone))} in the whole matrix."
+        )
+        created = await self.services.planner.create(
+            [vacancy.id], everyone, bot_username=await bot_username(self.bot), key="demo"
+        )
+        throttled_before = self.sim.count_429
+        planned = await self.services.broadcasts.progress(created.id)
+        assert planned is not None
+        with progress() as bar:
+            task = bar.add_task("broadcast to the matrix", total=planned.targeted)
+
+            def show(states: list[Progress]) -> None:
+                state = states[0]
+                bar.update(task, completed=state.targeted - state.pending)
+
+            final = await run_here(
+                self.services, self.bot, [created.id], workers=2, on_progress=show
+            )
+        state = final[0]
+        failed = sum(state.failed.values())
+        self.summary.append(
+            ("broadcast: targeted / delivered / failed / pending",
+             f"{state.targeted} / {state.delivered} / {failed} / {state.pending}")
+        )  # fmt: skip
+        self.summary.append(
+            ("broadcast: 429s / densest simulated second / group-minute",
+             f"{self.sim.count_429 - throttled_before} / {self.sim.max_rate_observed(1.0)} / "
+             f"{self.sim.max_per_chat_per_minute()}")
+        )  # fmt: skip
+
     async def chat(self) -> None:
-        """A few job seekers talk in a community group; show what the bot answers."""
-        group = next(g for g in self._groups() if g.kind.value == "community")
+        """Job seekers talk in a community group; show what the bot answers."""
+        group = next(g for g in self._groups() if g.kind is GroupKind.community)
         path = self.samples / "queries.jsonl"
         queries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        picked = [q for q in queries if q["form"] in {"sentence", "pinyin", "traditional"}][:3]
-        picked += [q for q in queries if not q["is_query"]][:2]
-        asked = {}
+        picked = [
+            next(q for q in queries if q["form"] == form)
+            for form in ("sentence", "pinyin", "traditional", "typo")
+        ] + [q for q in queries if not q["is_query"]][:2]
+        asked: dict[int, str] = {}
         for number, query in enumerate(picked):
+            self.sim.add_user(SEEKER_ID + number, "工友")
             update = self.sim.user_message(group.chat_id, SEEKER_ID + number, query["text"])
             asked[update["message"]["message_id"]] = query["text"]
-        await self.settle()
+            await self.settle()
         replies = {
-            m.reply_to_message_id: m.plain_text
+            m.reply_to_message_id: _first_lines(m.plain_text or "", 3)
             for m in self.sim.messages_in(group.chat_id)
             if m.reply_to_message_id in asked
         }
         table = Table(title=f"job seekers talking in 「{group.title}」")
-        table.add_column("seeker wrote")
-        table.add_column("bot answered")
+        table.add_column("a job seeker wrote")
+        table.add_column("the bot answered (threaded reply)")
         for message_id, text in asked.items():
             table.add_row(text, replies.get(message_id, "[dim](stays quiet)[/dim]"))
         self.console.print(table)
         answered = sum(1 for m in asked if m in replies)
-        self.summary.append(("group messages answered / stayed quiet",
-                             f"{answered} / {len(asked) - answered}"))  # fmt: skip
+        self.summary.append(
+            (
+                "group messages answered / ignored as chatter",
+                f"{answered} / {len(asked) - answered}",
+            )
+        )
+
+    async def apply(self) -> None:
+        """One job seeker taps "apply" under the post and goes through the conversation."""
+        self.console.print(f"A job seeker applies to {self.vacancy_id} in private chat …")
+        last = await apply_as_seeker(self.sim, self.vacancy_id, SEEKER_ID + 100)
+        await self.settle()
+        cards = [m for m in self.sim.messages_in(RECRUITER_ID) if "新报名" in (m.plain_text or "")]
+        self.console.print(f"  the seeker was told: {_first_lines(last.plain_text or '', 2)}")
+        if cards:
+            card = cards[0].plain_text or cards[0].text or ""
+            self.console.print(f"  the recruiter received: {_first_lines(card, 4)}")
+        self.summary.append(("applications delivered to the recruiter", str(len(cards))))
 
     async def settle(self) -> None:
         """Wait until every update injected so far has been handled."""
@@ -167,11 +267,16 @@ class Demo:
             quiet = 0 if busy else quiet + 1
             await asyncio.sleep(0.05)
 
-    def _print_summary(self) -> None:
+    async def _print_summary(self, token: str) -> None:
         table = Table(title="summary")
         table.add_column("what")
         table.add_column("figure", justify="right")
-        for what, figure in self.summary:
+        for what, figure in self.summary + await stats_rows(self.services):
             table.add_row(what, figure)
         self.console.print(table)
-        self.console.print(f"HTTP API: {self.base_url}/openapi.json")
+        self.console.print(f"Dashboard: {dashboard_url(self.base_url)}  (admin token: {token})")
+        self.console.print(f"HTTP API:  {self.base_url}/openapi.json")
+
+
+def _first_lines(text: str, count: int) -> str:
+    return "\n".join(text.strip().splitlines()[:count])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
 from bot.commands import run_async
@@ -14,7 +13,7 @@ from bot.logs import configure
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help="run the whole system against the Bot API simulator")
-    parser.add_argument("--speed", type=float, default=20.0, help="simulator speed factor")
+    parser.add_argument("--speed", type=float, default=10.0, help="simulator speed factor")
     parser.add_argument("--samples", type=Path, default=Path("samples"))
     parser.add_argument("--port", type=int, default=8080, help="HTTP port of API and dashboard")
     parser.add_argument(
@@ -26,16 +25,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def main(args: argparse.Namespace) -> int:
     configure("WARNING", [])
     try:
-        settings = demo_settings(args.port)
+        settings = demo_settings(args.port, args.speed)
     except SettingsError as exc:
         print(f"error: {exc}")
         return 2
 
     async def go() -> int:
-        demo = Demo(settings, args.samples, speed=args.speed)
-        await demo.run()
-        if args.keep_running:
-            await asyncio.Event().wait()
+        await Demo(settings, args.samples, speed=args.speed).run(keep_running=args.keep_running)
         return 0
 
     try:
