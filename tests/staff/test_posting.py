@@ -103,3 +103,26 @@ async def test_closing_a_filled_vacancy_marks_its_posts_in_every_group(staff: St
     assert any("已关闭" in t for t in texts_of(staff.sim.messages_in(RECRUITER_ID)))
     await staff.press(RECRUITER_ID, choices, "vx:R-00001:edit")  # pressed again
     assert "已经关闭" in (staff.last(RECRUITER_ID).plain_text or "")
+
+
+async def test_cancel_restart_and_the_wizard_stays_in_private_chat(staff: Staff) -> None:
+    [group] = await staff.groups(1)
+    await staff.make_recruiter(RECRUITER_ID, "草原铝业有限公司")
+
+    in_group = texts_of(await staff.say(RECRUITER_ID, "/post", chat_id=group.chat_id))
+    assert in_group == ["请私聊我发送 /post 发布职位，群里不收集职位信息。"]
+    await staff.say(RECRUITER_ID, "/post")
+    await staff.say(RECRUITER_ID, "电焊工")
+    assert "已取消" in texts_of(await staff.say(RECRUITER_ID, "/cancel"))[0]
+    # No step is waiting: the text is not taken as the employer (it is a search now).
+    after = " ".join(texts_of(await staff.say(RECRUITER_ID, "草原铝业有限公司")))
+    assert "第 3 步" not in after
+
+    await answer_wizard(staff, target="全部群")
+    await staff.press(RECRUITER_ID, staff.with_button(RECRUITER_ID, "pw:restart"), "pw:restart")
+    assert "第 1 步" in (staff.last(RECRUITER_ID).plain_text or "")
+    await staff.say(RECRUITER_ID, "/myjobs")  # a command in the middle is answered...
+    assert "还没有发布过职位" in (staff.last(RECRUITER_ID).plain_text or "")
+    await staff.say(RECRUITER_ID, "叉车工")  # ...and the wizard goes on where it was
+    assert "第 2 步" in (staff.last(RECRUITER_ID).plain_text or "")
+    assert await staff.system.services.vacancies.count() == 0
