@@ -42,6 +42,7 @@ from jobfeed.models import utcnow
 log = logging.getLogger(__name__)
 
 MIN_LATE = 0.005  # seconds: waking up this late is no reason to give a slot up
+MIN_PAUSE = 0.001  # seconds: a shorter wait is not worth a trip through the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +90,16 @@ class Worker:
         self._opt = options or EngineOptions()
         self._clock = clock
         self.worker_id = new_worker_id()
-        self._buffer: asyncio.Queue[tuple[str, Task]] = asyncio.Queue()
+        self._buffer: asyncio.Queue[tuple[str, Task] | None] = asyncio.Queue()
         self._closing = asyncio.Event()
+        self._closed: asyncio.Future[None] | None = None  # done when closing; for waits
         self._posts: dict[str, tuple[Action, Post | None]] = {}
         self.sent = 0  # requests made, for benchmarks and logs
         self.late = 0  # slots given up because we woke up too late to use them
 
     async def run(self, stop: asyncio.Event) -> None:
         opt = self._opt
+        self._closed = asyncio.get_running_loop().create_future()
         await self._store.register(self.worker_id)
         await self._reap()
         log.info("Broadcast worker %s started (%d in flight)", self.worker_id, opt.concurrency)
@@ -109,7 +112,7 @@ class Worker:
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait([stopper, feeder, *senders], return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
-        self._closing.set()
+        self._close()
         # Sends in flight finish (up to the grace period); held tasks go back to the queue.
         done, pending = await asyncio.wait([feeder, *senders], timeout=opt.shutdown_grace)
         for task in pending:
@@ -118,10 +121,10 @@ class Worker:
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 log.error("%s crashed", task.get_name(), exc_info=task.exception())
-        requeued, unknown = await self._store.hand_back(self.worker_id, opt.policy)
         beat.cancel()
         with suppress(asyncio.CancelledError):
             await beat
+        requeued, unknown = await self._store.hand_back(self.worker_id, opt.policy)
         log.info(
             "Broadcast worker %s stopped: %d tasks handed back, %d sends cut off in flight",
             self.worker_id,
@@ -157,9 +160,21 @@ class Worker:
                 unknown,
             )
 
+    def _close(self) -> None:
+        self._closing.set()
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+        # What is buffered stays held in Redis under our name until ``hand_back``.
+        self._drop_buffer()
+        for _ in range(self._opt.concurrency):
+            self._buffer.put_nowait(None)  # wakes every sender up, to stop
+
     def _drop_buffer(self) -> None:
+        stops = 0
         while not self._buffer.empty():
-            self._buffer.get_nowait()
+            stops += self._buffer.get_nowait() is None
+        for _ in range(stops):
+            self._buffer.put_nowait(None)
 
     # --- claiming ------------------------------------------------------------------------
 
@@ -198,21 +213,19 @@ class Worker:
         return quiet.remaining(self._clock()) if quiet else 0.0
 
     async def _pause(self, seconds: float) -> None:
-        with suppress(TimeoutError):
-            await asyncio.wait_for(self._closing.wait(), seconds)
+        """Sleep, but wake up at once when the worker is stopping."""
+        if seconds < MIN_PAUSE or self._closed is None:
+            return
+        await asyncio.wait((self._closed,), timeout=seconds)
 
     # --- sending -------------------------------------------------------------------------
 
     async def _send_loop(self) -> None:
-        while not self._closing.is_set():
-            getter = asyncio.ensure_future(self._buffer.get())
-            closer = asyncio.ensure_future(self._closing.wait())
-            await asyncio.wait([getter, closer], return_when=asyncio.FIRST_COMPLETED)
-            closer.cancel()
-            if not getter.done():
-                getter.cancel()
+        while True:
+            item = await self._buffer.get()
+            if item is None:
                 return
-            worker_id, task = getter.result()
+            worker_id, task = item
             if worker_id != self.worker_id:
                 continue  # claimed under a name that was taken over
             try:
@@ -234,19 +247,22 @@ class Worker:
             if self._closing.is_set() or self._quiet_left() > 0:
                 await self._store.release(task, worker_id)
                 return
-            slot = await self._pacer.reserve(task.address)
-            due = loop.time() + slot.wait
-            if slot.wait > 0:
+            slot, verdict = await self._store.paced_begin(
+                self._pacer, task, worker_id, action, MIN_PAUSE
+            )
+            if not verdict:  # the slot is later: wait for it, then begin
+                due = loop.time() + slot.wait
                 await self._pause(slot.wait)
-            if not slot.granted:
-                continue
-            if self._closing.is_set() or loop.time() - due > max_late:
-                # Woken up late (a busy loop, a slow Redis), sending now would bunch up
-                # with the next slots' sends: give the slot up and take a new one.
-                self.late += not self._closing.is_set()
-                await self._pacer.unused(task.address, slot)
-                continue
-            if await self._store.begin(task, worker_id, action) != "go":
+                if not slot.granted:
+                    continue
+                if self._closing.is_set() or loop.time() - due > max_late:
+                    # Woken up late (a busy loop, a slow Redis), sending now would bunch
+                    # up with the next slots' sends: give the slot up and take a new one.
+                    self.late += not self._closing.is_set()
+                    await self._pacer.unused(task.address, slot)
+                    continue
+                verdict = await self._store.begin(task, worker_id, action)
+            if verdict != "go":
                 return
             result = await self._call(action, task, post)
             self.sent += 1

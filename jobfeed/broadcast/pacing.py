@@ -16,40 +16,49 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
 
 # Returns {granted, wait_ms, slot}: granted=1 -> send in wait_ms; 0 -> ask again then.
-# Floats travel as strings: Redis truncates Lua numbers to integers.
-_RESERVE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local interval, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local limit, horizon = tonumber(ARGV[3]), tonumber(ARGV[4])
-local slot = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
-if slot - now > horizon then
-  return {0, string.format('%.3f', slot - now - horizon), ''}
+# Floats travel as strings: Redis truncates Lua numbers to integers. A function, so that
+# the broadcast store can reserve and mark a task as being sent in one script.
+RESERVE_FUNCTION = """
+local function reserve(tat_key, log, interval, window, limit, horizon)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+  local slot = math.max(tonumber(redis.call('GET', tat_key) or '0'), now)
+  if slot - now > horizon then
+    return {0, string.format('%.3f', slot - now - horizon), ''}
+  end
+  local head = redis.call('LINDEX', log, 0)
+  while head and tonumber(head) <= slot - window do
+    redis.call('LPOP', log)
+    head = redis.call('LINDEX', log, 0)
+  end
+  local n = redis.call('LLEN', log)
+  if n >= limit then
+    local oldest = tonumber(redis.call('LINDEX', log, n - limit))
+    return {0, string.format('%.3f', oldest + window - now), ''}
+  end
+  local at = string.format('%.3f', slot)
+  redis.call('RPUSH', log, at)
+  redis.call('PEXPIRE', log, math.ceil(slot - now + window) + 1000)
+  redis.call('SET', tat_key, string.format('%.3f', slot + interval), 'PX',
+    math.ceil(slot - now + interval) + 60000)
+  return {1, string.format('%.3f', slot - now), at}
 end
-local log = KEYS[2]
-local head = redis.call('LINDEX', log, 0)
-while head and tonumber(head) <= slot - window do
-  redis.call('LPOP', log)
-  head = redis.call('LINDEX', log, 0)
-end
-local n = redis.call('LLEN', log)
-if n >= limit then
-  local oldest = tonumber(redis.call('LINDEX', log, n - limit))
-  return {0, string.format('%.3f', oldest + window - now), ''}
-end
-local at = string.format('%.3f', slot)
-redis.call('RPUSH', log, at)
-redis.call('PEXPIRE', log, math.ceil(slot - now + window) + 1000)
-redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX',
-  math.ceil(slot - now + interval) + 60000)
-return {1, string.format('%.3f', slot - now), at}
 """
+
+_RESERVE = (
+    RESERVE_FUNCTION
+    + """
+return reserve(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+  tonumber(ARGV[4]))
+"""
+)
 
 _PENALIZE = """
 local t = redis.call('TIME')
@@ -112,9 +121,17 @@ class Pacer:
 
     async def reserve(self, chat_id: int) -> Slot:
         """Reserve a slot for one message to ``chat_id`` if one is near enough."""
-        granted, wait_ms, at = await self._reserve(
-            keys=[self._tat, f"{self._chat_prefix}{chat_id}"], args=self._args
-        )
+        keys, args = self.script_input(chat_id)
+        return self.slot(await self._reserve(keys=keys, args=args))
+
+    def script_input(self, chat_id: int) -> tuple[list[str], list[float]]:
+        """KEYS and ARGV of ``reserve()`` in ``RESERVE_FUNCTION``, for a combined script."""
+        return [self._tat, f"{self._chat_prefix}{chat_id}"], list(self._args)
+
+    @staticmethod
+    def slot(reply: list[Any]) -> Slot:
+        """The ``Slot`` in the first three items of a script's reply."""
+        granted, wait_ms, at = reply[:3]
         return Slot(bool(int(granted)), max(0.0, float(wait_ms) / 1000.0), at)
 
     async def unused(self, chat_id: int, slot: Slot) -> None:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiogram import Bot
@@ -32,7 +32,7 @@ from jobfeed.vacancies import VacancyRepository
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BOT_USERNAME = "zhaopin_test_bot"
 # Fast defaults for tests that are not about timing.
-QUICK = {"backoff": 0.02, "poll": 0.02, "heartbeat": 0.2, "dead_after": 1.0}
+QUICK: dict[str, Any] = {"backoff": 0.02, "poll": 0.02, "heartbeat": 0.2, "dead_after": 1.0}
 
 
 def sample_groups(n: int | None = None) -> list[Group]:
@@ -96,6 +96,10 @@ class Rig:
             self.groups,
             EngineOptions(**values),
         )
+
+    async def states(self, broadcast_id: str) -> list[str]:
+        """Every group's raw state in Redis (``q``, ``h|W``, ``s|W``, ``d|..``, ...)."""
+        return cast(list[str], await self.redis.hvals(self.keys.broadcast_state(broadcast_id)))
 
     async def run(self, *ids: str, workers: list[Worker] | None = None) -> list[Progress]:
         return await run_until_done(workers or [self.worker()], self.store, ids, poll=0.05)

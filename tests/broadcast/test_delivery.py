@@ -10,6 +10,7 @@ from jobfeed.models import GroupKind
 from tests.broadcast.conftest import Rig, assert_adds_up, per_chat
 
 
+@pytest.mark.parametrize("speed", [20.0])
 async def test_the_whole_matrix_gets_the_post_exactly_once_without_a_429(rig: Rig) -> None:
     matrix = await rig.load()
     assert len(matrix) == 1400

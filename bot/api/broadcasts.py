@@ -1,0 +1,224 @@
+"""``/api/broadcasts``: preview, create, follow and control broadcasts; edit or withdraw posts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.api.registry import Api, ApiError
+from bot.appkeys import BOT, SERVICES
+from bot.broadcasting import bot_username
+from jobfeed.broadcast.models import GroupOutcome, Progress, Target
+from jobfeed.broadcast.planner import PlanError
+from jobfeed.broadcast.store import BroadcastError
+from jobfeed.models import Group, VacancyId
+
+_ID = re.compile(r"^\d{1,19}$")
+SAMPLE = 20
+
+
+class PreviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: Target = Field(default_factory=Target)
+
+
+class Preview(BaseModel):
+    targeted: int
+    target: str
+    sample: list[Group]  # the first groups, to check the targeting by eye
+
+
+class CreateBroadcast(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vacancy_ids: list[VacancyId] = Field(min_length=1, max_length=10)
+    target: Target = Field(default_factory=Target)
+    scheduled_at: datetime | None = None
+    # Idempotency: a retried request with the same key returns the same broadcast.
+    key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_:.-]{1,100}$")
+
+
+class BroadcastList(BaseModel):
+    total: int
+    broadcasts: list[Progress]
+
+
+class ListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class OutcomeQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: list[str] = []  # queued, held, sending, delivered, failed, skipped
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=500, ge=1, le=5000)
+
+
+class OutcomeList(BaseModel):
+    total: int
+    groups: list[GroupOutcome]
+
+
+def setup(api: Api) -> None:
+    @api.route(
+        "POST",
+        "/api/broadcasts/preview",
+        summary="How many active groups a target matches now",
+        tag="broadcasts",
+        body=PreviewRequest,
+        response=Preview,
+    )
+    async def preview_broadcast(request: web.Request, body: PreviewRequest) -> Any:
+        groups = await request.app[SERVICES].planner.preview(body.target)
+        return Preview(targeted=len(groups), target=body.target.describe(), sample=groups[:SAMPLE])
+
+    @api.route(
+        "POST",
+        "/api/broadcasts",
+        summary="Create a broadcast of one vacancy (or a digest) to the target's groups",
+        tag="broadcasts",
+        body=CreateBroadcast,
+        response=Progress,
+        status=201,
+    )
+    async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
+        services = request.app[SERVICES]
+        try:
+            created = await services.planner.create(
+                body.vacancy_ids,
+                body.target,
+                bot_username=await bot_username(request.app[BOT]),
+                scheduled_at=body.scheduled_at,
+                key=body.key,
+            )
+        except PlanError as exc:
+            raise ApiError(400, str(exc)) from None
+        return await _progress(request, created.id)
+
+    @api.route(
+        "GET",
+        "/api/broadcasts",
+        summary="Broadcasts with their progress, newest first",
+        tag="broadcasts",
+        query=ListQuery,
+        response=BroadcastList,
+    )
+    async def list_broadcasts(request: web.Request, query: ListQuery) -> Any:
+        total, found = await request.app[SERVICES].broadcasts.recent(query.offset, query.limit)
+        return BroadcastList(total=total, broadcasts=found)
+
+    @api.route(
+        "GET",
+        "/api/broadcasts/{broadcast_id}",
+        summary="Progress: targeted, delivered, failed by reason, skipped, pending, times",
+        tag="broadcasts",
+        response=Progress,
+    )
+    async def get_broadcast(request: web.Request) -> Any:
+        return await _progress(request, _broadcast_id(request))
+
+    @api.route(
+        "GET",
+        "/api/broadcasts/{broadcast_id}/groups",
+        summary="Each group's outcome (state=failed lists failures and unknown outcomes)",
+        tag="broadcasts",
+        query=OutcomeQuery,
+        response=OutcomeList,
+    )
+    async def broadcast_groups(request: web.Request, query: OutcomeQuery) -> Any:
+        broadcast_id = _broadcast_id(request)
+        await _progress(request, broadcast_id)  # 404 for an unknown id
+        outcomes = await request.app[SERVICES].broadcasts.outcomes(broadcast_id)
+        if query.state:
+            outcomes = [o for o in outcomes if o.state in query.state]
+        page = outcomes[query.offset : query.offset + query.limit]
+        return OutcomeList(total=len(outcomes), groups=page)
+
+    for verb, summary in (
+        ("pause", "Pause: nothing more is sent until resumed"),
+        ("resume", "Resume a paused broadcast"),
+        ("cancel", "Cancel: groups not yet sent to are skipped"),
+    ):
+        api.route(
+            "POST",
+            f"/api/broadcasts/{{broadcast_id}}/{verb}",
+            summary=summary,
+            tag="broadcasts",
+            response=Progress,
+        )(_control(verb))
+
+    @api.route(
+        "POST",
+        "/api/broadcasts/{broadcast_id}/edit",
+        summary="Re-render the post from its vacancies and edit it in every group it reached",
+        tag="broadcasts",
+        response=Progress,
+        status=201,
+    )
+    async def edit_broadcast(request: web.Request) -> Any:
+        planner = request.app[SERVICES].planner
+        username = await bot_username(request.app[BOT])
+        return await _follow_up(request, lambda bid: planner.edit(bid, bot_username=username))
+
+    @api.route(
+        "POST",
+        "/api/broadcasts/{broadcast_id}/withdraw",
+        summary="Delete the post in every group it reached",
+        tag="broadcasts",
+        response=Progress,
+        status=201,
+    )
+    async def withdraw_broadcast(request: web.Request) -> Any:
+        planner = request.app[SERVICES].planner
+        return await _follow_up(request, planner.withdraw)
+
+
+def _control(verb: str) -> Any:
+    async def control(request: web.Request) -> Any:
+        broadcast_id = _broadcast_id(request)
+        store = request.app[SERVICES].broadcasts
+        try:
+            await getattr(store, verb)(broadcast_id)
+        except LookupError:
+            raise ApiError(404, "no such broadcast") from None
+        except BroadcastError as exc:
+            raise ApiError(409, str(exc)) from None
+        return await _progress(request, broadcast_id)
+
+    control.__name__ = f"{verb}_broadcast"
+    return control
+
+
+async def _follow_up(request: web.Request, make: Any) -> Any:
+    try:
+        child = await make(_broadcast_id(request))
+    except LookupError:
+        raise ApiError(404, "no such broadcast") from None
+    except BroadcastError as exc:
+        raise ApiError(409, str(exc)) from None
+    except PlanError as exc:
+        raise ApiError(400, str(exc)) from None
+    return await _progress(request, child.id)
+
+
+def _broadcast_id(request: web.Request) -> str:
+    raw = request.match_info["broadcast_id"]
+    if not _ID.match(raw):
+        raise ApiError(404, "no such broadcast")
+    return raw
+
+
+async def _progress(request: web.Request, broadcast_id: str) -> Progress:
+    found = await request.app[SERVICES].broadcasts.progress(broadcast_id)
+    if found is None:
+        raise ApiError(404, "no such broadcast")
+    return found

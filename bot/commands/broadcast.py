@@ -1,0 +1,183 @@
+"""``python -m bot broadcast VACANCY_ID... [--city X] [--dry-run]``: send a vacancy to groups.
+
+Shows a live progress bar and a final table of outcomes. The sending is done by the
+running ``python -m bot worker`` processes; when none is alive, this command runs a
+worker itself until the broadcast is done (Ctrl-C hands its work back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from rich.console import Console
+from rich.table import Table
+
+from bot.broadcasting import bot_username, run_here
+from bot.commands import run_async, settings_or_exit
+from bot.config import Settings
+from bot.progress import progress
+from bot.services import Services
+from bot.telegram import create_bot
+from jobfeed.broadcast.models import Progress, Target
+from jobfeed.broadcast.planner import PlanError
+from jobfeed.models import GroupKind
+
+WORKER_DEAD_AFTER = 5.0
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "broadcast",
+        help="send vacancies to the matching groups, with live progress",
+        description="Send one vacancy (or a digest of up to 10) to every matching active "
+        "group. Filters take comma-separated alternatives and may be repeated; "
+        "different filters must all match.",
+    )
+    parser.add_argument("vacancy_ids", nargs="+", metavar="VACANCY_ID")
+    parser.add_argument("--kind", action="append", default=[], help="recruitment, community")
+    parser.add_argument("--city", action="append", default=[])
+    parser.add_argument("--province", action="append", default=[])
+    parser.add_argument("--industry", action="append", default=[])
+    parser.add_argument(
+        "--at", metavar="TIME", help="start at this time, e.g. 2026-11-24T09:00 (TIMEZONE)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="only say how many groups would get it"
+    )
+    parser.add_argument(
+        "--detach", action="store_true", help="create it and exit; the workers send it"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="workers to run here if none is up"
+    )
+    parser.set_defaults(func=main)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for raw in values for v in raw.replace("，", ",").split(",") if v.strip()]
+
+
+def parse_target(args: argparse.Namespace) -> Target:
+    kinds = _split(args.kind)
+    for kind in kinds:
+        if kind not in GroupKind.__members__:
+            raise ValueError(f"--kind {kind!r}: use recruitment or community")
+    return Target(
+        kind=[GroupKind(k) for k in kinds],
+        city=_split(args.city),
+        province=_split(args.province),
+        industries=_split(args.industry),
+    )
+
+
+def parse_time(text: str | None, zone: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--at {text!r}: use a time like 2026-11-24T09:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    try:
+        target = parse_target(args)
+        at = parse_time(args.at, settings.timezone)
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 2
+    if args.workers < 1:
+        print("error: --workers must be at least 1")
+        return 2
+    return run_async(lambda: _broadcast(settings, args, target, at))
+
+
+async def _broadcast(
+    settings: Settings, args: argparse.Namespace, target: Target, at: datetime | None
+) -> int:
+    console = Console()
+    services = await Services.open(settings)
+    bot = create_bot(services)
+    try:
+        matching = await services.planner.preview(target)
+        if args.dry_run:
+            console.print(f"{len(matching)} active groups match ({target.describe()})")
+            return 0
+        try:
+            created = await services.planner.create(
+                args.vacancy_ids, target, bot_username=await bot_username(bot), scheduled_at=at
+            )
+        except PlanError as exc:
+            console.print(f"error: {exc}")
+            return 1
+        console.print(
+            f"broadcast {created.id}: {len(matching)} groups ({target.describe()}), "
+            f"status {created.status.value}"
+        )
+        if args.detach:
+            return 0
+        final = await _watch(services, bot, created.id, args.workers, console)
+        console.print(outcome_table(final))
+        return 0
+    finally:
+        await bot.session.close()
+        await services.close()
+
+
+async def _watch(
+    services: Services, bot: Bot, broadcast_id: str, workers: int, console: Console
+) -> Progress:
+    with progress() as bar:
+        task = bar.add_task("sending", total=None)
+
+        def show(found: list[Progress]) -> None:
+            p = found[0]
+            bar.update(
+                task,
+                total=p.targeted,
+                completed=p.done,
+                description=f"{p.status.value}: {p.delivered} delivered, "
+                f"{p.failed_total} failed, {p.skipped_total} skipped",
+            )
+
+        if await services.broadcasts.live_workers(WORKER_DEAD_AFTER) == 0:
+            console.print(f"no worker is running: sending from here ({workers} worker)")
+            try:
+                return (
+                    await run_here(
+                        services, bot, [broadcast_id], workers=workers, on_progress=show
+                    )
+                )[0]
+            except (KeyboardInterrupt, asyncio.CancelledError):
+                console.print("stopped: `python -m bot worker` will finish the broadcast")
+                raise
+        while True:
+            found = await services.broadcasts.progress(broadcast_id)
+            assert found is not None  # we just created it; broadcasts are never deleted
+            show([found])
+            if found.status.finished and found.finished_at is not None:
+                return found
+            await asyncio.sleep(0.3)
+
+
+def outcome_table(p: Progress) -> Table:
+    table = Table(title=f"broadcast {p.id}: {p.status.value}")
+    table.add_column("outcome")
+    table.add_column("groups", justify="right")
+    table.add_row("targeted", str(p.targeted))
+    table.add_row("delivered", str(p.delivered))
+    for reason, count in sorted(p.failed.items()):
+        table.add_row(f"failed: {reason}", str(count))
+    for reason, count in sorted(p.skipped.items()):
+        table.add_row(f"skipped: {reason}", str(count))
+    table.add_row("pending", str(p.pending))
+    if p.unknown:
+        table.add_row("reply lost (unknown outcome)", str(p.unknown))
+        table.add_row("  of which resent", str(p.resent))
+    return table
