@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +25,17 @@ async def server(tmp_path: Path) -> AsyncIterator[RedisServer]:
     await server.kill()
 
 
+async def exited(pid: int, within: float = 10.0) -> bool:
+    for _ in range(int(within / 0.05)):
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def test_embedded_redis_keeps_data_across_restart(tmp_path: Path) -> None:
     keys = Keys(prefix="emb")
     handle = await open_redis(None, tmp_path)
@@ -32,7 +44,7 @@ async def test_embedded_redis_keeps_data_across_restart(tmp_path: Path) -> None:
     await GroupRepository(handle.client, keys).upsert(group)
     assert await durability_warnings(handle.client) == []
     await handle.close()
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert await exited(pid), "the embedded server is still running after close()"
 
     handle = await open_redis(None, tmp_path)
     try:
