@@ -97,12 +97,11 @@ def router() -> Router:
     ]
     # Commands are left to their own handlers, so /myjobs works in the middle of a post.
     for state, handler in steps:
-        r.message.register(handler, state, Magic(F.text), NotCommand(), InPrivate())
-    r.message.register(use_buttons, PostingVacancy.confirming, NotCommand(), InPrivate())
+        r.message.register(handler, StateFilter(state), Magic(F.text), NotCommand(), InPrivate())
+    confirming = StateFilter(PostingVacancy.confirming)
+    r.message.register(use_buttons, confirming, NotCommand(), InPrivate())
     r.message.register(text_only, StateFilter(PostingVacancy), NotCommand(), InPrivate())
-    r.callback_query.register(
-        wizard_button, WizardButton.filter(), PostingVacancy.confirming, InPrivate()
-    )
+    r.callback_query.register(wizard_button, WizardButton.filter(), confirming, InPrivate())
     return r
 
 
