@@ -29,6 +29,7 @@ from typing import Any, Literal, cast
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from jobfeed.broadcast.batching import ScriptBatcher
 from jobfeed.broadcast.models import (
     Action,
     Broadcast,
@@ -327,6 +328,8 @@ class BroadcastStore:
         self._claim = redis.register_script(_CLAIM)
         self._begin = redis.register_script(_BEGIN)
         self._paced_begin = redis.register_script(_PACED_BEGIN)
+        # The calls every send makes share round trips (see batching).
+        self._batched = ScriptBatcher(redis)
         self._finish = redis.register_script(_FINISH)
         self._takeover = redis.register_script(_TAKEOVER)
         self._heartbeat = redis.register_script(_HEARTBEAT)
@@ -579,7 +582,7 @@ class BroadcastStore:
     async def begin(self, task: Task, worker_id: str, action: Action) -> str:
         """Mark the task as being sent; anything but ``"go"`` means: do not send it."""
         keys, args = self._begin_input(task, worker_id, action)
-        result: str = await self._begin(keys=keys, args=args)
+        result: str = await self._batched(self._begin, keys, args)
         return result
 
     async def paced_begin(
@@ -589,8 +592,8 @@ class BroadcastStore:
         once: one round trip instead of two. The verdict is "" when not begun."""
         pace_keys, pace_args = pacer.script_input(task.address)
         keys, args = self._begin_input(task, worker_id, action)
-        reply = await self._paced_begin(
-            keys=[*pace_keys, *keys], args=[*pace_args, *args, within * 1000.0]
+        reply = await self._batched(
+            self._paced_begin, [*pace_keys, *keys], [*pace_args, *args, within * 1000.0]
         )
         return Pacer.slot(reply), str(reply[3])
 
@@ -635,8 +638,9 @@ class BroadcastStore:
 
     async def _settle(self, task: Task, worker_id: str, kind: str, value: str) -> str:
         bid = task.broadcast_id
-        result: str = await self._finish(
-            keys=[
+        result: str = await self._batched(
+            self._finish,
+            [
                 self._keys.broadcast(bid),
                 self._keys.broadcast_state(bid),
                 self._keys.broadcast_held(worker_id),
@@ -645,7 +649,7 @@ class BroadcastStore:
                 self._keys.broadcast_address(bid),
                 self._keys.broadcast_unknown(bid),
             ],
-            args=[worker_id, task.chat_id, bid, kind, value, utcnow().isoformat()],
+            [worker_id, task.chat_id, bid, kind, value, utcnow().isoformat()],
         )
         return result
 
