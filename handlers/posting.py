@@ -376,9 +376,10 @@ async def wizard_button(
         return
     draft = await _draft(state)
     vacancy_id = (await state.get_data()).get("vacancy_id")
-    # Clear first: a second press of "submit" (or a replay) finds no draft to submit.
-    await state.clear()
+    # Stored under the id the preview showed, so a replay after a crash files the same
+    # vacancy again rather than a second one; then a second press finds no draft.
     vacancy, submission = await approvals.submit(draft, query.from_user.id, vacancy_id)
+    await state.clear()
     matched = len(await groups.select(submission.target))
     await query.answer()
     await message.answer(texts.render("posting.submitted", vacancy=vacancy, groups=matched))
