@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.services import Services
 from jobfeed.approvals import Result
-from jobfeed.roles import Recruiter
+from jobfeed.roles import Recruiter, RecruiterStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,5 +40,9 @@ async def vacancy_decided(services: Services, bot: Bot, result: Result, *, appro
 async def recruiter_decided(
     services: Services, bot: Bot, recruiter: Recruiter, *, approved: bool
 ) -> None:
-    name = "recruiters.approved" if approved else "recruiters.rejected"
+    """Tell the applicant (or, for a revocation, the former recruiter) what was decided."""
+    if recruiter.status is RecruiterStatus.revoked:
+        name = "recruiters.revoked"
+    else:
+        name = "recruiters.approved" if approved else "recruiters.rejected"
     await _tell(bot, recruiter.user_id, services.texts.render(name, recruiter=recruiter))

@@ -160,12 +160,19 @@ def setup(api: Api) -> None:
         chosen = [r for r in everyone if query.status is None or r.status is query.status]
         return RecruiterList(total=len(chosen), recruiters=chosen)
 
-    async def decide(request: web.Request, *, approve: bool) -> RecruiterDecided:
+    async def decide(
+        request: web.Request, *, approve: bool, revoke: bool = False
+    ) -> RecruiterDecided:
         raw = request.match_info["user_id"]
         if not _USER_ID.match(raw):
             raise ApiError(400, f"not a Telegram user id: {raw!r}")
         services = request.app[SERVICES]
-        decision = await services.recruiters.decide(int(raw), approve=approve, actor=ACTOR)
+        recruiters = services.recruiters
+        decision = (
+            await recruiters.revoke(int(raw), ACTOR)
+            if revoke
+            else await recruiters.decide(int(raw), approve=approve, actor=ACTOR)
+        )
         if decision.recruiter is None:
             raise ApiError(404, "no such recruiter application")
         if decision.changed:
@@ -193,3 +200,13 @@ def setup(api: Api) -> None:
     )
     async def reject_recruiter(request: web.Request) -> Any:
         return await decide(request, approve=False)
+
+    @api.route(
+        "POST",
+        "/api/recruiters/{user_id}/revoke",
+        summary="Withdraw an approved recruiter's role (they can no longer post)",
+        tag="approvals",
+        response=RecruiterDecided,
+    )
+    async def revoke_recruiter(request: web.Request) -> Any:
+        return await decide(request, approve=False, revoke=True)

@@ -58,7 +58,7 @@ def create_dashboard(services: Services) -> web.Application:
     )
     route.add_get("/recruiters", vacancies.recruiter_list, name="dashboard_recruiters")
     route.add_post(
-        r"/recruiters/{user_id:\d{1,20}}/{verb:approve|reject}",
+        r"/recruiters/{user_id:\d{1,20}}/{verb:approve|reject|revoke}",
         vacancies.decide_recruiter,
         name="dashboard_decide_recruiter",
     )

@@ -94,9 +94,13 @@ async def recruiter_list(request: web.Request) -> web.StreamResponse:
 
 async def decide_recruiter(request: web.Request) -> web.StreamResponse:
     services = request.config_dict[SERVICES]
-    approve = request.match_info["verb"] == "approve"
-    decision = await services.recruiters.decide(
-        int(request.match_info["user_id"]), approve=approve, actor=session_of(request).actor
+    verb = request.match_info["verb"]
+    approve = verb == "approve"
+    user_id, actor = int(request.match_info["user_id"]), session_of(request).actor
+    decision = (
+        await services.recruiters.revoke(user_id, actor)
+        if verb == "revoke"
+        else await services.recruiters.decide(user_id, approve=approve, actor=actor)
     )
     if decision.changed and decision.recruiter is not None:
         await recruiter_decided(

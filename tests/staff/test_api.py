@@ -44,6 +44,11 @@ async def test_approvals_through_the_api_broadcast_notify_and_close(staff: Staff
     assert status == 200 and again["outcome"] == "already"  # nothing deleted twice
     assert len(staff.sim.deletes) == len(groups)
 
+    status, revoked = await api("POST", f"/api/recruiters/{RECRUITER_ID}/revoke")
+    assert status == 200 and revoked["recruiter"]["status"] == "revoked"
+    assert "已被管理员撤销" in texts_of(staff.sim.messages_in(RECRUITER_ID))[-1]
+    assert "只有认证的招聘方" in texts_of(await staff.say(RECRUITER_ID, "/post"))[0]
+
 
 async def test_the_api_refuses_without_the_token_and_documents_its_routes(staff: Staff) -> None:
     api = staff.system.api
