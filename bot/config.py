@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     quiet_hours: str | None = None
     unknown_outcome_policy: Literal["resend", "report"] = "resend"
 
+    # Search answers in groups (jobfeed.search.throttle).
+    search_user_seconds: float = Field(default=15.0, ge=0, le=3600)
+    search_group_per_minute: int = Field(default=6, ge=1, le=20)
+
     # Résumés (jobfeed.applications).
     resume_retention_days: int = Field(default=180, ge=1, le=3650)
 

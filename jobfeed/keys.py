@@ -191,6 +191,19 @@ class Keys:
         """Short-lived sorted set adding several days up for a summary."""
         return self._k("search", "scratch", token)
 
+    # --- search in chat (jobfeed.search.saved, jobfeed.search.throttle) --------------------
+    def search_saved(self, token: str) -> str:
+        """A search (query and filters) named by a 更多 link or a paging button; expires."""
+        return self._k("search", "saved", token)
+
+    def search_reply_user(self, user_id: int) -> str:
+        """The group message a user was last answered for; expires after the user interval."""
+        return self._k("search", "reply", "user", user_id)
+
+    def search_reply_group(self, chat_id: int) -> str:
+        """Sorted set: search replies in one group in the last minute, by time (ms)."""
+        return self._k("search", "reply", "group", chat_id)
+
     # --- applications and résumés (jobfeed.applications) -----------------------------------
     def resume(self, user_id: int) -> str:
         """One job seeker's résumé JSON; expires after RESUME_RETENTION_DAYS."""

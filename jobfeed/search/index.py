@@ -28,6 +28,7 @@ PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest f
 JOB_QUERY_TITLE_SCORE = 90.0  # an unknown word this close to a title is a trade name
 MAX_GRAM_CANDIDATES = 400
 _TITLE_CACHE = 100_000  # raw titles whose stripped form is remembered (feeds repeat them)
+_PARSE_CACHE_CHARS = 200  # the parser reads no further
 _MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
 
 
@@ -103,11 +104,15 @@ class SearchIndex:
         places: Places | None = None,
         *,
         min_score: float = MIN_SCORE,
+        parse_cache: int = 0,
     ) -> None:
+        """``parse_cache``: how many parsed messages to remember. A bot parses every group
+        message to tell queries from chatter, and chatter repeats (早上好, 收到, 谢谢)."""
         self.lexicon = lexicon or default_lexicon()
         self.places = places or default_places()
         self.parser = QueryParser(self.lexicon, self.places)
         self.min_score = min_score
+        self.parse_cache = parse_cache
         self._titles: dict[int, _Title] = {}
         self._title_ids: dict[str, int] = {}
         self._entries: dict[str, _Entry] = {}
@@ -116,6 +121,7 @@ class SearchIndex:
         self._title_seq = itertools.count()
         self._where: dict[tuple[str, str], tuple[str, str, str | None]] = {}
         self._title_texts: dict[str, tuple[str, list[TermMatch]]] = {}
+        self._parsed: dict[str, ParsedQuery] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -265,7 +271,14 @@ class SearchIndex:
     # --- asking it --------------------------------------------------------------------------
 
     def parse(self, text: str) -> ParsedQuery:
-        return self.parser.parse(text)
+        if not self.parse_cache or len(text) > _PARSE_CACHE_CHARS:
+            return self.parser.parse(text)
+        found = self._parsed.get(text)
+        if found is None:
+            if len(self._parsed) >= self.parse_cache:
+                self._parsed.clear()
+            found = self._parsed[text] = self.parser.parse(text)
+        return found
 
     def is_job_query(self, text: str) -> bool:
         """Whether a group message asks for a job (电焊工 天津, 有没有保安的活) or is chatter."""

@@ -1,0 +1,80 @@
+"""Searches saved under a short token, for the 更多 deep link and the paging buttons.
+
+A ``/start`` payload holds at most 64 characters of ``A-Za-z0-9_-`` and callback data 64
+bytes, too little for a query in Chinese plus its filters; both carry the token instead.
+The token is a digest of the search, so saving the same search again (a retried update,
+a second press) writes the same key and only renews its lifetime.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from redis.asyncio import Redis
+
+from jobfeed.keys import Keys
+
+TOKEN_LENGTH = 16  # 96 bits of a SHA-256
+TOKEN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$")
+SEARCH_PREFIX = "search_"  # ``/start search_<token>``: 23 characters, within Telegram's 64
+TTL = timedelta(days=3)
+MAX_TEXT = 200
+MAX_CITY = 20
+
+
+class SavedSearch(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    city: str | None = Field(default=None, min_length=1, max_length=MAX_CITY)
+    min_pay: int | None = Field(default=None, ge=0, le=1_000_000)  # monthly CNY
+
+    @property
+    def token(self) -> str:
+        digest = hashlib.sha256(self.model_dump_json().encode()).digest()
+        return base64.urlsafe_b64encode(digest).decode()[:TOKEN_LENGTH]
+
+
+def search_payload(token: str) -> str:
+    if not TOKEN.fullmatch(token):
+        raise ValueError(f"{token!r} is not a saved-search token")
+    return SEARCH_PREFIX + token
+
+
+def parse_payload(payload: str | None) -> str | None:
+    """The token of a ``search_<token>`` payload, or None when it is not a valid one."""
+    if payload is None or not payload.startswith(SEARCH_PREFIX):
+        return None
+    token = payload.removeprefix(SEARCH_PREFIX)
+    return token if TOKEN.fullmatch(token) else None
+
+
+class SavedSearches:
+    def __init__(self, redis: Redis, keys: Keys, ttl: timedelta = TTL) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._ttl = ttl
+
+    async def save(self, search: SavedSearch) -> str:
+        """Keep ``search`` for the lifetime; returns its token."""
+        token = search.token
+        await self._redis.set(
+            self._keys.search_saved(token), search.model_dump_json(), ex=self._ttl
+        )
+        return token
+
+    async def get(self, token: str) -> SavedSearch | None:
+        """The search saved under ``token``; None when the token is malformed or expired."""
+        if not TOKEN.fullmatch(token):
+            return None
+        raw = await self._redis.get(self._keys.search_saved(token))
+        if raw is None:
+            return None
+        try:
+            return SavedSearch.model_validate_json(raw)
+        except ValidationError:
+            return None

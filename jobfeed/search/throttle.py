@@ -1,0 +1,109 @@
+"""Whether the bot may answer a search in a group now, so that it never floods one.
+
+Two budgets: one answer per user every ``user_interval`` seconds (across groups) and at
+most ``group_limit`` answers in a group per ``group_window``. Then the answer takes a send
+slot from the broadcast pacer, so answers and broadcasts together stay within Telegram's
+20 messages a minute in the group. Whatever says no, the bot keeps quiet: an answer that
+comes minutes later would only confuse a chat that has moved on.
+
+The budgets are held in Redis (every process answering updates shares them) and checked
+and taken in one script. A message handled again after a crash is admitted again, so
+its answer is not lost, and counted once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from jobfeed.broadcast.pacing import Pacer, Slot
+from jobfeed.keys import Keys
+
+# KEYS: user key, group key. ARGV: user interval ms, group limit, group window ms, member.
+# Returns 1 when admitted (or admitted before, for the same message), else 0.
+_ADMIT = """
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[4] then return 1 end
+if held then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
+if redis.call('ZSCORE', KEYS[2], ARGV[4]) then return 1 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 0 end
+if tonumber(ARGV[1]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
+end
+redis.call('ZADD', KEYS[2], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+"""
+
+# Gives an admission back (the pacer had no slot): only if it is still this message's.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyLimits:
+    user_interval: float = 15.0  # seconds between two answers to one user
+    group_limit: int = 6  # answers in one group per window
+    group_window: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    chat_id: int
+    user_id: int
+    member: str
+    slot: Slot
+
+
+class ReplyGate:
+    def __init__(self, redis: Redis, keys: Keys, pacer: Pacer, limits: ReplyLimits) -> None:
+        self._keys = keys
+        self._pacer = pacer
+        self._limits = limits
+        self._admit = redis.register_script(_ADMIT)
+        self._release = redis.register_script(_RELEASE)
+
+    @property
+    def limits(self) -> ReplyLimits:
+        return self._limits
+
+    async def admit(self, chat_id: int, user_id: int, message_id: int) -> Admission | None:
+        """A go-ahead to answer message ``message_id`` of ``user_id`` in ``chat_id`` now
+        (having waited the moment the pacer asks for), or None to stay quiet."""
+        member = f"{chat_id}:{message_id}"
+        keys = self._keys_of(chat_id, user_id)
+        limits = self._limits
+        args: list[str | int] = [
+            int(limits.user_interval * 1000),
+            limits.group_limit,
+            int(limits.group_window * 1000),
+            member,
+        ]
+        if not int(await self._admit(keys=keys, args=args)):
+            return None
+        slot = await self._pacer.reserve(chat_id)
+        if not slot.granted:
+            await self._release(keys=keys, args=[member])
+            return None
+        if slot.wait > 0:
+            await asyncio.sleep(slot.wait)  # at most the pacer's horizon (a second)
+        return Admission(chat_id, user_id, member, slot)
+
+    async def unused(self, admission: Admission) -> None:
+        """The answer did not go out: the group's minute budget gets its slot back."""
+        await self._pacer.unused(admission.chat_id, admission.slot)
+
+    async def penalize(self, seconds: float) -> None:
+        """Telegram answered 429: broadcasts and answers alike hold back."""
+        await self._pacer.penalize(seconds)
+
+    def _keys_of(self, chat_id: int, user_id: int) -> list[str]:
+        return [self._keys.search_reply_user(user_id), self._keys.search_reply_group(chat_id)]
