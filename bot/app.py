@@ -14,6 +14,7 @@ from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
 from bot.api import groups as groups_api
+from bot.api import search as search_api
 from bot.api import stats as stats_api
 from bot.api import system as system_api
 from bot.api import vacancies as vacancies_api
@@ -23,6 +24,7 @@ from bot.appkeys import APPROVALS, BOT, DISPATCHER, SERVICES, STOP
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
+from bot.searching import SearchFollower
 from bot.services import Services
 from bot.updates import Poller, UpdateConsumer, webhook_handler
 from bot.web.site import PublicSite
@@ -47,6 +49,7 @@ def build_api() -> Api:
         broadcasts_api,
         approvals_api,
         stats_api,
+        search_api,
     )
     for module in modules:
         module.setup(api)
@@ -83,6 +86,7 @@ def create_app(
         interval=settings.expiry_sweep_seconds,
     )
     jobs.append(sweeper.run)
+    jobs.append(SearchFollower(services.search).run)
     if settings.use_webhook:
         assert settings.webhook_secret is not None  # the settings guarantee the pair
         secret = settings.webhook_secret.get_secret_value()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admins, applications, groups, posting, recruiters, resume
+from handlers import admins, applications, groups, posting, recruiters, resume, search
 
 
 def get_routers() -> list[Router]:
@@ -18,5 +18,7 @@ def get_routers() -> list[Router]:
         posting.router(),
         recruiters.router(),
         admins.router(),
+        # After every conversation (its answers are not queries), before the catch-all.
+        search.router(),
         recruiters.expired_router(),  # keep last: buttons no handler above took
     ]

@@ -1,0 +1,77 @@
+"""``/api/search``: the search the bot answers job seekers with, for integrations and checks.
+
+Search analytics are under ``/api/stats/search`` (bot.api.stats); API searches are not
+counted there: they are not job seekers asking.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from bot.api.registry import Api, ApiError
+from bot.appkeys import SERVICES
+
+QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: QueryText = Field(description="what a job seeker would type, e.g. 天津招焊工吗")
+    limit: int = Field(default=10, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
+    city: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="where to look when the query names no place",
+    )
+    min_pay: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="monthly CNY; day rates count 26 days"
+    )
+
+
+class Hit(BaseModel):
+    id: str
+    title: str
+    city: str
+    score: float = Field(description="0-100; below the confidence threshold nothing is returned")
+
+
+class SearchAnswer(BaseModel):
+    query: str
+    total: int = Field(description="hits in all, for paging")
+    place: str | None = Field(description="the place searched: named in the query, else city")
+    in_place: bool = Field(description="false: nothing in the place, hits are from elsewhere")
+    hits: list[Hit]
+
+
+def setup(api: Api) -> None:
+    @api.route(
+        "GET",
+        "/api/search",
+        summary="Search open vacancies as the bot does: vacancy ids, titles and scores",
+        tag="search",
+        query=SearchQuery,
+        response=SearchAnswer,
+    )
+    async def search(request: web.Request, query: SearchQuery) -> Any:
+        live = request.app[SERVICES].search
+        if not live.loaded.is_set():
+            raise ApiError(503, "the search index is still loading; try again shortly")
+        result = live.index.search(
+            query.q, query.limit, query.offset, city=query.city, min_pay=query.min_pay
+        )
+        return SearchAnswer(
+            query=query.q,
+            total=result.total,
+            place=result.place.name if result.place else None,
+            in_place=result.in_place,
+            hits=[
+                Hit(id=h.vacancy_id, title=h.title, city=h.city, score=h.score)
+                for h in result.hits
+            ],
+        )

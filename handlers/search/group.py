@@ -1,0 +1,73 @@
+"""Answering job queries in groups: the top three as a reply, within the group's budgets."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.types import InlineKeyboardMarkup, Message
+from redis.exceptions import RedisError
+
+from handlers.search.answers import GROUP_TOP, find, group_answer, index_ready
+from handlers.search.asking import Ask
+from jobfeed.search.analytics import SearchAnalytics
+from jobfeed.search.live import LiveIndex
+from jobfeed.search.saved import MAX_TEXT, SavedSearch, SavedSearches
+from jobfeed.search.throttle import ReplyGate
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
+
+log = logging.getLogger(__name__)
+
+
+async def answer_in_group(
+    message: Message,
+    *,
+    ask: Ask,
+    bot: Bot,
+    texts: Texts,
+    search: LiveIndex,
+    vacancies: VacancyRepository,
+    search_gate: ReplyGate,
+    saved_searches: SavedSearches,
+    search_analytics: SearchAnalytics,
+) -> None:
+    assert message.from_user is not None  # AsksForJobs lets only users' messages through
+    if not await index_ready(search):
+        return  # an answer from a half-loaded index could wrongly say 没有找到
+    admission = await search_gate.admit(message.chat.id, message.from_user.id, message.message_id)
+    if admission is None:
+        log.debug("Search answer in %s held back by the throttle", message.chat.id)
+        return
+    total = None
+    markup: InlineKeyboardMarkup | None = None
+    if not ask.text:
+        text = texts.render("search.usage")
+    else:
+        saved = SavedSearch(text=ask.text[:MAX_TEXT])
+        found = await find(search, vacancies, saved, GROUP_TOP)
+        total = found.result.total
+        more = await saved_searches.save(saved) if total > len(found.vacancies) else None
+        text, markup = await group_answer(bot, texts, search, found, more)
+    try:
+        await message.reply(text, reply_markup=markup)
+    except TelegramRetryAfter as exc:
+        await search_gate.penalize(exc.retry_after)
+        log.warning(
+            "Search answer in %s got 429 (retry after %s s)", message.chat.id, exc.retry_after
+        )
+        return
+    except TelegramAPIError as exc:
+        await search_gate.unused(admission)
+        log.warning("Search answer in %s failed: %s", message.chat.id, exc)
+        return
+    if total is not None:
+        await record(search_analytics, ask.text, total)
+
+
+async def record(analytics: SearchAnalytics, text: str, total: int) -> None:
+    try:
+        await analytics.record(text, total)
+    except RedisError as exc:  # the answer went out; a lost count must not fail the update
+        log.warning("Search analytics not recorded: %s", exc)
