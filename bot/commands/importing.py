@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from pathlib import Path
 
@@ -38,10 +37,11 @@ def read_groups(path: Path) -> tuple[list[Group], list[str]]:
                 good.append(Group.model_validate_json(line))
             except ValidationError as exc:
                 err = exc.errors()[0]
+                if err["type"] == "json_invalid":
+                    errors.append(f"line {number}: not JSON ({err['ctx']['error']})")
+                    continue
                 where = ".".join(str(p) for p in err["loc"]) or "row"
                 errors.append(f"line {number}: {where}: {err['msg']}")
-            except json.JSONDecodeError as exc:
-                errors.append(f"line {number}: not JSON ({exc.msg})")
     return good, errors
 
 
