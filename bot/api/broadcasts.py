@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import BOT, SERVICES
@@ -41,6 +41,13 @@ class CreateBroadcast(BaseModel):
     scheduled_at: datetime | None = None
     # Idempotency: a retried request with the same key returns the same broadcast.
     key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_:.-]{1,100}$")
+
+    @field_validator("scheduled_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("scheduled_at needs a UTC offset, e.g. 2026-11-24T09:00:00+08:00")
+        return value
 
 
 class BroadcastList(BaseModel):

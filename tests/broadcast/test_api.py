@@ -84,6 +84,7 @@ async def test_bad_requests_get_precise_answers(system: System) -> None:
         ({"vacancy_ids": []}, 400, "invalid input"),
         ({"vacancy_ids": ["D-00000"], "target": {"town": ["x"]}}, 400, "invalid input"),
         ({"vacancy_ids": ["D-00000", "D-00000"]}, 400, "named twice"),
+        ({"vacancy_ids": ["D-00000"], "scheduled_at": "2026-11-24T09:00"}, 400, "invalid input"),
     ]
     for body, status, message in cases:
         got, answer = await system.api("POST", "/api/broadcasts", json=body)
