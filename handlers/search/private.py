@@ -107,7 +107,7 @@ async def answer_query(
     message: Message, text: str, desk: Desk, analytics: SearchAnalytics
 ) -> None:
     text = text.strip()[:MAX_TEXT]
-    if not text or message.from_user is None:
+    if not text or message.from_user is None or _small_talk(desk, text):
         await message.answer(desk.texts.render("search.usage"))
         return
     if not await index_ready(desk.search):
@@ -116,6 +116,12 @@ async def answer_query(
     body, markup, total = await desk.page(SavedSearch(text=text), 0, message.from_user.id)
     await message.answer(body, reply_markup=markup)
     await record(analytics, text, total)
+
+
+def _small_talk(desk: Desk, text: str) -> bool:
+    """你好, 谢谢: the answer is how to search, not 没有找到."""
+    query = desk.search.index.parse(text)
+    return query.chatter and not query.concepts and query.place is None
 
 
 async def start_link(

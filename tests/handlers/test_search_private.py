@@ -70,6 +70,12 @@ async def test_any_text_is_a_search_with_pages(searching: System) -> None:
     assert len(answers) == 2 and not any(a.show_alert for a in answers)
 
 
+async def test_small_talk_gets_how_to_search(searching: System) -> None:
+    answer = await say(searching, SEEKER, "谢谢")
+    assert "想找什么工作" in (answer.plain_text or "")
+    assert applied_ids(answer) == []
+
+
 async def test_a_replayed_press_changes_nothing_and_is_answered(searching: System) -> None:
     page = await say(searching, SEEKER, "保安")
     [ahead] = callback_data(page, "sp:")
