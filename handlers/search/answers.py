@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.deep_linking import create_start_link
+from redis.exceptions import RedisError
 
 from handlers.search.callbacks import (
     CITY_BUTTON,
@@ -22,11 +24,14 @@ from handlers.search.callbacks import (
 )
 from jobfeed.applications.links import apply_payload
 from jobfeed.models import Vacancy
+from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.index import SearchResult
 from jobfeed.search.live import LiveIndex
 from jobfeed.search.saved import SavedSearch, search_payload
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
+
+log = logging.getLogger(__name__)
 
 GROUP_TOP = 3
 PAGE_SIZE = 5
@@ -61,6 +66,14 @@ async def find(
     result = search.index.search(saved.text, limit, offset, city=saved.city, min_pay=saved.min_pay)
     stored = {v.id: v for v in await vacancies.get_many(h.vacancy_id for h in result.hits)}
     return Found(result, [stored[h.vacancy_id] for h in result.hits if h.vacancy_id in stored])
+
+
+async def record(analytics: SearchAnalytics, text: str, total: int) -> None:
+    """Count an answered query; a lost count must not fail an answer that went out."""
+    try:
+        await analytics.record(text, total)
+    except RedisError as exc:
+        log.warning("Search analytics not recorded: %s", exc)
 
 
 def label(texts: Texts, name: str, value: Any = None) -> str:

@@ -7,9 +7,8 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
-from redis.exceptions import RedisError
 
-from handlers.search.answers import GROUP_TOP, find, group_answer, index_ready
+from handlers.search.answers import GROUP_TOP, find, group_answer, index_ready, record
 from handlers.search.asking import Ask
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.live import LiveIndex
@@ -64,10 +63,3 @@ async def answer_in_group(
         return
     if total is not None:
         await record(search_analytics, ask.text, total)
-
-
-async def record(analytics: SearchAnalytics, text: str, total: int) -> None:
-    try:
-        await analytics.record(text, total)
-    except RedisError as exc:  # the answer went out; a lost count must not fail the update
-        log.warning("Search analytics not recorded: %s", exc)

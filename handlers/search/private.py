@@ -21,9 +21,9 @@ from handlers.search.answers import (
     index_ready,
     pay_menu,
     private_page,
+    record,
 )
 from handlers.search.callbacks import FilterKind, SearchMenu, SearchPage, SearchSet
-from handlers.search.group import record
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.live import LiveIndex
 from jobfeed.search.saved import MAX_TEXT, SavedSearch, SavedSearches, parse_payload
@@ -114,7 +114,11 @@ async def answer_query(
         await message.answer(desk.texts.render("search.loading"))
         return
     body, markup, total = await desk.page(SavedSearch(text=text), 0, message.from_user.id)
-    await message.answer(body, reply_markup=markup)
+    try:
+        await message.answer(body, reply_markup=markup)
+    except TelegramRetryAfter as exc:  # this chat's own limit: typing faster than 1/s
+        log.info("Search answer to %s held back for %s s", message.chat.id, exc.retry_after)
+        return
     await record(analytics, text, total)
 
 
