@@ -26,7 +26,7 @@ from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
 from bot.searching import SearchFollower
 from bot.services import Services
-from bot.updates import Poller, UpdateConsumer, webhook_handler
+from bot.updates import Poller, UpdatePipeline, webhook_handler
 from bot.web.site import PublicSite
 from jobfeed.approvals import Approvals
 from jobfeed.expiry import ExpirySweeper
@@ -79,7 +79,8 @@ def create_app(
     build_api().install(app)
     PublicSite(services, bot).install(app)
 
-    jobs: list[BackgroundJob] = [UpdateConsumer(dispatcher, bot, services.inbox).run]
+    pipeline = UpdatePipeline(dispatcher, bot, services.inbox)
+    jobs: list[BackgroundJob] = [pipeline.run]
     sweeper = ExpirySweeper(
         services.vacancies,
         on_expired=FeedLedger(services.redis, services.keys).vacancies_ended,
@@ -90,11 +91,11 @@ def create_app(
     if settings.use_webhook:
         assert settings.webhook_secret is not None  # the settings guarantee the pair
         secret = settings.webhook_secret.get_secret_value()
-        app.router.add_post(WEBHOOK_PATH, webhook_handler(services.inbox, secret))
+        app.router.add_post(WEBHOOK_PATH, webhook_handler(pipeline, secret))
         app.on_startup.append(_set_webhook)
     elif polling:
         allowed = dispatcher.resolve_used_update_types()
-        jobs.append(Poller(bot, services.inbox, allowed).run)
+        jobs.append(Poller(bot, pipeline, services.inbox, allowed).run)
     app.cleanup_ctx.append(_background(jobs))
     return app
 
@@ -116,14 +117,14 @@ async def _set_webhook(app: web.Application) -> None:
 
 def _background(jobs: list[BackgroundJob]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        await app[SERVICES].inbox.ensure_group()
+        await app[SERVICES].inbox.beat()  # alive before the first update is taken in
         stop = app[STOP]
         tasks = [asyncio.create_task(job(stop), name=job.__qualname__) for job in jobs]
         app[BACKGROUND] = tasks
         yield
         stop.set()
-        # Consumers finish the batch in hand; whatever is still pending stays in the
-        # stream and another consumer (or this one after a restart) picks it up.
+        # Updates in hand are finished; whatever is still unhandled stays logged in
+        # the stream and another receiver (or this one after a restart) adopts it.
         done, pending = await asyncio.wait(tasks, timeout=10)
         for task in pending:
             task.cancel()

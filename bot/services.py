@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.searching import open_live_index
 from bot.storage import RedisHandle, durability_warnings, open_redis
+from bot.updates import receiver_name
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
@@ -91,7 +92,7 @@ class Services:
             texts=texts,
             groups=groups,
             vacancies=vacancies,
-            inbox=UpdateInbox(redis, keys),
+            inbox=UpdateInbox(redis, keys, owner=receiver_name()),
             broadcasts=broadcasts,
             planner=planner,
             pacer=pacer,

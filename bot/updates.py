@@ -1,103 +1,138 @@
 """Moving updates from Telegram into the Dispatcher through the durable inbox.
 
-Webhook and long polling both only *enqueue*; ``UpdateConsumer`` feeds the
-Dispatcher from the inbox. Updates of one chat are handled in order (an FSM
+Webhook and long polling hand raw updates to one ``UpdatePipeline``: it validates an
+update, logs it durably (``jobfeed.intake``; only then does the webhook answer 200), and
+handles it in this process. Updates of one chat are handled in order (an FSM
 conversation must not see its steps reordered); different chats run concurrently.
+The pipeline also keeps this receiver's heartbeat and adopts what a dead one left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
 import socket
-from collections import defaultdict
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.types import Update
 from aiohttp import web
+from pydantic import ValidationError
+from redis.exceptions import RedisError
 
-from jobfeed.intake import Entry, UpdateInbox
+from jobfeed.intake import HEARTBEAT_TTL_SECONDS, UpdateInbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_IN_FLIGHT = 512  # updates being handled at once; receiving waits beyond that
 
 
-def consumer_name() -> str:
+def receiver_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def lane_of(update: dict[str, Any]) -> str:
-    for kind in ("message", "edited_message", "my_chat_member", "chat_member", "channel_post"):
-        if kind in update:
-            return f"chat:{update[kind]['chat']['id']}"
-    for kind in ("callback_query", "inline_query", "pre_checkout_query"):
-        if kind in update:
-            return f"user:{update[kind]['from']['id']}"
-    return f"update:{update.get('update_id')}"
+def lane_of(update: Update) -> int | str:
+    """Updates of one lane are handled in order: a chat, or a user's button presses."""
+    event = update.event
+    chat = getattr(event, "chat", None)
+    if chat is not None:
+        return int(chat.id)
+    user = getattr(event, "from_user", None)
+    return f"user:{user.id}" if user is not None else f"update:{update.update_id}"
 
 
-class UpdateConsumer:
-    def __init__(
-        self,
-        dispatcher: Dispatcher,
-        bot: Bot,
-        inbox: UpdateInbox,
-        *,
-        batch: int = 200,
-        stale_ms: int = 15_000,
-        lanes: int = 32,
-    ) -> None:
+class UpdatePipeline:
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, inbox: UpdateInbox) -> None:
         self._dp = dispatcher
         self._bot = bot
         self._inbox = inbox
-        self._batch = batch
-        self._stale_ms = stale_ms
-        self._name = consumer_name()
-        self._lanes = asyncio.Semaphore(lanes)
-        self.processed = 0
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._lanes: dict[int | str, tuple[asyncio.Lock, int]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.handled = 0
+
+    def parse(self, raw: str | bytes) -> Update:
+        """Raises ValueError for anything that is not an update."""
+        try:
+            return Update.model_validate_json(raw, context={"bot": self._bot})
+        except ValidationError as exc:
+            raise ValueError(f"not a Telegram update: {exc.errors()[0]['msg']}") from None
+
+    async def receive(self, update: Update, raw: str) -> bool:
+        """Log ``update`` durably and start handling it; False if it was seen before."""
+        await self._slots.acquire()
+        try:
+            entry_id = await self._inbox.accept(update.update_id, raw)
+        except BaseException:
+            self._slots.release()
+            raise
+        if entry_id is None:
+            self._slots.release()
+            return False
+        self._start(entry_id, update)
+        return True
+
+    def _start(self, entry_id: str, update: Update) -> None:
+        task = asyncio.create_task(self._handle(entry_id, update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, entry_id: str, update: Update) -> None:
+        lane = lane_of(update)
+        lock, users = self._lanes.get(lane) or (asyncio.Lock(), 0)
+        self._lanes[lane] = (lock, users + 1)
+        try:
+            async with lock:  # FIFO: a lane's updates run in the order they arrived
+                try:
+                    await self._dp.feed_update(self._bot, update)
+                except Exception:
+                    # Logged and done anyway: one poisonous update must not block its
+                    # chat forever. Its id only: updates carry personal data.
+                    log.exception("Handling update %s failed", update.update_id)
+                await self._inbox.done(entry_id)
+                self.handled += 1
+        finally:
+            lock, users = self._lanes[lane]
+            if users == 1:
+                del self._lanes[lane]
+            else:
+                self._lanes[lane] = (lock, users - 1)
+            self._slots.release()
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self._inbox.ensure_group()
+        """Heartbeat, and adopt the updates of receivers that died, until ``stop``."""
         while not stop.is_set():
-            entries = await self._inbox.take(
-                self._name, self._batch, block_ms=500, stale_ms=self._stale_ms
-            )
-            if entries:
-                await self._handle(entries)
-
-    async def _handle(self, entries: list[Entry]) -> None:
-        lanes: dict[str, list[Entry]] = defaultdict(list)
-        for entry in entries:
-            lanes[lane_of(entry.update)].append(entry)
-        await asyncio.gather(*(self._run_lane(lane) for lane in lanes.values()))
-        await self._inbox.done([entry.entry_id for entry in entries])
-        self.processed += len(entries)
-
-    async def _run_lane(self, entries: list[Entry]) -> None:
-        async with self._lanes:
-            await self._feed(entries)
-
-    async def _feed(self, entries: list[Entry]) -> None:
-        for entry in entries:
             try:
-                await self._dp.feed_raw_update(self._bot, entry.update)
-            except Exception:
-                # The update is acknowledged anyway: one poisonous update must not
-                # block its chat forever. Log its id only: updates carry personal data.
-                log.exception("Handling update %s failed", entry.update.get("update_id"))
+                await self._inbox.beat()
+                for entry in await self._inbox.adopt_orphans():
+                    log.warning("Handling an update left by a stopped receiver")
+                    await self._slots.acquire()
+                    self._start(entry.entry_id, self.parse(entry.raw))
+            except (RedisError, OSError) as exc:
+                log.warning("Update intake cannot reach Redis: %s", exc)
+            await _sleep_unless(stop, HEARTBEAT_TTL_SECONDS / 3)
+        await self.drain()
+
+    async def drain(self, within: float = 10.0) -> None:
+        """Wait for the updates in hand; what is unfinished stays logged for adoption."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=within)
 
 
 class Poller:
-    """Long polling that only enqueues, and confirms an offset once the batch is durable."""
+    """Long polling that confirms an offset only once its batch is logged."""
 
-    def __init__(self, bot: Bot, inbox: UpdateInbox, allowed_updates: list[str]) -> None:
+    def __init__(self, bot: Bot, pipeline: UpdatePipeline, inbox: UpdateInbox,
+                 allowed_updates: list[str]) -> None:  # fmt: skip
         self._bot = bot
+        self._pipeline = pipeline
         self._inbox = inbox
         self._allowed = allowed_updates
 
@@ -117,21 +152,29 @@ class Poller:
                 await asyncio.sleep(exc.retry_after)
                 continue
             except (TelegramNetworkError, TelegramServerError) as exc:
-                log.warning(
-                    "getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, backoff
-                )
+                name = type(exc).__name__
+                log.warning("getUpdates failed (%s); retrying in %.0f s", name, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 1.0
             if updates is None:
                 return
-            if not updates:
+            try:
+                for update in updates:
+                    raw = update.model_dump_json(exclude_none=True, by_alias=True)
+                    await self._pipeline.receive(update, raw)
+                if updates:
+                    await self._inbox.set_offset(updates[-1].update_id + 1)
+            except (RedisError, OSError) as exc:
+                # Not confirmed: Telegram hands the batch out again; what was logged
+                # before the failure is recognised by its update_id.
+                log.warning("Cannot log updates (%s); retrying in %.0f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30)
                 continue
-            raw = [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
-            await self._inbox.put(raw)
-            offset = updates[-1].update_id + 1
-            await self._inbox.set_offset(offset)
+            if updates:
+                offset = updates[-1].update_id + 1
 
 
 async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
@@ -146,23 +189,26 @@ async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
     return None
 
 
-def webhook_handler(inbox: UpdateInbox, secret: str) -> Any:
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def webhook_handler(
+    pipeline: UpdatePipeline, secret: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     expected = secret.encode()
 
     async def handle(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return web.json_response({"error": "unauthorized"}, status=401)
+        raw = await request.text()
         try:
-            update = await request.json()
-        except ValueError:
-            return web.json_response({"error": "body is not JSON"}, status=400)
-        if not isinstance(update, dict):
-            return web.json_response({"error": "an update is a JSON object"}, status=400)
-        try:
-            await inbox.put([update])
+            update = pipeline.parse(raw)
         except ValueError as exc:
             return web.json_response({"error": str(exc)}, status=400)
+        await pipeline.receive(update, raw)
         return web.json_response({})
 
     return handle

@@ -5,19 +5,28 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import admins, applications, groups, posting, recruiters, resume, search
+from handlers.filters import PrivateOrCommand
+from handlers.resume.entry import WANTS_TO_APPLY
 
 
 def get_routers() -> list[Router]:
-    return [
-        groups.router(),
-        # Before search and other private-chat features: a résumé step's answer is
-        # not a query. Commands still pass through the conversation's steps.
+    # Features used in private chat see a group message only when it is addressed to
+    # them: one check for all of them instead of one per handler, for every line of
+    # group chatter (most of the traffic).
+    private = Router(name="private-features")
+    private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
+    private.include_routers(
+        # Before search: a résumé or /post step's answer is not a query. Commands
+        # still pass through the conversations' steps.
         resume.router(),
         applications.router(),
-        # Staff before search: a /post step's answer is not a query either.
         posting.router(),
         recruiters.router(),
         admins.router(),
+    )
+    return [
+        groups.router(),
+        private,
         # After every conversation (its answers are not queries), before the catch-all.
         search.router(),
         recruiters.expired_router(),  # keep last: buttons no handler above took

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram.filters import Filter
@@ -76,3 +77,18 @@ class NotCommand(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return not (message.text or "").startswith("/")
+
+
+class PrivateOrCommand(Filter):
+    """A private message, or a group message addressed to a feature: a ``/command`` or
+    text matching ``also``. As a router-level filter it keeps group chatter (most of
+    the traffic) away from the handlers of private-chat features in one check."""
+
+    def __init__(self, also: re.Pattern[str] | None = None) -> None:
+        self.also = also
+
+    async def __call__(self, message: Message) -> bool:
+        if message.chat.type == "private":
+            return True
+        text = message.text or message.caption or ""
+        return text.startswith("/") or bool(self.also and self.also.search(text))

@@ -36,6 +36,11 @@ class Keys:
     def polling_offset(self) -> str:
         return self._k("updates", "offset")
 
+    @property
+    def update_receiver_prefix(self) -> str:
+        """Prefix of each receiving process's heartbeat (``...:updates:receiver:<name>``)."""
+        return self._k("updates", "receiver", "")
+
     # --- group matrix (jobfeed.groups) -----------------------------------------------------
     @property
     def groups(self) -> str:

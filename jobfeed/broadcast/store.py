@@ -20,16 +20,21 @@ Workers prove they are alive by heartbeats; a survivor takes a dead worker's tas
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
-from jobfeed.broadcast.batching import ScriptBatcher
+from jobfeed.batching import ScriptBatcher
 from jobfeed.broadcast.models import (
     Action,
     Broadcast,
@@ -45,7 +50,10 @@ from jobfeed.broadcast.pacing import RESERVE_FUNCTION, Pacer, Slot
 from jobfeed.keys import Keys
 from jobfeed.models import utcnow
 
+log = logging.getLogger(__name__)
+
 UnknownPolicy = Literal["resend", "report"]
+PERSIST_SECONDS = 60.0
 
 # Shared by the scripts below: settle one group for good and close the broadcast when
 # it was the last one. KEYS[1] is always the broadcast hash.
@@ -92,7 +100,10 @@ _BEGIN_FUNCTION = (
     _TERMINAL
     + """
 local function begin(meta, state, held, due, queue, group, worker, chat, bid, action, now)
-  if redis.call('HGET', state, chat) ~= 'h|' .. worker then return 'lost' end
+  local st = redis.call('HGET', state, chat)
+  -- A repeated call (the reply to the first was lost on the way back): we may send.
+  if st == 's|' .. worker then return 'go' end
+  if st ~= 'h|' .. worker then return 'lost' end
   local status = redis.call('HGET', meta, 'status')
   if status == 'paused' then
     redis.call('HSET', state, chat, 'q')
@@ -156,6 +167,9 @@ if kind == 'release' then
   redis.call('SREM', KEYS[3], bid .. '|' .. chat)
   return 'released'
 end
+if st == 'h|' .. ARGV[1] and (kind == 'retry' or kind == 'resend' or kind == 'migrated') then
+  return 'retry'  -- a repeated call: the first one was applied
+end
 if st ~= 's|' .. ARGV[1] then return 'lost' end
 local function settle(v, counter)
   terminal(KEYS[1], KEYS[2], KEYS[3], KEYS[4], bid, chat, v, counter, ARGV[6])
@@ -191,21 +205,31 @@ return 'ok'
 )
 
 # KEYS: workers, held, due   ARGV: worker, max_age_ms, policy, now, then the key templates
-# of a broadcast's hash, state, queue and unknown set ('@' stands for the id).
+# of a broadcast's hash, state, queue and unknown set ('@' stands for the id); then,
+# optionally, the held members to take over (a live worker's orphans) instead of all.
+# Held: back to the queue. Sending: an unknown outcome, resent or reported by policy.
 _TAKEOVER = (
     _TERMINAL
     + """
 local t = redis.call('TIME')
 local now_ms = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local w = ARGV[1]
-local score = redis.call('ZSCORE', KEYS[1], w)
-if score and tonumber(score) >= now_ms - tonumber(ARGV[2]) then return {-1, 0} end
+local some = #ARGV > 8
+local members
+if some then
+  members = {unpack(ARGV, 9)}
+else
+  local score = redis.call('ZSCORE', KEYS[1], w)
+  if score and tonumber(score) >= now_ms - tonumber(ARGV[2]) then return {-1, 0} end
+  members = redis.call('SMEMBERS', KEYS[2])
+end
 local function key(template, bid)
   local at = template:find('@', 1, true)
   return template:sub(1, at - 1) .. bid .. template:sub(at + 1)
 end
 local requeued, unknown = 0, 0
-for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+for _, member in ipairs(members) do
+  redis.call('SREM', KEYS[2], member)
   local bar = member:find('|', 1, true)
   local bid, chat = member:sub(1, bar - 1), member:sub(bar + 1)
   local meta, state = key(ARGV[5], bid), key(ARGV[6], bid)
@@ -235,8 +259,10 @@ for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
     end
   end
 end
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[1], w)
+if not some then
+  redis.call('DEL', KEYS[2])
+  redis.call('ZREM', KEYS[1], w)
+end
 return {requeued, unknown}
 """
 )
@@ -308,6 +334,11 @@ class Task:
     chat_id: int  # the group as planned: the key of its state
     address: int  # where to send: differs from chat_id after a migration
     message_id: int | None = None  # edits and withdrawals: the post to change
+
+    @property
+    def member(self) -> str:
+        """How the worker's held set in Redis names it."""
+        return f"{self.broadcast_id}|{self.chat_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,7 +613,7 @@ class BroadcastStore:
     async def begin(self, task: Task, worker_id: str, action: Action) -> str:
         """Mark the task as being sent; anything but ``"go"`` means: do not send it."""
         keys, args = self._begin_input(task, worker_id, action)
-        result: str = await self._batched(self._begin, keys, args)
+        result: str = await self._persist(self._begin, keys, args)
         return result
 
     async def paced_begin(
@@ -592,7 +623,7 @@ class BroadcastStore:
         once: one round trip instead of two. The verdict is "" when not begun."""
         pace_keys, pace_args = pacer.script_input(task.address)
         keys, args = self._begin_input(task, worker_id, action)
-        reply = await self._batched(
+        reply = await self._persist(
             self._paced_begin, [*pace_keys, *keys], [*pace_args, *args, within * 1000.0]
         )
         return Pacer.slot(reply), str(reply[3])
@@ -638,7 +669,7 @@ class BroadcastStore:
 
     async def _settle(self, task: Task, worker_id: str, kind: str, value: str) -> str:
         bid = task.broadcast_id
-        result: str = await self._batched(
+        result: str = await self._persist(
             self._finish,
             [
                 self._keys.broadcast(bid),
@@ -652,6 +683,25 @@ class BroadcastStore:
             [worker_id, task.chat_id, bid, kind, value, utcnow().isoformat()],
         )
         return result
+
+    async def _persist(self, script: AsyncScript, keys: list[Any], args: list[Any]) -> Any:
+        """A worker's script call, repeated while Redis is unreachable (up to a minute).
+
+        Every such script may run twice safely: when the reply to the first call is lost,
+        the second finds the first one's effect and answers the same.
+        """
+        delay = 0.1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PERSIST_SECONDS
+        while True:
+            try:
+                return await self._batched(script, keys, args)
+            except (ConnectionError, TimeoutError, RedisConnectionError, RedisTimeoutError):
+                if loop.time() + delay > deadline:
+                    raise
+                log.warning("Redis unreachable; recording again in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     # --- liveness ------------------------------------------------------------------------
 
@@ -686,14 +736,37 @@ class BroadcastStore:
         have an unknown outcome) and unregisters."""
         return await self._take(worker_id, -1e15, policy)
 
-    async def _take(self, worker_id: str, max_age_ms: float, policy: str) -> tuple[int, int]:
+    async def held(self, worker_id: str) -> set[str]:
+        """What a worker holds in Redis, as ``"<broadcast id>|<chat id>"``."""
+        return cast(set[str], await self._redis.smembers(self._keys.broadcast_held(worker_id)))
+
+    async def take_orphans(
+        self, worker_id: str, members: Iterable[str], policy: UnknownPolicy
+    ) -> tuple[int, int]:
+        """Settle tasks a live worker holds in Redis but lost track of (a reply lost
+        between Redis and the worker): as if the worker had died holding just those."""
+        found = list(members)
+        if not found:
+            return 0, 0
+        return await self._take(worker_id, 0, policy, found)
+
+    async def _take(
+        self, worker_id: str, max_age_ms: float, policy: str, members: Sequence[str] = ()
+    ) -> tuple[int, int]:
         requeued, unknown = await self._takeover(
             keys=[
                 self._keys.broadcast_workers,
                 self._keys.broadcast_held(worker_id),
                 self._keys.broadcasts_due,
             ],
-            args=[worker_id, max_age_ms, policy, utcnow().isoformat(), *self._templates],
+            args=[
+                worker_id,
+                max_age_ms,
+                policy,
+                utcnow().isoformat(),
+                *self._templates,
+                *members,
+            ],
         )
         return int(requeued), int(unknown)
 

@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from jobfeed.broadcast.batching import ScriptBatcher
+from jobfeed.batching import ScriptBatcher
 from jobfeed.keys import Keys
 
 
