@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MIN_LATE = 0.005  # seconds: waking up this late is no reason to give a slot up
 MIN_PAUSE = 0.001  # seconds: a shorter wait is not worth a trip through the event loop
+AUDIT_EVERY = 10  # heartbeats between two looks for held tasks this worker lost track of
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ class Worker:
         self._closing = asyncio.Event()
         self._closed: asyncio.Future[None] | None = None  # done when closing; for waits
         self._posts: dict[str, tuple[Action, Post | None]] = {}
+        self._known: set[str] = set()  # held tasks this worker has in hand (Task.member)
+        self._suspects: set[str] = set()  # held in Redis but unknown here at the last audit
         self.sent = 0  # requests made, for benchmarks and logs
         self.late = 0  # slots given up because we woke up too late to use them
 
@@ -118,9 +121,9 @@ class Worker:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                log.error("%s crashed", task.get_name(), exc_info=task.exception())
+        failures = [
+            error for t in done if not t.cancelled() and (error := t.exception()) is not None
+        ]
         beat.cancel()
         with suppress(asyncio.CancelledError):
             await beat
@@ -131,10 +134,15 @@ class Worker:
             requeued,
             unknown,
         )
+        if failures:
+            # A bug, not a delivery problem (those are outcomes): stop loudly, so that a
+            # supervisor restarts the process; the work was handed back above.
+            raise failures[0]
 
     # --- liveness ------------------------------------------------------------------------
 
     async def _beat(self) -> None:
+        beats = 0
         while True:
             try:
                 if not await self._store.heartbeat(self.worker_id):
@@ -145,9 +153,26 @@ class Worker:
                     self.worker_id = new_worker_id()
                     await self._store.register(self.worker_id)
                 await self._reap()
+                beats += 1
+                if beats % AUDIT_EVERY == 0:
+                    await self._audit()
             except (RedisError, OSError) as exc:
                 log.warning("Heartbeat failed: %s", exc)
             await asyncio.sleep(self._opt.heartbeat)
+
+    async def _audit(self) -> None:
+        """Settle what Redis says we hold but we do not have in hand, twice in a row: a
+        claim whose reply was lost, a task dropped after Redis failed us. Without this it
+        would wait for our next restart."""
+        orphans = await self._store.held(self.worker_id) - self._known
+        take, self._suspects = orphans & self._suspects, orphans - self._suspects
+        if take:
+            requeued, unknown = await self._store.take_orphans(
+                self.worker_id, take, self._opt.policy
+            )
+            log.warning(
+                "Settled %d lost tasks: %d requeued, %d unknown", len(take), requeued, unknown
+            )
 
     async def _reap(self) -> None:
         for worker_id, requeued, unknown in await self._store.reap(
@@ -172,7 +197,11 @@ class Worker:
     def _drop_buffer(self) -> None:
         stops = 0
         while not self._buffer.empty():
-            stops += self._buffer.get_nowait() is None
+            item = self._buffer.get_nowait()
+            if item is None:
+                stops += 1
+            else:
+                self._known.discard(item[1].member)
         for _ in range(stops):
             self._buffer.put_nowait(None)
 
@@ -200,6 +229,7 @@ class Worker:
                     for broadcast_id in due[turn:] + due[:turn]:
                         tasks = await self._store.claim(broadcast_id, worker_id, share)
                         for task in tasks:
+                            self._known.add(task.member)
                             self._buffer.put_nowait((worker_id, task))
                         claimed += len(tasks)
             except (RedisError, OSError) as exc:
@@ -226,15 +256,16 @@ class Worker:
             if item is None:
                 return
             worker_id, task = item
-            if worker_id != self.worker_id:
-                continue  # claimed under a name that was taken over
             try:
-                await self._process(task, worker_id)
+                if worker_id == self.worker_id:  # else claimed under a name taken over
+                    await self._process(task, worker_id)
             except (RedisError, OSError) as exc:
-                # The task stays held or in flight under our name; it is handed back when
-                # we stop, or taken over if we die.
+                # The task stays held or in flight under our name: the next audits (or
+                # whoever takes over if we die) settle it.
                 log.warning("Broadcast %s, chat %s: %s", task.broadcast_id, task.chat_id, exc)
                 await self._pause(1.0)
+            finally:
+                self._known.discard(task.member)
 
     async def _process(self, task: Task, worker_id: str) -> None:
         action, post = await self._what(task.broadcast_id)

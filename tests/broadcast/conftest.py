@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -114,8 +115,8 @@ def speed() -> float:
     return 10.0
 
 
-@pytest.fixture
-async def rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
+@asynccontextmanager
+async def open_rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
     async with TelegramSimulator(speed=speed) as sim:
         bot = sim.make_bot()
         store = BroadcastStore(redis, keys)
@@ -126,3 +127,9 @@ async def rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
             yield Rig(sim, redis, keys, bot, store, groups, vacancies, planner)
         finally:
             await bot.session.close()
+
+
+@pytest.fixture
+async def rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
+    async with open_rig(redis, keys, speed) as opened:
+        yield opened
