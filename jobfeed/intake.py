@@ -7,33 +7,35 @@ handles it and deletes the entry. An entry whose owner's heartbeat has lapsed (t
 process died mid-way) is re-owned by a live process and handled there; nothing is
 handled twice unless an owner stalls longer than ``HEARTBEAT_TTL`` while alive.
 
-Concurrent calls share Redis round trips through a ``ScriptBatcher``.
+Concurrent calls share Redis calls (``jobfeed.coalesce``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from jobfeed.batching import ScriptBatcher
+from jobfeed.coalesce import Coalescer
 from jobfeed.keys import Keys
 
 # Telegram keeps an unconfirmed update for 24 hours, so it cannot come back later than that.
 SEEN_TTL_SECONDS = 2 * 24 * 3600
 HEARTBEAT_TTL_SECONDS = 10
 
+# Several updates in one call; the seen markers are named from their prefix inside the
+# script (fine on a single Redis node). Returns each update's entry id, or false.
 _ACCEPT = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  return redis.call('XADD', KEYS[2], '*', 'o', ARGV[2], 'u', ARGV[3])
+local out = {}
+for i = 3, #ARGV - 1, 2 do
+  if redis.call('SET', KEYS[2] .. ARGV[i], '1', 'NX', 'EX', ARGV[1]) then
+    table.insert(out, redis.call('XADD', KEYS[1], '*', 'o', ARGV[2], 'u', ARGV[i + 1]))
+  else
+    table.insert(out, false)
+  end
 end
-return false
-"""
-
-_DONE = """
-return redis.call('XDEL', KEYS[1], ARGV[1])
+return out
 """
 
 # Re-own the entries of receivers whose heartbeat is gone; returns {id, raw, ...}.
@@ -62,14 +64,17 @@ class Entry:
 
 
 class UpdateInbox:
+    """Calls made in the same moment by concurrent requests share one Redis call: the
+    accepts of one event-loop turn become one script call, the deletions one XDEL."""
+
     def __init__(self, redis: Redis, keys: Keys, owner: str) -> None:
         self._redis = redis
         self._keys = keys
         self.owner = owner
-        self._batch = ScriptBatcher(redis)
         self._accept = redis.register_script(_ACCEPT)
-        self._done = redis.register_script(_DONE)
         self._adopt = redis.register_script(_ADOPT)
+        self._accepts: Coalescer[tuple[int, str], str | None] = Coalescer(self._accept_now)
+        self._deletes: Coalescer[str, None] = Coalescer(self._delete_now)
 
     async def beat(self) -> None:
         """Say this receiver is alive; call more often than ``HEARTBEAT_TTL_SECONDS``."""
@@ -78,16 +83,26 @@ class UpdateInbox:
 
     async def accept(self, update_id: int, raw: str) -> str | None:
         """Log an update for this receiver; None when ``update_id`` was seen before."""
-        keys = [self._seen(update_id), self._keys.updates_stream]
-        entry_id = await self._batch(self._accept, keys, [SEEN_TTL_SECONDS, self.owner, raw])
-        return str(entry_id) if entry_id else None
+        return await self._accepts((update_id, raw))
 
     async def accept_many(self, updates: Sequence[tuple[int, str]]) -> list[str | None]:
-        """``accept`` for a batch (long polling); the calls share round trips."""
-        return list(await asyncio.gather(*(self.accept(i, raw) for i, raw in updates)))
+        """``accept`` for a batch (long polling): one call, in order."""
+        return await self._accept_now(list(updates))
 
     async def done(self, entry_id: str) -> None:
-        await self._batch(self._done, [self._keys.updates_stream], [entry_id])
+        await self._deletes(entry_id)
+
+    async def _accept_now(self, updates: list[tuple[int, str]]) -> list[str | None]:
+        args: list[str | int] = [SEEN_TTL_SECONDS, self.owner]
+        for update_id, raw in updates:
+            args += [update_id, raw]
+        keys = [self._keys.updates_stream, self._keys.update_seen_prefix]
+        found = await self._accept(keys=keys, args=args)
+        return [str(entry_id) if entry_id else None for entry_id in found]
+
+    async def _delete_now(self, entry_ids: list[str]) -> list[None]:
+        await self._redis.xdel(self._keys.updates_stream, *entry_ids)
+        return [None] * len(entry_ids)
 
     async def adopt_orphans(self, count: int = 500) -> list[Entry]:
         """Entries whose receiver died, now owned by this one (oldest first)."""

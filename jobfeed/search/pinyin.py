@@ -19,10 +19,13 @@ _PRIVATE_USE = 0xE000  # codes live in the Private Use Area, apart from any text
 
 # pypinyin loads its dictionaries (40,000 characters, phrases) on import: importing it on
 # first use keeps ``import jobfeed.search`` cheap for code that only normalises text.
-def _lazy_pinyin(text: str) -> list[str]:
+# Cached per run of CJK characters (readings depend on the whole run: 长大 vs 长度):
+# the same phrases come back in every group all day, and pypinyin costs ~20 µs a run.
+@lru_cache(maxsize=65536)
+def _lazy_pinyin(text: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin  # noqa: PLC0415
 
-    return lazy_pinyin(text)
+    return tuple(lazy_pinyin(text))
 
 
 @cache
@@ -91,7 +94,7 @@ def _per_char(text: str) -> list[str]:
         readings = _lazy_pinyin(match.group())
         # pypinyin gives one reading per character for CJK runs; be safe if it ever doesn't.
         if len(readings) != len(match.group()):
-            readings = [_lazy_pinyin(c)[0] for c in match.group()]
+            readings = tuple(_lazy_pinyin(c)[0] for c in match.group())
         out.extend(readings)
         pos = match.end()
     out.extend(text[pos:])
