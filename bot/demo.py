@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import ClientSession, web
@@ -155,7 +156,7 @@ class Demo:
         )
 
     async def import_vacancies(self) -> None:
-        path = self.samples / "vacancies.jsonl"
+        path = await asyncio.to_thread(_dated_today, self.samples / "vacancies.jsonl")
         kind = kind_of(path)
         assert kind is not None
         importer = build_importer(self.services)
@@ -276,6 +277,22 @@ class Demo:
         self.console.print(table)
         self.console.print(f"Dashboard: {dashboard_url(self.base_url)}  (admin token: {token})")
         self.console.print(f"HTTP API:  {self.base_url}/openapi.json")
+
+
+def _dated_today(path: Path) -> Path:
+    """A copy of the sample feed moved in time so its newest vacancy was posted just now
+    (the sample is a snapshot; its deadlines would otherwise pass)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    newest = max(datetime.fromisoformat(row["posted_at"]) for row in rows)
+    shift = datetime.now(UTC) - newest - timedelta(minutes=5)
+    for row in rows:
+        for field in ("posted_at", "expires_at"):
+            if row.get(field):
+                row[field] = (datetime.fromisoformat(row[field]) + shift).isoformat()
+    out = Path("var/demo") / path.name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return out
 
 
 def _first_lines(text: str, count: int) -> str:
