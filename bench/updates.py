@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -158,17 +159,21 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    runs: dict[str, list[float]] = {"bare": [], "intake": [], "product": []}
     async with TelegramSimulator(speed=0) as sim:
         updates = [chatter_update(i) for i in range(1, args.updates + 1)]
         await bare(sim, updates[:200], args.concurrency)  # warm up both sides
         await ours(sim, updates[:200], args.concurrency, product=True)
-        base = await bare(sim, updates, args.concurrency)
-        intake = await ours(sim, updates, args.concurrency, product=False)
-        product = await ours(sim, updates, args.concurrency, product=True)
+        for _ in range(args.rounds):  # alternating, so a busy moment hits all three alike
+            runs["bare"].append(await bare(sim, updates, args.concurrency))
+            runs["intake"].append(await ours(sim, updates, args.concurrency, product=False))
+            runs["product"].append(await ours(sim, updates, args.concurrency, product=True))
+    base, intake, product = (statistics.median(runs[k]) for k in ("bare", "intake", "product"))
     print(
         f"updates: {args.updates} group-chatter messages ({len(CHATTER)} distinct lines), "
-        f"{args.concurrency} concurrent posts"
+        f"{args.concurrency} concurrent posts; medians of {args.rounds} alternating rounds"
     )
     print(f"bare aiogram SimpleRequestHandler, trivial handler : {base:7.0f} updates/s")
     print(f"ours, durable intake, same trivial handler         : {intake:7.0f} updates/s"
