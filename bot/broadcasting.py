@@ -16,6 +16,7 @@ from aiogram import Bot
 from bot.channels.telegram import TelegramSender
 from bot.config import Settings
 from bot.services import Services
+from bot.telegram import bot_username
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.pacing import Pacer
@@ -48,14 +49,6 @@ def make_worker(
     )
 
 
-async def bot_username(bot: Bot) -> str:
-    """The bot's @username, for the apply deep links (aiogram caches ``getMe``)."""
-    me = await bot.me()
-    if not me.username:
-        raise RuntimeError("the bot has no username: set one with @BotFather")
-    return me.username
-
-
 async def run_here(
     services: Services,
     bot: Bot,
@@ -81,7 +74,7 @@ class TelegramBroadcaster:
         broadcast = await self._services.planner.create(
             [vacancy.id],
             target,
-            bot_username=await bot_username(self._bot),
+            bot_username=await bot_username(self._services.settings, self._bot),
             key=f"announce:{vacancy.id}",
         )
         return broadcast.id
@@ -108,6 +101,6 @@ class TelegramBroadcaster:
         if withdraw:
             child = await planner.withdraw(broadcast_id, key=key)
         else:
-            username = await bot_username(self._bot)
+            username = await bot_username(self._services.settings, self._bot)
             child = await planner.edit(broadcast_id, bot_username=username, key=key)
         return child.id

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import create_app
-from bot.broadcasting import bot_username, run_here
+from bot.broadcasting import run_here
 from bot.config import Settings, load_settings
 from bot.demo_seeker import apply_as_seeker
 from bot.feeds import build_importer
@@ -29,7 +29,7 @@ from bot.progress import progress
 from bot.services import Services
 from bot.sim import TelegramSimulator
 from bot.summary import dashboard_url, stats_rows
-from bot.telegram import create_bot, create_dispatcher
+from bot.telegram import bot_username, create_bot, create_dispatcher
 from jobfeed.broadcast.models import Progress
 from jobfeed.models import Group, GroupFilter, GroupKind
 from jobfeed.sources.formats import count_records, kind_of, records_from_file
@@ -187,7 +187,10 @@ class Demo:
             f"{len(await self.services.planner.preview(everyone))} in the whole matrix."
         )
         created = await self.services.planner.create(
-            [vacancy.id], everyone, bot_username=await bot_username(self.bot), key="demo"
+            [vacancy.id],
+            everyone,
+            bot_username=await bot_username(self.services.settings, self.bot),
+            key="demo",
         )
         throttled_before = self.sim.count_429
         planned = await self.services.broadcasts.progress(created.id)

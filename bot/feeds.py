@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 
 from bot.services import Services
+from bot.telegram import bot_username as telegram_username
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.broadcast.store import BroadcastStore
@@ -64,15 +66,5 @@ def build_feed_broadcasts(
 
 
 def bot_username(services: Services, bot: Bot) -> Username:
-    """``BOT_USERNAME`` if set, else the bot's own from getMe (aiogram caches it)."""
-
-    async def username() -> str:
-        configured = services.settings.bot_username
-        if configured:
-            return configured.lstrip("@")
-        me = await bot.me()
-        if not me.username:
-            raise RuntimeError("the bot has no username: set one with @BotFather")
-        return me.username
-
-    return username
+    """The apply links' @username, looked up when first needed."""
+    return partial(telegram_username, services.settings, bot)

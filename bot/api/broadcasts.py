@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import BOT, SERVICES
-from bot.broadcasting import bot_username
+from bot.telegram import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.broadcast.store import BroadcastError
@@ -103,7 +103,7 @@ def setup(api: Api) -> None:
             created = await services.planner.create(
                 body.vacancy_ids,
                 body.target,
-                bot_username=await bot_username(request.app[BOT]),
+                bot_username=await bot_username(request.app[SERVICES].settings, request.app[BOT]),
                 scheduled_at=body.scheduled_at,
                 key=body.key,
             )
@@ -173,7 +173,7 @@ def setup(api: Api) -> None:
     )
     async def edit_broadcast(request: web.Request) -> Any:
         planner = request.app[SERVICES].planner
-        username = await bot_username(request.app[BOT])
+        username = await bot_username(request.app[SERVICES].settings, request.app[BOT])
         return await _follow_up(request, lambda bid: planner.edit(bid, bot_username=username))
 
     @api.route(

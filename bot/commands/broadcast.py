@@ -16,12 +16,12 @@ from aiogram import Bot
 from rich.console import Console
 from rich.table import Table
 
-from bot.broadcasting import bot_username, run_here
+from bot.broadcasting import run_here
 from bot.commands import run_async, settings_or_exit
 from bot.config import Settings
 from bot.progress import progress
 from bot.services import Services
-from bot.telegram import create_bot
+from bot.telegram import bot_username, create_bot
 from jobfeed.broadcast.models import Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.models import GroupKind
@@ -111,7 +111,10 @@ async def _broadcast(
             return 0
         try:
             created = await services.planner.create(
-                args.vacancy_ids, target, bot_username=await bot_username(bot), scheduled_at=at
+                args.vacancy_ids,
+                target,
+                bot_username=await bot_username(settings, bot),
+                scheduled_at=at,
             )
         except PlanError as exc:
             console.print(f"error: {exc}")

@@ -16,6 +16,7 @@ from aiohttp import web
 from jinja2 import Environment
 
 from bot.services import Services
+from bot.telegram import bot_username
 from bot.web.templates import page_environment
 from jobfeed.broadcast.rendering import apply_link
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
@@ -125,7 +126,7 @@ class PublicSite:
     async def _bot_username(self) -> str | None:
         if self._username is None:
             try:
-                self._username = (await self._bot.me()).username  # aiogram caches getMe
+                self._username = await bot_username(self._services.settings, self._bot)
             except Exception as exc:  # Telegram unreachable: pages still work, without apply
                 log.warning("Cannot learn the bot's username for apply links: %s", exc)
         return self._username
