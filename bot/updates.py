@@ -25,7 +25,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
-from jobfeed.intake import HEARTBEAT_TTL_SECONDS, UpdateInbox
+from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -112,13 +112,22 @@ class UpdatePipeline:
             try:
                 await self._inbox.beat()
                 for entry in await self._inbox.adopt_orphans():
-                    log.warning("Handling an update left by a stopped receiver")
-                    await self._slots.acquire()
-                    self._start(entry.entry_id, self.parse(entry.raw))
+                    await self._adopt(entry)
             except (RedisError, OSError) as exc:
                 log.warning("Update intake cannot reach Redis: %s", exc)
             await _sleep_unless(stop, HEARTBEAT_TTL_SECONDS / 3)
         await self.drain()
+
+    async def _adopt(self, entry: Entry) -> None:
+        try:
+            update = self.parse(entry.raw)
+        except ValueError as exc:  # only our own writes get here: say so, don't loop on it
+            log.error("Dropping an unreadable logged update %s: %s", entry.entry_id, exc)
+            await self._inbox.done(entry.entry_id)
+            return
+        log.warning("Handling update %s left by a stopped receiver", update.update_id)
+        await self._slots.acquire()
+        self._start(entry.entry_id, update)
 
     async def drain(self, within: float = 10.0) -> None:
         """Wait for the updates in hand; what is unfinished stays logged for adoption."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +13,7 @@ from redis.asyncio import Redis
 
 from bot.app import WEBHOOK_PATH
 from bot.updates import SECRET_HEADER
+from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from tests.conftest import redis_url
 from tests.harness import ADMIN_ID, System, running_system
@@ -73,3 +76,31 @@ async def test_redelivered_update_is_applied_once(webhook_system: System) -> Non
     group = await system.services.groups.get(-1003)
     assert group is not None and group.city == "天津"
     assert len(system.sim.messages_in(-1003)) == 1  # one confirmation, not three
+
+
+async def test_updates_left_by_a_dead_receiver_are_handled(webhook_system: System) -> None:
+    system = webhook_system
+    update = {
+        "update_id": 555,
+        "message": {
+            "message_id": 1,
+            "date": 1763870000,
+            "chat": {"id": -1003, "type": "supergroup", "title": "天津社群"},
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
+            "text": "/tag city=包头",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+        },
+    }
+    # A receiver logged it and died before handling it (it never beat its heart).
+    dead = UpdateInbox(system.services.redis, system.services.keys, owner="dead-host-1")
+    await dead.accept_many([(555, json.dumps(update, ensure_ascii=False)),
+                            (556, "{broken")])  # fmt: skip
+    for _ in range(200):  # adopted on the next heartbeat round (every ~3 s)
+        group = await system.services.groups.get(-1003)
+        if group is not None and group.city == "包头":
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the orphaned update was never handled")
+    await system.settle()
+    assert await system.services.inbox.backlog() == 0  # the unreadable one was dropped
