@@ -14,6 +14,7 @@ import contextlib
 import hmac
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -35,7 +36,9 @@ MAX_IN_FLIGHT = 512  # updates being handled at once; receiving waits beyond tha
 
 
 def receiver_name() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
+    """Unique per process start: a container restarted in place keeps its hostname and
+    pid, and must not inherit (and so never adopt) its predecessor's unhandled updates."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def lane_of(update: Update) -> int | str:

@@ -6,6 +6,8 @@ retention period, so nothing needs sweeping and a summary reads a few keys per d
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -120,9 +122,22 @@ class SearchAnalytics:
         return when.astimezone(self._tz).date().isoformat()
 
 
+# Seven digits or more once separators are dropped (a phone, an ID number); an e-mail.
+_DIGITS = re.compile(r"\d{7,}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s\-.()（）]")
+
+
 def query_text(text: str) -> str:
-    """A query as analytics counts it: normalised, without a leading /command, bounded."""
+    """A query as analytics counts it: normalised, without a leading /command, bounded.
+
+    Empty (counted, never listed) when it looks like personal data: a phone or ID number
+    typed into the search by mistake must not be kept for admins to read.
+    """
     text = text.strip()
     if text.startswith("/"):
         text = text.partition(" ")[2]
+    wide = unicodedata.normalize("NFKC", text)
+    if _DIGITS.search(_SEPARATORS.sub("", wide)) or _EMAIL.search(wide):
+        return ""
     return normalise(text)[:MAX_QUERY_CHARS]

@@ -69,3 +69,16 @@ def test_query_text() -> None:
     assert query_text("/jobs 電焊工！") == "电焊工"
     assert query_text("  天津，电焊工 ") == "天津 电焊工"
     assert len(query_text("焊" * 500)) == 60
+
+
+async def test_personal_data_typed_as_a_query_is_counted_not_kept(
+    redis: Redis, keys: Keys
+) -> None:
+    analytics = SearchAnalytics(redis, keys)
+    for text in ("我的电话 138-1234-5678", "身份证 150102199001011234", "wang@example.com 保安"):
+        await analytics.record(text, 0, now=MONDAY)
+    await analytics.record("天津 电焊工", 3, now=MONDAY)
+    summary = await analytics.summary(days=1, now=MONDAY)
+    listed = str(summary)
+    assert "1234" not in listed and "example" not in listed
+    assert "天津" in listed  # ordinary queries are still listed
