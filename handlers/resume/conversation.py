@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,14 @@ from jobfeed.applications.models import RESUME_FIELDS, Consent, Resume, Screenin
 from jobfeed.models import Vacancy, utcnow
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(6)
+
+
 class Conversation(BaseModel):
+    # Carried by every inline button of this conversation: a button of an earlier one
+    # (another vacancy, another employer) must not act on this one.
+    token: str = ""
     vacancy_id: str | None = None
     vacancy_title: str = ""
     employer: str = ""
@@ -25,8 +33,9 @@ class Conversation(BaseModel):
     @classmethod
     def for_vacancy(cls, vacancy: Vacancy | None) -> Conversation:
         if vacancy is None:
-            return cls()
+            return cls(token=new_token())
         return cls(
+            token=new_token(),
             vacancy_id=vacancy.id,
             vacancy_title=vacancy.title,
             employer=vacancy.employer,

@@ -89,7 +89,7 @@ async def begin(turn: Turn, vacancy_id: str | None) -> None:
         employer=conversation.employer,
         retention_days=turn.retention_days,
     )
-    await turn.say(text, returning_keyboard(turn.texts, vacancy is not None))
+    await turn.say(text, returning_keyboard(turn.texts, vacancy is not None, conversation.token))
 
 
 async def group_apply(

@@ -24,11 +24,15 @@ ACTIONS = frozenset(
 class ResumeAction(CallbackData, prefix="rs"):
     action: str
     field: str = ""
+    token: str = ""  # the conversation's (Conversation.token); packed data stays ≤ 64 bytes
 
     def is_valid(self) -> bool:
         if self.action not in ACTIONS:
             return False
         return self.field in RESUME_FIELDS if self.action == "edit" else self.field == ""
+
+    def belongs_to(self, conversation: Conversation) -> bool:
+        return bool(self.token) and self.token == conversation.token
 
 
 def _label(texts: Texts, name: str) -> str:
@@ -47,23 +51,27 @@ def _inline(texts: Texts, *rows: tuple[tuple[str, ResumeAction], ...]) -> Inline
     )
 
 
-def consent_keyboard(texts: Texts) -> InlineKeyboardMarkup:
+def consent_keyboard(texts: Texts, token: str) -> InlineKeyboardMarkup:
     return _inline(
         texts,
-        (("agree", ResumeAction(action="agree")), ("decline", ResumeAction(action="decline"))),
+        (
+            ("agree", ResumeAction(action="agree", token=token)),
+            ("decline", ResumeAction(action="decline", token=token)),
+        ),
     )
 
 
-def returning_keyboard(texts: Texts, applying: bool) -> InlineKeyboardMarkup:
-    cancel = (("cancel", ResumeAction(action="cancel")),)
+def returning_keyboard(texts: Texts, applying: bool, token: str) -> InlineKeyboardMarkup:
+    cancel = (("cancel", ResumeAction(action="cancel", token=token)),)
+    update = ResumeAction(action="update", token=token)
     if applying:
         return _inline(
             texts,
-            (("reuse", ResumeAction(action="reuse")),),
-            (("update", ResumeAction(action="update")),),
+            (("reuse", ResumeAction(action="reuse", token=token)),),
+            (("update", update),),
             cancel,
         )
-    return _inline(texts, (("edit", ResumeAction(action="update")),), cancel)
+    return _inline(texts, (("edit", update),), cancel)
 
 
 def forget_keyboard(texts: Texts) -> InlineKeyboardMarkup:
@@ -74,21 +82,22 @@ def forget_keyboard(texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
-def review_keyboard(texts: Texts, applying: bool) -> InlineKeyboardMarkup:
+def review_keyboard(texts: Texts, applying: bool, token: str) -> InlineKeyboardMarkup:
     edits = [
         InlineKeyboardButton(
             text="✏️ " + texts.render("resume.field_label", field=field),
-            callback_data=ResumeAction(action="edit", field=field).pack(),
+            callback_data=ResumeAction(action="edit", field=field, token=token).pack(),
         )
         for field in RESUME_FIELDS
     ]
     rows = [edits[i : i + 2] for i in range(0, len(edits), 2)]
     confirm = InlineKeyboardButton(
         text=_label(texts, "confirm" if applying else "save"),
-        callback_data=ResumeAction(action="confirm").pack(),
+        callback_data=ResumeAction(action="confirm", token=token).pack(),
     )
     cancel = InlineKeyboardButton(
-        text=_label(texts, "cancel"), callback_data=ResumeAction(action="cancel").pack()
+        text=_label(texts, "cancel"),
+        callback_data=ResumeAction(action="cancel", token=token).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[*rows, [confirm], [cancel]])
 

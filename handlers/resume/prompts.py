@@ -18,7 +18,7 @@ async def show_consent(turn: Turn, conversation: Conversation) -> None:
         vacancy_title=conversation.vacancy_title,
         retention_days=turn.retention_days,
     )
-    await turn.say(text, consent_keyboard(turn.texts))
+    await turn.say(text, consent_keyboard(turn.texts, conversation.token))
 
 
 async def ask(turn: Turn, field: str, conversation: Conversation, note: str = "") -> None:
@@ -46,7 +46,7 @@ async def show_review(turn: Turn, conversation: Conversation) -> None:
         employer=conversation.employer,
     )
     applying = conversation.vacancy_id is not None
-    await turn.say(text, review_keyboard(turn.texts, applying))
+    await turn.say(text, review_keyboard(turn.texts, applying, conversation.token))
 
 
 async def ask_next(turn: Turn, conversation: Conversation, answered: str) -> None:

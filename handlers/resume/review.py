@@ -7,7 +7,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from handlers.filters import Magic, NotCommand
-from handlers.resume.conversation import draft_of
+from handlers.resume.conversation import Conversation, draft_of
 from handlers.resume.filing import proceed
 from handlers.resume.keyboards import ResumeAction
 from handlers.resume.prompts import ask, show_review
@@ -35,26 +35,30 @@ def register(r: Router) -> None:
     r.message.register(use_buttons, waiting, NotCommand())
 
 
-async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> bool:
-    """Answer the press; False (after saying so) for a button that is not valid here."""
-    if not data.is_valid() or turn.chat_id != turn.user_id:
+async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> Conversation | None:
+    """Answer the press; the conversation, or None (after saying so) for a button that is
+    not valid here: one of an earlier conversation (perhaps for another employer) must not
+    act on this one."""
+    conversation = await turn.load() if turn.chat_id == turn.user_id else None
+    if conversation is None or not data.is_valid() or not data.belongs_to(conversation):
         await query.answer(turn.render("expired"))
-        return False
+        await drop_buttons(query)
+        return None
     await query.answer()
     await drop_buttons(query)
-    return True
+    return conversation
 
 
 async def agree(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if not await _accept(query, callback_data, turn):
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is None:
         return
-    conversation = await turn.load()
     conversation.consent_at = utcnow()
     await ask(turn, RESUME_FIELDS[0], conversation)
 
 
 async def decline(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if not await _accept(query, callback_data, turn):
+    if await _accept(query, callback_data, turn) is None:
         return
     await turn.state.clear()
     await turn.say(turn.render("consent_declined"), ReplyKeyboardRemove())
@@ -62,9 +66,9 @@ async def decline(query: CallbackQuery, callback_data: ResumeAction, turn: Turn)
 
 async def reuse(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
     """One tap: the stored résumé goes to this vacancy (the message stated the consent)."""
-    if not await _accept(query, callback_data, turn):
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is None:
         return
-    conversation = await turn.load()
     conversation.consent_at = utcnow()
     resume = await turn.applications.get_resume(turn.user_id)
     if resume is None:  # expired or forgotten since the message was shown: ask afresh
@@ -76,9 +80,9 @@ async def reuse(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -
 
 
 async def update(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if not await _accept(query, callback_data, turn):
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is None:
         return
-    conversation = await turn.load()
     conversation.consent_at = utcnow()
     resume = await turn.applications.get_resume(turn.user_id)
     if resume is not None:
@@ -91,20 +95,20 @@ async def update(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) 
 
 
 async def edit(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if not await _accept(query, callback_data, turn):
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is None:
         return
-    conversation = await turn.load()
     conversation.editing = True
     await ask(turn, callback_data.field, conversation)
 
 
 async def confirm(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if await _accept(query, callback_data, turn):
+    if await _accept(query, callback_data, turn) is not None:
         await proceed(turn)
 
 
 async def cancel(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if not await _accept(query, callback_data, turn):
+    if await _accept(query, callback_data, turn) is None:
         return
     await turn.state.clear()
     await turn.say(turn.render("cancelled"), ReplyKeyboardRemove())

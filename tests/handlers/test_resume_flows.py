@@ -163,3 +163,43 @@ async def test_flood_control_delays_a_question_but_never_loses_it(system: System
     assert "第 2 步" in await chat.say("张三")
     assert system.sim.count_429 == 1
     assert "第 3 步" in await chat.say("13812345678")
+
+
+async def test_a_button_of_an_earlier_vacancy_does_not_apply_to_the_current_one(
+    system: System,
+) -> None:
+    """Consent names one employer: A's old buttons must not send the résumé to B."""
+    await system.services.vacancies.save(vacancy())
+    await system.services.vacancies.save(vacancy("a-1", title="叉车工", employer="甲公司"))
+    await system.services.vacancies.save(vacancy("b-2", title="天车工", employer="乙公司"))
+    system.sim.add_user(RECRUITER_ID)
+    chat = Chat(system, SEEKER)
+    await chat.say(f"/start apply_{VACANCY_ID}")
+    await chat.press("同意")
+    await chat.fill_resume()
+    await chat.press("确认提交")
+
+    assert "甲公司" in await chat.say("/start apply_a-1")
+    offer_a = chat.last
+    assert "乙公司" in await chat.say("/start apply_b-2")
+    await chat.press("一键报名", offer_a)
+    assert system.sim.callback_answers[-1].text == "这个按钮已失效"
+    assert len(await system.services.applications.for_applicant(SEEKER)) == 1
+    assert "报名成功" in await chat.press("一键报名") and "天车工" in chat.last_text
+    filed = await system.services.applications.for_applicant(SEEKER)
+    assert sorted(a.vacancy_id for a in filed) == ["b-2", VACANCY_ID]
+
+    # The same for a newcomer's consent, and for the summary's confirm button.
+    newcomer = Chat(system, SEEKER + 1)
+    await newcomer.say("/start apply_a-1")
+    consent_a = newcomer.last
+    await newcomer.say("/start apply_b-2")
+    await newcomer.press("同意", consent_a)
+    assert system.sim.callback_answers[-1].text == "这个按钮已失效"
+    await newcomer.press("同意")
+    await newcomer.fill_resume()
+    summary_b = newcomer.last
+    await newcomer.say("/start apply_a-1")
+    await newcomer.press("确认提交", summary_b)
+    assert system.sim.callback_answers[-1].text == "这个按钮已失效"
+    assert await system.services.applications.for_applicant(SEEKER + 1) == []
