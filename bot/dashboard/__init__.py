@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
-from bot.dashboard.appkeys import AUTH, PAGES, SESSIONS
+from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
 from bot.dashboard.guard import guard
 from bot.dashboard.lockout import Lockout
@@ -33,6 +33,8 @@ def create_dashboard(services: Services) -> web.Application:
         lockout, settings.admin_token, settings.admin_ids, settings.dashboard_passwords
     )
     app[PAGES] = Pages(settings.timezone)
+    public = settings.webhook_base_url or settings.public_base_url or ""
+    app[SECURE_COOKIE] = public.lower().startswith("https://")
     route = app.router
     route.add_get("/login", signin.login_form, name="dashboard_login_form")
     route.add_post("/login", signin.login, name="dashboard_login")

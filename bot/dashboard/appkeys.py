@@ -11,6 +11,9 @@ from bot.dashboard.sessions import Session, SessionStore
 SESSIONS = web.AppKey("dashboard_sessions", SessionStore)
 AUTH = web.AppKey("dashboard_auth", Authenticator)
 PAGES = web.AppKey("dashboard_pages", Pages)
+# Whether the public address is https: behind a TLS-terminating proxy the request itself
+# arrives over plain http, yet the browser must still get a Secure cookie.
+SECURE_COOKIE = web.AppKey("dashboard_secure_cookie", bool)
 
 _SESSION = web.RequestKey("dashboard_session", Session)
 

@@ -1,12 +1,15 @@
 """Who may sign in: the admin token (account left empty), or an admin's own password.
 
-Every attempt first asks the lockout; a refused attempt says only "wrong", never which
-half was wrong.
+Every attempt is first counted by the lockout; a refused attempt says only "wrong", never
+which half was wrong. A session keeps the fingerprint of the credential that opened it
+(``credential_of``), so a rotated token or password, or an id dropped from ADMIN_IDS,
+ends the sessions it opened at their next request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 import re
@@ -28,6 +31,7 @@ PASSWORD_MAX = 1024
 class SignIn:
     account: str | None  # who signed in; None when refused
     locked_for: int = 0  # seconds, when refused because of the lockout
+    credential: str = ""  # the fingerprint of the credential used (see credential_of)
 
 
 class Authenticator:
@@ -47,17 +51,33 @@ class Authenticator:
         account = account.strip()
         # Unknown shapes share one counter, so junk cannot create keys without bound.
         counted = account if _ACCOUNT.match(account) else (account and "invalid") or TOKEN_ACCOUNT
-        wait = await self._lockout.locked_for(ip, counted)
+        wait = await self._lockout.attempt(ip, counted)
         if wait:
             log.warning("Dashboard sign-in refused for %s from %s: locked out", counted, ip)
             return SignIn(None, wait)
         if await self._check(account, password[:PASSWORD_MAX]):
-            await self._lockout.succeeded(counted)
-            log.info("Dashboard sign-in: %s from %s", counted, ip)
-            return SignIn(counted)
-        await self._lockout.failed(ip, counted)
+            credential = self.credential_of(counted)
+            if credential is not None:
+                await self._lockout.succeeded(ip, counted)
+                log.info("Dashboard sign-in: %s from %s", counted, ip)
+                return SignIn(counted, credential=credential)
         log.warning("Dashboard sign-in failed for %s from %s", counted, ip)
         return SignIn(None)
+
+    def credential_of(self, account: str) -> str | None:
+        """A short fingerprint of the credential that signs ``account`` in now; None when
+        the account cannot sign in any more. Never the credential itself: Redis keeps it."""
+        if account == TOKEN_ACCOUNT:
+            if self._token is None:
+                return None
+            secret = self._token.get_secret_value().encode()
+            return hmac.new(secret, b"zp-dashboard-session", hashlib.sha256).hexdigest()[:32]
+        if not _ACCOUNT.match(account) or int(account) not in self._admin_ids:
+            return None
+        encoded = self._passwords.get(int(account))
+        if encoded is None:
+            return None
+        return hashlib.sha256(encoded.get_secret_value().encode()).hexdigest()[:32]
 
     async def _check(self, account: str, password: str) -> bool:
         if not password:

@@ -2,21 +2,27 @@
 
 - a request without a signed-in session goes to the sign-in page (a POST gets 403);
 - every POST must carry the session's CSRF token in the form field ``csrf`` (403 without);
-- the session cookie is HttpOnly, SameSite=Strict, limited to /dashboard, Secure over https;
+- a signed-in session whose account is no longer an admin, or whose credential (token,
+  password) has changed since, is deleted and treated as no session;
+- the session cookie is HttpOnly, SameSite=Strict, limited to /dashboard, and Secure over
+  https or when the configured public URL is https (a TLS-terminating proxy);
 - pages may not be framed, cached or run scripts (no page here uses any).
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.dashboard.appkeys import PAGES, SESSIONS, set_session
+from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS, set_session
 from bot.dashboard.render import BASE
 from bot.dashboard.sessions import COOKIE, Session
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PUBLIC = frozenset({"dashboard_login", "dashboard_login_form"})
@@ -41,7 +47,7 @@ def set_cookie(request: web.Request, response: web.StreamResponse, session: Sess
         path=BASE,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        secure=request.secure or request.app[SECURE_COOKIE],
     )
 
 
@@ -56,9 +62,24 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     return response
 
 
+async def _current(request: web.Request) -> Session | None:
+    """The request's session, unless it was signed in by a credential that no longer
+    holds (checked on every request, so a revocation takes effect at once)."""
+    sessions = request.app[SESSIONS]
+    session = await sessions.get(request.cookies.get(COOKIE))
+    if session is None or session.account is None:
+        return session
+    current = request.app[AUTH].credential_of(session.account)
+    if current is not None and hmac.compare_digest(current, session.credential):
+        return session
+    log.warning("Dashboard session of %s ended: its credential no longer holds", session.account)
+    await sessions.delete(session.token)
+    return None
+
+
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
     sessions, pages = request.app[SESSIONS], request.app[PAGES]
-    session = await sessions.get(request.cookies.get(COOKIE))
+    session = await _current(request)
     route = request.match_info.route.name
     public = route in PUBLIC
     fresh = False

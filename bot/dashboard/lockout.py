@@ -1,9 +1,12 @@
-"""Sign-in throttling: after ``max_failures`` failed attempts from one address, or for one
+"""Sign-in throttling: after ``max_failures`` attempts from one address, or for one
 account, further attempts are refused until the window ends.
 
-Counters live in Redis (shared by every web process) and expire with the window that
-the first failure opened; a successful sign-in clears the account's counter but not the
-address's, so one good password does not reset guessing at the others.
+An attempt is counted *before* its credential is checked (one atomic script increments
+both counters), so concurrent attempts cannot all read "not locked yet" and slip past
+the limit together. Counters live in Redis (shared by every web process) and expire with
+the window that the first attempt opened. A successful sign-in clears the account's
+counter and refunds its own count on the address, but leaves the address's other
+failures, so one good password does not reset guessing at the others.
 """
 
 from __future__ import annotations
@@ -11,6 +14,32 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+
+# KEYS: address counter, account counter; ARGV: window seconds.
+# Returns {address count, address ttl, account count, account ttl}.
+_ATTEMPT = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  local ttl = redis.call('TTL', key)
+  if ttl < 0 then
+    redis.call('EXPIRE', key, ARGV[1])
+    ttl = tonumber(ARGV[1])
+  end
+  out[2 * i - 1] = count
+  out[2 * i] = ttl
+end
+return out
+"""
+
+# KEYS: address counter, account counter.
+_SUCCEEDED = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  redis.call('DECR', KEYS[1])
+end
+redis.call('DEL', KEYS[2])
+return 0
+"""
 
 
 class Lockout:
@@ -26,27 +55,17 @@ class Lockout:
             self._keys.dashboard_failures_account(account),
         ]
 
-    async def locked_for(self, ip: str, account: str) -> int:
-        """Seconds until sign-in is allowed again; 0 when it is allowed now."""
-        keys = self._keys_of(ip, account)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.get(key)
-                pipe.ttl(key)
-            ip_count, ip_ttl, account_count, account_ttl = await pipe.execute()
+    async def attempt(self, ip: str, account: str) -> int:
+        """Count one attempt; the seconds until sign-in is allowed again, 0 when this one
+        may be checked."""
+        found = await self._redis.eval(_ATTEMPT, 2, *self._keys_of(ip, account), self.window)
+        ip_count, ip_ttl, account_count, account_ttl = (int(value) for value in found)
         waits = [
-            max(int(ttl), 1)
+            max(ttl, 1)
             for count, ttl in ((ip_count, ip_ttl), (account_count, account_ttl))
-            if count is not None and int(count) >= self.max_failures
+            if count > self.max_failures
         ]
         return max(waits, default=0)
 
-    async def failed(self, ip: str, account: str) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for key in self._keys_of(ip, account):
-                pipe.incr(key)
-                pipe.expire(key, self.window, nx=True)
-            await pipe.execute()
-
-    async def succeeded(self, account: str) -> None:
-        await self._redis.delete(self._keys.dashboard_failures_account(account))
+    async def succeeded(self, ip: str, account: str) -> None:
+        await self._redis.eval(_SUCCEEDED, 2, *self._keys_of(ip, account))

@@ -28,6 +28,7 @@ class Session:
     csrf: str
     account: str | None  # "token" or an admin's user id; None before sign-in
     created_at: datetime
+    credential: str = ""  # fingerprint of the credential that signed in (Authenticator)
 
     @property
     def signed_in(self) -> bool:
@@ -49,12 +50,13 @@ class SessionStore:
         self._keys = keys
         self._ttl = signed_in_ttl
 
-    async def create(self, account: str | None = None) -> Session:
+    async def create(self, account: str | None = None, credential: str = "") -> Session:
         session = Session(
             token=secrets.token_urlsafe(32),
             csrf=secrets.token_urlsafe(32),
             account=account,
             created_at=utcnow(),
+            credential=credential,
         )
         key = self._keys.dashboard_session(digest(session.token))
         ttl = self._ttl if account is not None else ANONYMOUS_TTL
@@ -65,6 +67,7 @@ class SessionStore:
                     "csrf": session.csrf,
                     "account": account or "",
                     "created_at": session.created_at.isoformat(),
+                    "credential": credential,
                 },
             )
             pipe.expire(key, ttl)
@@ -84,6 +87,7 @@ class SessionStore:
             csrf=data["csrf"],
             account=data.get("account") or None,
             created_at=datetime.fromisoformat(data["created_at"]),
+            credential=data.get("credential", ""),
         )
 
     async def delete(self, token: str) -> None:

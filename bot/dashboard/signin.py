@@ -48,7 +48,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         )
     sessions = request.app[SESSIONS]
     await sessions.delete(session_of(request).token)
-    session = await sessions.create(result.account)
+    session = await sessions.create(result.account, result.credential)
     response = web.HTTPSeeOther(target)
     set_cookie(request, response, session)
     raise response

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -47,6 +49,7 @@ async def test_pages_need_a_session_and_the_cookie_is_locked_down(
     assert status == 200 and 'name="csrf"' in page
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/dashboard" in cookie
+    assert "Secure" not in cookie  # plain http and no https public URL: a browser would drop it
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
     assert await visitor.sign_in() == 303
@@ -121,17 +124,103 @@ async def test_repeated_failures_lock_the_sign_in_even_for_the_right_password(
     assert await visitor.sign_in("", ADMIN_TOKEN) == 429
 
 
+async def test_concurrent_wrong_sign_ins_cannot_outrun_the_lockout(
+    web: tuple[System, Visitor],
+) -> None:
+    _, visitor = web
+    await visitor.get("/dashboard/login")
+    results = await asyncio.gather(
+        *(
+            visitor.post("/dashboard/login", {"account": str(ADMIN_ID), "password": f"wrong{n}"})
+            for n in range(3 + 5)
+        )
+    )
+    assert sorted(status for status, _, _ in results) == [401] * 3 + [429] * 5
+    assert await visitor.sign_in(str(ADMIN_ID), PASSWORD) == 429
+
+
 async def test_the_lockout_counts_per_address_and_per_account(keys: Keys, redis: Redis) -> None:
     lockout = Lockout(redis, keys, max_failures=2, window_seconds=60)
-    await lockout.failed("10.0.0.1", "111")
-    await lockout.failed("10.0.0.2", "111")
-    assert await lockout.locked_for("10.0.0.3", "111") > 0  # the account, from anywhere
-    assert await lockout.locked_for("10.0.0.3", "222") == 0
-    await lockout.failed("10.0.0.1", "222")
-    assert await lockout.locked_for("10.0.0.1", "333") > 0  # the address, for any account
-    await lockout.succeeded("111")
-    assert await lockout.locked_for("10.0.0.4", "111") == 0
+    assert await lockout.attempt("10.0.0.1", "111") == 0
+    assert await lockout.attempt("10.0.0.2", "111") == 0
+    assert await lockout.attempt("10.0.0.3", "111") > 0  # the account, from anywhere
+    assert await lockout.attempt("10.0.0.4", "222") == 0
+    assert await lockout.attempt("10.0.0.1", "333") == 0
+    assert await lockout.attempt("10.0.0.1", "444") > 0  # the address, for any account
     assert 0 < await redis.ttl(keys.dashboard_failures_ip("10.0.0.1")) <= 60
+
+    await lockout.succeeded("10.0.0.4", "111")
+    assert await redis.get(keys.dashboard_failures_ip("10.0.0.4")) == "0"  # its own refunded
+    assert await lockout.attempt("10.0.0.5", "111") == 0  # the account is cleared
+
+    waits = await asyncio.gather(*(lockout.attempt("10.0.0.9", "999") for _ in range(20)))
+    assert all(0 < wait <= 60 for wait in waits if wait)
+    assert waits.count(0) == 2
+
+
+async def _signed_in_cookie(keys: Keys, account: str, password: str, **settings: Any) -> str:
+    async with running_system(keys, redis_url(), **settings) as system:
+        visitor = Visitor(system.base_url)
+        try:
+            assert await visitor.sign_in(account, password) == 303
+            jar = visitor.http.cookie_jar.filter_cookies(URL(system.base_url + "/dashboard/"))
+            return jar["zp_dashboard"].value
+        finally:
+            await visitor.close()
+
+
+async def _opens_the_dashboard(keys: Keys, cookie: str, **settings: Any) -> bool:
+    async with running_system(keys, redis_url(), **settings) as system:
+        visitor = Visitor(system.base_url)
+        try:
+            visitor.http.cookie_jar.update_cookies({"zp_dashboard": cookie})
+            status, _, _ = await visitor.get("/dashboard/", follow=False)
+            return status == 200
+        finally:
+            await visitor.close()
+
+
+async def test_a_rotated_admin_token_ends_the_sessions_it_opened(keys: Keys, redis: Redis) -> None:
+    cookie = await _signed_in_cookie(keys, "", ADMIN_TOKEN)
+    assert await _opens_the_dashboard(keys, cookie)  # a restart alone keeps it
+    assert not await _opens_the_dashboard(keys, cookie, admin_token="rotated-" + ADMIN_TOKEN)
+    assert not await _opens_the_dashboard(keys, cookie)  # and it was deleted, not suspended
+
+
+async def test_a_changed_password_or_a_removed_admin_ends_the_session(
+    keys: Keys, redis: Redis
+) -> None:
+    same = {"dashboard_passwords": f"{ADMIN_ID}:{hash_password(PASSWORD)}"}
+    first = await _signed_in_cookie(keys, str(ADMIN_ID), PASSWORD, **same)
+    second = await _signed_in_cookie(keys, str(ADMIN_ID), PASSWORD, **same)
+    assert await _opens_the_dashboard(keys, first, **same)
+    changed = {"dashboard_passwords": f"{ADMIN_ID}:{hash_password(PASSWORD + '-new')}"}
+    assert not await _opens_the_dashboard(keys, first, **changed)
+    removed = {"admin_ids": frozenset({ADMIN_ID + 1})}
+    assert not await _opens_the_dashboard(keys, second, **removed)
+
+
+async def test_the_cookie_is_secure_when_the_public_url_is_https(keys: Keys, redis: Redis) -> None:
+    async with running_system(
+        keys, redis_url(), public_base_url="https://zp.example.com"
+    ) as system:
+        visitor = Visitor(system.base_url)
+        try:
+            _, _, response = await visitor.get("/dashboard/login")
+            assert "Secure" in response.headers["Set-Cookie"]
+            # The client, like a browser, keeps a Secure cookie off plain http: hand it over.
+            anonymous = response.cookies["zp_dashboard"].value
+            form = {"account": "", "password": ADMIN_TOKEN, "csrf": visitor.csrf or ""}
+            async with visitor.http.post(
+                system.base_url + "/dashboard/login",
+                data=form,
+                headers={"Cookie": f"zp_dashboard={anonymous}"},
+                allow_redirects=False,
+            ) as signed_in:
+                assert signed_in.status == 303
+                assert "Secure" in signed_in.headers["Set-Cookie"]
+        finally:
+            await visitor.close()
 
 
 def test_password_hashes_verify_only_the_password() -> None:
