@@ -97,11 +97,19 @@ async def recruiter_verdict(
 ) -> None:
     approve = callback_data.verdict is Verdict.approve
     decision = await recruiters.decide(
-        callback_data.user_id, approve=approve, actor=actor(query.from_user.id)
+        callback_data.user_id,
+        approve=approve,
+        actor=actor(query.from_user.id),
+        version=callback_data.version,
     )
     recruiter = decision.recruiter
     if recruiter is None:
         await query.answer(texts.render("admins.not_found"), show_alert=True)
+        return
+    if decision.stale:
+        # A button of an earlier application: its decision must not reach this one.
+        await query.answer(texts.render("recruiters.button_expired"), show_alert=True)
+        await drop_buttons(query)
         return
     if not decision.changed:
         await query.answer(texts.render("admins.recruiter_already", recruiter=recruiter))
@@ -263,11 +271,15 @@ async def pending(
         [
             InlineKeyboardButton(
                 text=texts.render("admins.button_yes", label=r.name or r.user_id),
-                callback_data=RecruiterVerdict(verdict=Verdict.approve, user_id=r.user_id).pack(),
+                callback_data=RecruiterVerdict(
+                    verdict=Verdict.approve, user_id=r.user_id, version=r.version
+                ).pack(),
             ),
             InlineKeyboardButton(
                 text=texts.render("admins.button_no", label=r.name or r.user_id),
-                callback_data=RecruiterVerdict(verdict=Verdict.reject, user_id=r.user_id).pack(),
+                callback_data=RecruiterVerdict(
+                    verdict=Verdict.reject, user_id=r.user_id, version=r.version
+                ).pack(),
             ),
         ]
         for r in people

@@ -129,13 +129,17 @@ async def notify_admins_of_applicant(
                 InlineKeyboardButton(
                     text=texts.render("admins.button_approve_recruiter"),
                     callback_data=RecruiterVerdict(
-                        verdict=Verdict.approve, user_id=recruiter.user_id
+                        verdict=Verdict.approve,
+                        user_id=recruiter.user_id,
+                        version=recruiter.version,
                     ).pack(),
                 ),
                 InlineKeyboardButton(
                     text=texts.render("admins.button_reject"),
                     callback_data=RecruiterVerdict(
-                        verdict=Verdict.reject, user_id=recruiter.user_id
+                        verdict=Verdict.reject,
+                        user_id=recruiter.user_id,
+                        version=recruiter.version,
                     ).pack(),
                 ),
             ]

@@ -25,8 +25,11 @@ class Verdict(StrEnum):
 
 
 class RecruiterVerdict(CallbackData, prefix="rv"):
+    """Decides application ``version`` of the user, not whichever one is current."""
+
     verdict: Verdict
     user_id: int = Field(gt=0)
+    version: int = Field(ge=0, lt=10**9)
 
 
 class VacancyVerdict(CallbackData, prefix="vv"):

@@ -142,19 +142,40 @@ class Approvals:
         if recruiter_id is not None and vacancy.recruiter_id != recruiter_id:
             return Result(Outcome.not_yours, vacancy, submission)
         if vacancy.status is VacancyStatus.closed:
-            return Result(Outcome.already, vacancy, submission)
+            if submission is None or not _retraction_owed(submission):
+                return Result(Outcome.already, vacancy, submission)
+            # Closed, but its posts were never retracted (the retraction failed, or the
+            # process stopped before it): finish that, or the posts stay live for good.
+            retraction = await self._retract(submission, vacancy, withdraw=withdraw)
+            log.info("Vacancy %s: retraction %s finished by %s", vacancy_id, retraction, actor)
+            return Result(Outcome.done, vacancy, submission, retraction)
         if vacancy.status is not VacancyStatus.active:
             return Result(Outcome.not_active, vacancy, submission)
         vacancy = await self._vacancies.set_status(vacancy_id, VacancyStatus.closed) or vacancy
         retraction = None
-        first = submission is None or await self._submissions.mark_closed(vacancy_id)
-        if first and submission is not None and submission.broadcast_id is not None:
-            retraction = await self._broadcaster.retract(
-                submission.broadcast_id, vacancy, withdraw=withdraw
-            )
-        elif submission is None and self._on_feed_closed is not None:
+        if submission is not None:
+            await self._submissions.mark_closed(vacancy_id)
+            if _retraction_owed(submission):
+                retraction = await self._retract(submission, vacancy, withdraw=withdraw)
+        elif self._on_feed_closed is not None:
             # A feed's vacancy: its posts belong to the feed's broadcasts, which edit or
             # withdraw them as that source is configured (``on_expiry``).
             await self._on_feed_closed([vacancy])
         log.info("Vacancy %s closed by %s (retraction %s)", vacancy_id, actor, retraction)
         return Result(Outcome.done, vacancy, submission, retraction)
+
+    async def _retract(
+        self, submission: Submission, vacancy: Vacancy, *, withdraw: bool
+    ) -> str | None:
+        """Retract the posts and record it; ``retract`` is idempotent per broadcast, so two
+        closes racing here still make one retraction."""
+        assert submission.broadcast_id is not None
+        retraction = await self._broadcaster.retract(
+            submission.broadcast_id, vacancy, withdraw=withdraw
+        )
+        await self._submissions.set_retraction(vacancy.id, retraction)
+        return retraction
+
+
+def _retraction_owed(submission: Submission) -> bool:
+    return submission.broadcast_id is not None and submission.retracted_at is None

@@ -2,7 +2,9 @@
 
 A recruiter applies with an employer name and stays ``pending`` until an admin
 decides. Decisions are compare-and-set on the stored status, so two admins pressing
-the same button, or one button pressed twice, decide once.
+the same button, or one button pressed twice, decide once. Every application gets a
+new ``version``; a chat button carries the version it was sent for, so a button left
+over from an earlier application cannot decide a later one nobody has seen.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Recruiter(BaseModel):
     name: str = Field(default="", max_length=128)
     employer: ShortText = Field(max_length=EMPLOYER_MAX)
     status: RecruiterStatus = RecruiterStatus.pending
+    version: int = Field(default=0, ge=0)  # bumped by every application
     applied_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
     decided_by: str | None = None  # "tg:<user id>", "web:<account>" or "api"
@@ -56,6 +59,7 @@ class Decision(BaseModel):
 
     recruiter: Recruiter | None
     changed: bool
+    stale: bool = False  # the decision named an earlier application than the current one
 
 
 class RecruiterRepository:
@@ -82,7 +86,6 @@ class RecruiterRepository:
         An approved recruiter's record is left alone (False): changing the employer of
         an approved recruiter would bypass the admin.
         """
-        candidate = Recruiter(user_id=user_id, name=name[:128], employer=employer)
         key, field = self._keys.recruiters, str(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             while True:
@@ -93,6 +96,10 @@ class RecruiterRepository:
                     if current is not None and current.approved:
                         await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return current, False
+                    version = current.version + 1 if current is not None else 1
+                    candidate = Recruiter(
+                        user_id=user_id, name=name[:128], employer=employer, version=version
+                    )
                     pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                     pipe.hset(key, field, candidate.model_dump_json())
                     await pipe.execute()
@@ -100,10 +107,17 @@ class RecruiterRepository:
                 except WatchError:
                     continue
 
-    async def decide(self, user_id: int, *, approve: bool, actor: str) -> Decision:
-        """pending -> approved/rejected; anything else is left as it is."""
+    async def decide(
+        self, user_id: int, *, approve: bool, actor: str, version: int | None = None
+    ) -> Decision:
+        """pending -> approved/rejected; anything else is left as it is.
+
+        With ``version`` only that application is decided: a later one is ``stale``.
+        """
         status = RecruiterStatus.approved if approve else RecruiterStatus.rejected
-        return await self._transition(user_id, {RecruiterStatus.pending}, status, actor)
+        return await self._transition(
+            user_id, {RecruiterStatus.pending}, status, actor, version=version
+        )
 
     async def revoke(self, user_id: int, actor: str) -> Decision:
         return await self._transition(
@@ -116,6 +130,8 @@ class RecruiterRepository:
         allowed: set[RecruiterStatus],
         status: RecruiterStatus,
         actor: str,
+        *,
+        version: int | None = None,
     ) -> Decision:
         key, field = self._keys.recruiters, str(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -127,6 +143,9 @@ class RecruiterRepository:
                         await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return Decision(recruiter=None, changed=False)
                     current = Recruiter.model_validate_json(raw)
+                    if version is not None and current.version != version:
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]
+                        return Decision(recruiter=current, changed=False, stale=True)
                     if current.status not in allowed:
                         await pipe.unwatch()  # type: ignore[no-untyped-call]
                         return Decision(recruiter=current, changed=False)

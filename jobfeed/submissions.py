@@ -35,6 +35,8 @@ class Submission(BaseModel):
     decided_at: datetime | None = None
     broadcast_id: str | None = None
     closed_at: datetime | None = None
+    retracted_at: datetime | None = None  # the posts' edit or withdrawal was planned
+    retraction_id: str | None = None  # its broadcast, if the vacancy had delivered posts
 
     @property
     def pending(self) -> bool:
@@ -98,6 +100,13 @@ class SubmissionRepository:
         """True the first time only."""
         key = self._keys.submission(vacancy_id)
         return bool(await self._redis.hsetnx(key, "closed_at", utcnow().isoformat()))
+
+    async def set_retraction(self, vacancy_id: str, retraction_id: str | None) -> None:
+        """Record that the closed vacancy's posts are being edited or withdrawn."""
+        mapping: dict[Any, Any] = {"retracted_at": utcnow().isoformat()}
+        if retraction_id is not None:
+            mapping["retraction_id"] = retraction_id
+        await self._redis.hset(self._keys.submission(vacancy_id), mapping=mapping)
 
     async def by_recruiter(self, recruiter_id: int, limit: int = 50) -> list[Submission]:
         ids = await self._redis.zrevrange(

@@ -93,8 +93,8 @@ class Staff:
         """The user applies and the admin approves, through the chat."""
         await self.say(ADMIN_ID, "/pending")  # opens the admin's private chat
         await self.say(user_id, f"/recruiter {employer}")
-        request = self.with_button(ADMIN_ID, f"rv:ok:{user_id}")
-        await self.press(ADMIN_ID, request, f"rv:ok:{user_id}")
+        request = self.with_button(ADMIN_ID, f"rv:ok:{user_id}:")
+        await self.press(ADMIN_ID, request, button_data(request, f"rv:ok:{user_id}:"))
 
 
 def buttons(message: SentMessage) -> list[str]:
@@ -104,6 +104,11 @@ def buttons(message: SentMessage) -> list[str]:
         for row in markup.get("inline_keyboard", [])
         for button in row
     ]
+
+
+def button_data(message: SentMessage, prefix: str) -> str:
+    """The data of the message's first button that starts with ``prefix``."""
+    return next(data for data in buttons(message) if data.startswith(prefix))
 
 
 def texts_of(messages: list[SentMessage]) -> list[str]:

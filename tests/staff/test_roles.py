@@ -10,6 +10,7 @@ from tests.staff.conftest import (
     RECRUITER_ID,
     SEEKER_ID,
     Staff,
+    button_data,
     texts_of,
 )
 from tests.staff.test_posting import answer_wizard
@@ -45,11 +46,12 @@ async def test_an_applicant_for_the_role_cannot_post_until_approved(staff: Staff
     assert "等待管理员审核" in applied[0]
     assert "只有认证的招聘方" in texts_of(await staff.say(RECRUITER_ID, "/post"))[0]
 
-    request = staff.with_button(ADMIN_ID, f"rv:no:{RECRUITER_ID}")
-    await staff.press(RECRUITER_ID, request, f"rv:ok:{RECRUITER_ID}")  # approving oneself
+    request = staff.with_button(ADMIN_ID, f"rv:no:{RECRUITER_ID}:")
+    approve = button_data(request, f"rv:ok:{RECRUITER_ID}:")
+    await staff.press(RECRUITER_ID, request, approve)  # approving oneself
     assert staff.alerts()[-1] == "只有管理员可以审核。"
-    await staff.press(ADMIN_ID, request, f"rv:no:{RECRUITER_ID}")
-    await staff.press(ADMIN_ID, request, f"rv:ok:{RECRUITER_ID}")  # too late: decided
+    await staff.press(ADMIN_ID, request, button_data(request, f"rv:no:{RECRUITER_ID}:"))
+    await staff.press(ADMIN_ID, request, approve)  # too late: decided
 
     recruiter = await staff.system.services.recruiters.get(RECRUITER_ID)
     assert recruiter is not None and recruiter.status is RecruiterStatus.rejected
