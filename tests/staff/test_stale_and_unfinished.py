@@ -6,6 +6,7 @@ from jobfeed.models import VacancyStatus
 from jobfeed.roles import RecruiterStatus
 from tests.harness import ADMIN_ID
 from tests.staff.conftest import RECRUITER_ID, Staff, button_data, texts_of
+from tests.staff.dashboard import Visitor
 from tests.staff.test_posting import answer_wizard
 
 
@@ -65,3 +66,22 @@ async def test_closing_again_finishes_a_retraction_that_never_happened(staff: St
     assert submission is not None and submission.retraction_id is not None
     await staff.press(RECRUITER_ID, choices, "vx:R-00001:del")  # now it is done
     assert "已经关闭" in (staff.last(RECRUITER_ID).plain_text or "")
+
+
+async def test_a_recruiter_revoked_on_the_dashboard_is_told_revoked_not_rejected(
+    staff: Staff,
+) -> None:
+    await staff.make_recruiter(RECRUITER_ID, "草原铝业有限公司")
+    visitor = Visitor(staff.system.base_url)
+    try:
+        assert await visitor.sign_in() == 303
+        status, _, response = await visitor.post(
+            f"/dashboard/recruiters/{RECRUITER_ID}/revoke", {}
+        )
+    finally:
+        await visitor.close()
+
+    assert status == 303 and "notice=recruiter_decided" in response.headers["Location"]
+    told = staff.last(RECRUITER_ID).plain_text or ""
+    assert "已被管理员撤销" in told and "未通过" not in told
+    assert "只有认证的招聘方" in texts_of(await staff.say(RECRUITER_ID, "/post"))[0]
