@@ -1,16 +1,26 @@
 """The recruiter's side: the application card, its status buttons, ``/application N``.
 
-A card goes to the vacancy's recruiter (or, without one or when unreachable, to the
-admins). Only that recruiter or an admin may press its buttons or read it again; every
-delivery, view and status change is written to the access log.
+A card goes to the vacancy's recruiter (or, without one or when they refuse it for good,
+to the admins; a network or server error is retried, then queued to send again). Only
+that recruiter or an admin may press its buttons or read it again; every delivery, view
+and status change is written to the access log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from functools import partial
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+)
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -59,6 +69,18 @@ def status_keyboard(texts: Texts, application: Application) -> InlineKeyboardMar
 
 # -- delivery ---------------------------------------------------------------------------
 
+# A network or server error is retried a few times, then left for a later attempt;
+# only a permanent refusal (blocked, never started, no such chat) sends the card to admins.
+SEND_ATTEMPTS = 3
+BACKOFF = 0.5  # seconds, doubled after each failed attempt
+PENDING_BATCH = 5
+
+
+class Outcome(Enum):
+    sent = "sent"
+    refused = "refused"  # permanent: this chat cannot be reached
+    later = "later"  # transient: try again later
+
 
 async def deliver(
     bot: Bot,
@@ -66,22 +88,51 @@ async def deliver(
     texts: Texts,
     applications: ApplicationRepository,
     admin_ids: frozenset[int],
-) -> None:
-    """Send the card once (a replayed submission finds it delivered)."""
+) -> bool:
+    """Send the card once (a replayed submission finds it delivered); False when a
+    transient error kept it back, in which case it is queued for ``deliver_pending``."""
     if application.resume is None or await applications.is_delivered(application.number):
-        return
+        return True
     recruiter = application.recruiter_id
-    delivered = False
+    outcome = Outcome.refused
     if recruiter is not None:
-        delivered = await _send_card(bot, recruiter, application, texts, applications)
-    if not delivered:
+        outcome = await _send_card(bot, recruiter, application, texts, applications)
+    if outcome is Outcome.refused:
         # No recruiter, or one who never started the bot or blocked it: admins step in.
-        for admin in sorted(admin_ids):
-            delivered = await _send_card(bot, admin, application, texts, applications) or delivered
-    if delivered:
+        outcomes = [
+            await _send_card(bot, admin, application, texts, applications)
+            for admin in sorted(admin_ids)
+        ]
+        if Outcome.sent in outcomes:
+            outcome = Outcome.sent
+        elif Outcome.later in outcomes:
+            outcome = Outcome.later
+    if outcome is Outcome.sent:
         await applications.mark_delivered(application.number)
+    elif outcome is Outcome.later:
+        log.warning("Application %s not delivered yet; queued to send again", application.number)
+        await applications.mark_undelivered(application.number)
+        return False
     else:
         log.error("Application %s reached nobody (no recruiter or admin)", application.number)
+    return True
+
+
+async def deliver_pending(
+    bot: Bot,
+    texts: Texts,
+    applications: ApplicationRepository,
+    admin_ids: frozenset[int],
+) -> None:
+    """Send again the cards a transient error kept back, oldest first, stopping at the
+    first that still fails (Telegram is still unwell)."""
+    for number in await applications.undelivered(PENDING_BATCH):
+        application = await applications.get(number)
+        if application is None or application.resume is None:
+            await applications.drop_undelivered(number)  # forgotten or expired meanwhile
+            continue
+        if not await deliver(bot, application, texts, applications, admin_ids):
+            return
 
 
 async def _send_card(
@@ -90,34 +141,66 @@ async def _send_card(
     application: Application,
     texts: Texts,
     applications: ApplicationRepository,
-) -> bool:
+) -> Outcome:
     number = application.number
-    try:
-        message = await patiently(
+    # An earlier attempt may have sent part of it: send only what is missing.
+    sent_kinds = {kind for chat, _, kind in await applications.cards(number) if chat == chat_id}
+    if "text" not in sent_kinds:
+        outcome = await _attempt(
+            number,
+            chat_id,
             lambda: bot.send_message(
                 chat_id,
                 texts.render("applications.card", app=application),
                 reply_markup=status_keyboard(texts, application),
-            )
+            ),
+            applications,
+            "text",
         )
-        await applications.add_card(number, chat_id, message.message_id, "text")
-        attachment = application.resume.attachment if application.resume else None
-        if attachment is not None:
-            caption = texts.render("applications.file_caption", number=number)
-            if attachment.as_photo:
-                sent = await patiently(
-                    lambda: bot.send_photo(chat_id, attachment.file_id, caption=caption)
-                )
-            else:
-                sent = await patiently(
-                    lambda: bot.send_document(chat_id, attachment.file_id, caption=caption)
-                )
-            await applications.add_card(number, chat_id, sent.message_id, "file")
-    except TelegramAPIError as exc:
-        log.warning("Card of application %s not delivered to %s: %s", number, chat_id, exc)
-        return False
-    await applications.log_access([number], f"tg:{chat_id}", AccessAction.delivered)
-    return True
+        if outcome is not Outcome.sent:
+            return outcome
+        await applications.log_access([number], f"tg:{chat_id}", AccessAction.delivered)
+    attachment = application.resume.attachment if application.resume else None
+    if attachment is not None and "file" not in sent_kinds:
+        caption = texts.render("applications.file_caption", number=number)
+        send: Callable[[], Awaitable[Message]]
+        if attachment.as_photo:
+            send = partial(bot.send_photo, chat_id, attachment.file_id, caption=caption)
+        else:
+            send = partial(bot.send_document, chat_id, attachment.file_id, caption=caption)
+        if await _attempt(number, chat_id, send, applications, "file") is Outcome.later:
+            return Outcome.later
+        # A refused file still leaves the card with the recruiter: delivered.
+    return Outcome.sent
+
+
+async def _attempt(
+    number: int,
+    chat_id: int,
+    send: Callable[[], Awaitable[Message]],
+    applications: ApplicationRepository,
+    kind: str,
+) -> Outcome:
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            message = await patiently(send)
+        except (TelegramForbiddenError, TelegramBadRequest, TelegramNotFound) as exc:
+            log.warning("Card of application %s refused by %s: %s", number, chat_id, exc)
+            return Outcome.refused
+        except TelegramAPIError as exc:
+            log.warning(
+                "Card of application %s to %s failed (attempt %d): %s",
+                number,
+                chat_id,
+                attempt + 1,
+                exc,
+            )
+            if attempt + 1 < SEND_ATTEMPTS:
+                await asyncio.sleep(BACKOFF * 2**attempt)
+            continue
+        await applications.add_card(number, chat_id, message.message_id, kind)
+        return Outcome.sent
+    return Outcome.later
 
 
 async def notify_applicant(bot: Bot, texts: Texts, application: Application) -> bool:

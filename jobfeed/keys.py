@@ -254,6 +254,12 @@ class Keys:
         """Stream: every view, export and status change of an application by staff."""
         return self._k("applications", "access")
 
+    @property
+    def applications_undelivered(self) -> str:
+        """Sorted set: applications whose card a transient error kept from the recruiter,
+        by the time of the last attempt; sent again later."""
+        return self._k("applications", "undelivered")
+
     # --- feeds (jobfeed.sources) -----------------------------------------------------------
     @property
     def feeds_seen(self) -> str:

@@ -14,7 +14,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import Message, ReplyKeyboardRemove
 from redis.exceptions import RedisError
 
-from handlers.applications import deliver
+from handlers.applications import deliver, deliver_pending
 from handlers.filters import Magic, NotCommand
 from handlers.resume.keyboards import screening_keyboard
 from handlers.resume.prompts import ask, show_review
@@ -138,7 +138,10 @@ async def submit(turn: Turn, vacancy: Vacancy) -> None:
     )
     if application.qualified:
         await turn.say(turn.render("submitted", app=application), ReplyKeyboardRemove())
-        await deliver(turn.bot, application, turn.texts, turn.applications, turn.admin_ids)
+        bot, texts, repo, admins = turn.bot, turn.texts, turn.applications, turn.admin_ids
+        if await deliver(bot, application, texts, repo, admins):
+            # Telegram is reachable again: send the cards it kept back earlier.
+            await deliver_pending(bot, texts, repo, admins)
     else:
         await turn.say(
             turn.render("screened_out", vacancy_title=vacancy.title), ReplyKeyboardRemove()

@@ -235,7 +235,24 @@ class ApplicationRepository:
 
     async def mark_delivered(self, number: int) -> None:
         """The card went out; a replayed submission does not send it again."""
-        await self._redis.hset(self._keys.application(number), "delivered", utcnow().isoformat())
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._keys.application(number), "delivered", utcnow().isoformat())
+            pipe.zrem(self._keys.applications_undelivered, number)
+            await pipe.execute()
+
+    async def mark_undelivered(self, number: int) -> None:
+        """A transient error kept the card from the recruiter: send it again later."""
+        await self._redis.zadd(
+            self._keys.applications_undelivered, {str(number): utcnow().timestamp()}
+        )
+
+    async def undelivered(self, limit: int = 20) -> list[int]:
+        """The oldest attempts first."""
+        numbers: Any = await self._redis.zrange(self._keys.applications_undelivered, 0, limit - 1)
+        return [int(n) for n in numbers]
+
+    async def drop_undelivered(self, number: int) -> None:
+        await self._redis.zrem(self._keys.applications_undelivered, number)
 
     async def add_card(self, number: int, chat_id: int, message_id: int, kind: str) -> None:
         """Remember a message that shows the application (``kind`` "text" or "file"), so
