@@ -24,6 +24,7 @@ from bot.appkeys import APPROVALS, BOT, DISPATCHER, SERVICES, STOP
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
+from bot.redelivery import CardRedelivery
 from bot.searching import SearchFollower
 from bot.services import Services
 from bot.updates import Poller, UpdatePipeline, webhook_handler
@@ -88,6 +89,7 @@ def create_app(
     )
     jobs.append(sweeper.run)
     jobs.append(SearchFollower(services.search).run)
+    jobs.append(CardRedelivery(services, bot).run)
     if settings.use_webhook:
         assert settings.webhook_secret is not None  # the settings guarantee the pair
         secret = settings.webhook_secret.get_secret_value()

@@ -3,8 +3,14 @@ queued, a permanent refusal sends the card to the admins."""
 
 from __future__ import annotations
 
+import asyncio
+
+from redis.asyncio import Redis
+
+from jobfeed.keys import Keys
+from tests.conftest import redis_url
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
-from tests.harness import ADMIN_ID, System
+from tests.harness import ADMIN_ID, System, running_system
 
 SEEKER = 610501
 
@@ -67,3 +73,24 @@ async def test_a_recruiter_who_blocked_the_bot_is_replaced_by_the_admins(
     assert system.sim.messages_in(RECRUITER_ID) == []
     assert "张三" in (system.sim.messages_in(ADMIN_ID)[0].plain_text or "")
     assert await system.services.applications.is_delivered(number)
+
+
+async def test_a_card_kept_back_before_a_restart_goes_out_at_startup(
+    keys: Keys, redis: Redis
+) -> None:
+    async with running_system(keys, redis_url()) as first:
+        await _ready(first)
+        first.sim.faults.fail_next(3, status=502, methods={"sendDocument"})
+        number = await _apply(first, SEEKER)
+        assert await first.services.applications.undelivered() == [number]
+    async with running_system(keys, redis_url()) as second:
+        second.sim.add_user(RECRUITER_ID, "招聘经理")
+        for _ in range(50):
+            if await second.services.applications.is_delivered(number):
+                break
+            await asyncio.sleep(0.05)
+        # Only the missing file was tried again (this fresh simulator does not know its
+        # file id and refuses it); the card's text, already there, was not sent twice.
+        assert second.sim.requests["sendDocument"] == 1
+        assert second.sim.messages_in(RECRUITER_ID) == []
+        assert await second.services.applications.undelivered() == []
