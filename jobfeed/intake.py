@@ -7,7 +7,7 @@ handles it and deletes the entry. An entry whose owner's heartbeat has lapsed (t
 process died mid-way) is re-owned by a live process and handled there; nothing is
 handled twice unless an owner stalls longer than ``HEARTBEAT_TTL`` while alive.
 
-Concurrent calls share Redis calls (``jobfeed.coalesce``).
+Concurrent calls share Redis calls (``jobfeed.batching.Coalescer``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from jobfeed.coalesce import Coalescer
+from jobfeed.batching import Call, Coalescer
 from jobfeed.keys import Keys
 
 # Telegram keeps an unconfirmed update for 24 hours, so it cannot come back later than that.
 SEEN_TTL_SECONDS = 2 * 24 * 3600
 HEARTBEAT_TTL_SECONDS = 10
+MAX_BATCH = 256  # updates per script call or XDEL: the command costs about the same
+
+_Logged = tuple[int, str]  # update_id, the update's raw JSON
 
 # Several updates in one call; the seen markers are named from their prefix inside the
 # script (fine on a single Redis node). Returns each update's entry id, or false.
@@ -73,8 +76,10 @@ class UpdateInbox:
         self.owner = owner
         self._accept = redis.register_script(_ACCEPT)
         self._adopt = redis.register_script(_ADOPT)
-        self._accepts: Coalescer[tuple[int, str], str | None] = Coalescer(self._accept_now)
-        self._deletes: Coalescer[str, None] = Coalescer(self._delete_now)
+        self._accepts: Coalescer[_Logged, str | None] = Coalescer(
+            self._accept_calls, max_batch=MAX_BATCH
+        )
+        self._deletes: Coalescer[str, None] = Coalescer(self._delete_calls, max_batch=MAX_BATCH)
 
     async def beat(self) -> None:
         """Say this receiver is alive; call more often than ``HEARTBEAT_TTL_SECONDS``."""
@@ -92,6 +97,11 @@ class UpdateInbox:
     async def done(self, entry_id: str) -> None:
         await self._deletes(entry_id)
 
+    async def _accept_calls(
+        self, calls: list[Call[tuple[int, str], str | None]]
+    ) -> list[str | None]:
+        return await self._accept_now([call.item for call in calls])
+
     async def _accept_now(self, updates: list[tuple[int, str]]) -> list[str | None]:
         args: list[str | int] = [SEEN_TTL_SECONDS, self.owner]
         for update_id, raw in updates:
@@ -100,9 +110,9 @@ class UpdateInbox:
         found = await self._accept(keys=keys, args=args)
         return [str(entry_id) if entry_id else None for entry_id in found]
 
-    async def _delete_now(self, entry_ids: list[str]) -> list[None]:
-        await self._redis.xdel(self._keys.updates_stream, *entry_ids)
-        return [None] * len(entry_ids)
+    async def _delete_calls(self, calls: list[Call[str, None]]) -> list[None]:
+        await self._redis.xdel(self._keys.updates_stream, *(call.item for call in calls))
+        return [None] * len(calls)
 
     async def adopt_orphans(self, count: int = 500) -> list[Entry]:
         """Entries whose receiver died, now owned by this one (oldest first)."""
