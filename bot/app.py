@@ -20,7 +20,7 @@ from bot.api import system as system_api
 from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
-from bot.appkeys import APPROVALS, BOT, DISPATCHER, SERVICES, STOP
+from bot.appkeys import APPROVALS, BOT, DISPATCHER, PIPELINE, SERVICES, STOP
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
@@ -80,7 +80,7 @@ def create_app(
     build_api().install(app)
     PublicSite(services, bot).install(app)
 
-    pipeline = UpdatePipeline(dispatcher, bot, services.inbox)
+    pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox)
     jobs: list[BackgroundJob] = [pipeline.run]
     sweeper = ExpirySweeper(
         services.vacancies,

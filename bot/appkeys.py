@@ -8,6 +8,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.services import Services
+from bot.updates import UpdatePipeline
 from jobfeed.approvals import Approvals
 
 SERVICES = web.AppKey("services", Services)
@@ -15,3 +16,4 @@ BOT = web.AppKey("bot", Bot)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 STOP = web.AppKey("stop", asyncio.Event)
 APPROVALS = web.AppKey("approvals", Approvals)
+PIPELINE = web.AppKey("pipeline", UpdatePipeline)

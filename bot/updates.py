@@ -69,7 +69,14 @@ class UpdatePipeline:
             raise ValueError(f"not a Telegram update: {exc.errors()[0]['msg']}") from None
 
     async def receive(self, update: Update, raw: str) -> bool:
-        """Log ``update`` durably and start handling it; False if it was seen before."""
+        """Log ``update`` durably and start handling it; False if it was seen before.
+
+        Shielded: a webhook request cancelled while its write is in flight (Telegram hung
+        up) must not leave the update logged under this live receiver but never handled.
+        """
+        return await asyncio.shield(self._log_and_start(update, raw))
+
+    async def _log_and_start(self, update: Update, raw: str) -> bool:
         await self._slots.acquire()
         try:
             entry_id = await self._inbox.accept(update.update_id, raw)

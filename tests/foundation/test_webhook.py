@@ -12,6 +12,7 @@ from aiohttp import ClientSession
 from redis.asyncio import Redis
 
 from bot.app import WEBHOOK_PATH
+from bot.appkeys import PIPELINE
 from bot.updates import SECRET_HEADER
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -27,6 +28,21 @@ async def webhook_system(keys: Keys, redis: Redis) -> AsyncIterator[System]:
         system.sim.bot_added(-1003, by_user_id=ADMIN_ID, title="天津社群")
         await system.settle()
         yield system
+
+
+def tag_update(update_id: int, city: str) -> dict[str, Any]:
+    """An admin's ``/tag city=…`` in group -1003, as Telegram would deliver it."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1763870000,
+            "chat": {"id": -1003, "type": "supergroup", "title": "天津社群"},
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
+            "text": f"/tag city={city}",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+        },
+    }
 
 
 async def post(system: System, body: Any, headers: dict[str, str]) -> int:
@@ -80,17 +96,7 @@ async def test_redelivered_update_is_applied_once(webhook_system: System) -> Non
 
 async def test_updates_left_by_a_dead_receiver_are_handled(webhook_system: System) -> None:
     system = webhook_system
-    update = {
-        "update_id": 555,
-        "message": {
-            "message_id": 1,
-            "date": 1763870000,
-            "chat": {"id": -1003, "type": "supergroup", "title": "天津社群"},
-            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
-            "text": "/tag city=包头",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
-        },
-    }
+    update = tag_update(555, "包头")
     # A receiver logged it and died before handling it (it never beat its heart).
     dead = UpdateInbox(system.services.redis, system.services.keys, owner="dead-host-1")
     await dead.accept_many([(555, json.dumps(update, ensure_ascii=False)),
@@ -104,3 +110,23 @@ async def test_updates_left_by_a_dead_receiver_are_handled(webhook_system: Syste
         raise AssertionError("the orphaned update was never handled")
     await system.settle()
     assert await system.services.inbox.backlog() == 0  # the unreadable one was dropped
+
+
+async def test_an_update_received_is_handled_even_if_its_request_is_cancelled(
+    webhook_system: System,
+) -> None:
+    system = webhook_system
+    pipeline = system.app[PIPELINE]
+    raw = json.dumps(tag_update(901, "乌海"), ensure_ascii=False)
+    request = asyncio.ensure_future(pipeline.receive(pipeline.parse(raw), raw))
+    await asyncio.sleep(0)  # the request has started its write...
+    request.cancel()  # ...when Telegram hangs up
+    for _ in range(100):
+        group = await system.services.groups.get(-1003)
+        if group is not None and group.city == "乌海":
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the received update was dropped with its request")
+    await system.settle()
+    assert await system.services.inbox.backlog() == 0
