@@ -31,6 +31,7 @@ from bot.sim import TelegramSimulator
 from bot.summary import dashboard_url, stats_rows
 from bot.telegram import bot_username, create_bot, create_dispatcher
 from jobfeed.broadcast.models import Progress
+from jobfeed.intake import UpdateInbox
 from jobfeed.models import Group, GroupFilter, GroupKind
 from jobfeed.sources.formats import count_records, kind_of, records_from_file
 from jobfeed.sources.normalise import SourceIdentity
@@ -264,12 +265,7 @@ class Demo:
         self.summary.append(("applications delivered to the recruiter", str(len(cards))))
 
     async def settle(self) -> None:
-        """Wait until every update injected so far has been handled."""
-        quiet = 0
-        while quiet < 3:
-            busy = self.sim.pending_updates() or await self.services.inbox.backlog()
-            quiet = 0 if busy else quiet + 1
-            await asyncio.sleep(0.05)
+        await settled(self.sim, self.services.inbox, within=60.0)
 
     async def _print_summary(self, token: str) -> None:
         table = Table(title="summary")
@@ -280,6 +276,20 @@ class Demo:
         self.console.print(table)
         self.console.print(f"Dashboard: {dashboard_url(self.base_url)}  (admin token: {token})")
         self.console.print(f"HTTP API:  {self.base_url}/openapi.json")
+
+
+async def settled(sim: TelegramSimulator, inbox: UpdateInbox, *, within: float) -> None:
+    """Wait until every update injected into ``sim`` so far has been fetched, logged and
+    handled: three quiet looks in a row, nothing is moving any more."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    quiet = 0
+    while quiet < 3:
+        busy = sim.pending_updates() or await inbox.backlog()
+        quiet = 0 if busy else quiet + 1
+        if loop.time() > deadline:
+            raise TimeoutError(f"updates still being processed after {within:.1f} s")
+        await asyncio.sleep(0.02)
 
 
 def _dated_today(path: Path) -> Path:

@@ -8,7 +8,6 @@ to wait until every update has been handled.
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +19,7 @@ from aiohttp import ClientSession, web
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.demo import settled
 from bot.services import Services
 from bot.sim import TelegramSimulator
 from bot.telegram import create_bot, create_dispatcher
@@ -61,16 +61,8 @@ class System:
     http: ClientSession
 
     async def settle(self, within: float = 10.0) -> None:
-        """Wait until every injected update has been fetched, queued and handled."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        quiet = 0
-        while quiet < 3:  # three quiet looks in a row: nothing is moving any more
-            busy = self.sim.pending_updates() or await self.services.inbox.backlog()
-            quiet = 0 if busy else quiet + 1
-            if loop.time() > deadline:
-                raise TimeoutError(f"updates still being processed after {within:.1f} s")
-            await asyncio.sleep(0.02)
+        """Wait until every injected update has been fetched, logged and handled."""
+        await settled(self.sim, self.services.inbox, within=within)
 
     async def api(
         self, method: str, path: str, *, token: str | None = ADMIN_TOKEN, **kwargs: Any
