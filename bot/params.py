@@ -27,7 +27,8 @@ def _ascii_integer(value: object) -> object:
 
 # For pydantic models of path and query parameters (the API): the same rule as parse_int,
 # with the bounds given by the field (``Field(ge=..., le=...)``), so OpenAPI shows them.
-Integer = Annotated[int, BeforeValidator(_ascii_integer)]
+ASCII_DIGITS = BeforeValidator(_ascii_integer)
+Integer = Annotated[int, ASCII_DIGITS]
 
 
 class BadInput(ValueError):

@@ -52,7 +52,7 @@ class Decided(BaseModel):
 class CloseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    withdraw: bool = False  # delete the posts instead of marking them 已招满
+    withdraw: bool = Field(default=False, strict=True)  # delete the posts, not mark 已招满
 
 
 class RecruiterQuery(BaseModel):
@@ -69,6 +69,12 @@ class RecruiterList(BaseModel):
 class RecruiterDecided(BaseModel):
     changed: bool
     recruiter: Recruiter
+
+
+async def _exists_unless_found(request: web.Request, result: Result, vacancy_id: str) -> None:
+    """A vacancy that exists but was never submitted is a conflict, not a missing one."""
+    if result.outcome is Outcome.missing and await request.app[SERVICES].vacancies.get(vacancy_id):
+        raise ApiError(409, "the vacancy is not waiting for approval")
 
 
 def _answer(result: Result) -> Decided:
@@ -111,9 +117,11 @@ def setup(api: Api) -> None:
         tag="approvals",
         path_params=VacancyPath,
         response=Decided,
+        errors={409: "the vacancy is not waiting for approval"},
     )
     async def approve_vacancy(request: web.Request, path: VacancyPath) -> Any:
         result = await request.app[APPROVALS].approve(path.vacancy_id, ACTOR)
+        await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=True)
         return _answer(result)
@@ -125,9 +133,11 @@ def setup(api: Api) -> None:
         tag="approvals",
         path_params=VacancyPath,
         response=Decided,
+        errors={409: "the vacancy is not waiting for approval"},
     )
     async def reject_vacancy(request: web.Request, path: VacancyPath) -> Any:
         result = await request.app[APPROVALS].reject(path.vacancy_id, ACTOR)
+        await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=False)
         return _answer(result)

@@ -18,6 +18,10 @@ from jobfeed.broadcast.store import BroadcastError
 from jobfeed.models import Group, VacancyId
 
 SAMPLE = 20
+# The pattern keeps ``/api/broadcasts/preview`` from also matching the id route (whose
+# GET would then appear in the path's ``Allow``); a malformed id is a 404.
+ID_PATTERN = "[0-9]{1,19}"
+BY_ID = "/api/broadcasts/{broadcast_id:" + ID_PATTERN + "}"
 OutcomeState = Literal["queued", "held", "sending", "delivered", "failed", "skipped"]
 
 
@@ -36,7 +40,9 @@ class Preview(BaseModel):
 class CreateBroadcast(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    vacancy_ids: list[VacancyId] = Field(min_length=1, max_length=10)
+    vacancy_ids: list[VacancyId] = Field(
+        min_length=1, max_length=10, json_schema_extra={"uniqueItems": True}
+    )
     target: Target = Field(default_factory=Target)
     scheduled_at: datetime | None = None
     # Idempotency: a retried request with the same key returns the same broadcast.
@@ -71,7 +77,7 @@ class OutcomeQuery(BaseModel):
 
 
 class BroadcastPath(BaseModel):
-    broadcast_id: str = Field(pattern=r"^[0-9]{1,19}$")
+    broadcast_id: str = Field(pattern=f"^{ID_PATTERN}$")
 
 
 class OutcomeList(BaseModel):
@@ -100,9 +106,17 @@ def setup(api: Api) -> None:
         body=CreateBroadcast,
         response=Progress,
         status=201,
+        errors={404: "a named vacancy does not exist", 409: "a named vacancy is not open"},
     )
     async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
         services = request.app[SERVICES]
+        found = {v.id: v for v in await services.vacancies.get_many(body.vacancy_ids)}
+        missing = [i for i in body.vacancy_ids if i not in found]
+        if missing:
+            raise ApiError(404, f"no such vacancy: {', '.join(missing)}")
+        closed = [i for i in body.vacancy_ids if not found[i].is_open()]
+        if closed:
+            raise ApiError(409, f"not open (expired, closed or pending): {', '.join(closed)}")
         try:
             created = await services.planner.create(
                 body.vacancy_ids,
@@ -129,7 +143,7 @@ def setup(api: Api) -> None:
 
     @api.route(
         "GET",
-        "/api/broadcasts/{broadcast_id}",
+        BY_ID,
         summary="Progress: targeted, delivered, failed by reason, skipped, pending, times",
         tag="broadcasts",
         path_params=BroadcastPath,
@@ -140,7 +154,7 @@ def setup(api: Api) -> None:
 
     @api.route(
         "GET",
-        "/api/broadcasts/{broadcast_id}/groups",
+        BY_ID + "/groups",
         summary="Each group's outcome (state=failed lists failures and unknown outcomes)",
         tag="broadcasts",
         path_params=BroadcastPath,
@@ -165,7 +179,7 @@ def setup(api: Api) -> None:
     ):
         api.route(
             "POST",
-            f"/api/broadcasts/{{broadcast_id}}/{verb}",
+            f"{BY_ID}/{verb}",
             summary=summary,
             tag="broadcasts",
             path_params=BroadcastPath,
@@ -175,7 +189,7 @@ def setup(api: Api) -> None:
 
     @api.route(
         "POST",
-        "/api/broadcasts/{broadcast_id}/edit",
+        BY_ID + "/edit",
         summary="Re-render the post from its vacancies and edit it in every group it reached",
         tag="broadcasts",
         path_params=BroadcastPath,
@@ -192,7 +206,7 @@ def setup(api: Api) -> None:
 
     @api.route(
         "POST",
-        "/api/broadcasts/{broadcast_id}/withdraw",
+        BY_ID + "/withdraw",
         summary="Delete the post in every group it reached",
         tag="broadcasts",
         path_params=BroadcastPath,

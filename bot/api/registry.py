@@ -154,7 +154,7 @@ class Api:
                 entry["responses"][str(op.status)]["content"] = {
                     "application/json": {"schema": schema}
                 }
-            paths.setdefault(op.path, {})[op.method.lower()] = entry
+            paths.setdefault(_openapi_path(op.path), {})[op.method.lower()] = entry
         return {
             "openapi": "3.1.0",
             "info": {"title": self.title, "version": self.version},
@@ -168,6 +168,14 @@ class Api:
 
 def _path_params(path: str) -> list[str]:
     return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+
+
+def _openapi_path(path: str) -> str:
+    """``/x/{id:[0-9]+}`` (aiohttp's route with a pattern) as OpenAPI writes it: ``/x/{id}``."""
+    return "/".join(
+        "{" + part[1:-1].split(":")[0] + "}" if part.startswith("{") else part
+        for part in path.split("/")
+    )
 
 
 def _parameters(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
-from bot.params import Integer
+from bot.params import ASCII_DIGITS, Integer
 
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -30,8 +30,9 @@ class SearchQuery(BaseModel):
         max_length=20,
         description="where to look when the query names no place",
     )
-    min_pay: Integer | None = Field(
-        default=None, ge=0, le=1_000_000, description="monthly CNY; day rates count 26 days"
+    # Bounds before the validator: pydantic writes them as minimum/maximum only so.
+    min_pay: Annotated[int, Field(ge=0, le=1_000_000), ASCII_DIGITS] | None = Field(
+        default=None, description="monthly CNY; day rates count 26 days"
     )
 
 
