@@ -27,6 +27,7 @@ from bot.dashboard import create_dashboard
 from bot.redelivery import CardRedelivery
 from bot.searching import SearchFollower
 from bot.services import Services
+from bot.unavailable import dependency_down
 from bot.updates import Poller, UpdatePipeline, webhook_handler
 from bot.web.site import PublicSite
 from jobfeed.approvals import Approvals
@@ -62,7 +63,11 @@ def create_app(
 ) -> web.Application:
     settings = services.settings
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    app = web.Application(middlewares=[json_errors, api_auth(token)], client_max_size=2 * 1024**2)
+    html = (DASHBOARD, *PublicSite.PREFIXES)
+    app = web.Application(
+        middlewares=[dependency_down(html), json_errors, api_auth(token)],
+        client_max_size=2 * 1024**2,
+    )
     app[SERVICES] = services
     app[BOT] = bot
     app[DISPATCHER] = dispatcher

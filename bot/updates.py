@@ -219,10 +219,14 @@ def webhook_handler(
     expected = secret.encode()
 
     async def handle(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, expected):
             return web.json_response({"error": "unauthorized"}, status=401)
-        raw = await request.text()
+        try:
+            raw = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "the body is not UTF-8"}, status=400)
         try:
             update = pipeline.parse(raw)
         except ValueError as exc:

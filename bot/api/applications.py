@@ -5,15 +5,15 @@ Every read is written to the access log under the actor ``api`` (the admin token
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import BOT, SERVICES
+from bot.params import MAX_OFFSET, Integer
 from handlers.applications import notify_applicant
 from jobfeed.applications.masking import mask_phone
 from jobfeed.applications.models import (
@@ -25,10 +25,10 @@ from jobfeed.applications.models import (
     ScreeningAnswer,
     StatusChange,
 )
-from jobfeed.models import VACANCY_ID_PATTERN
+from jobfeed.models import VacancyId
 
 ACTOR = "api"
-_VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
+MAX_NUMBER = 10**12 - 1
 
 
 class Applicant(BaseModel):
@@ -98,14 +98,36 @@ class ApplicationList(BaseModel):
 class ApplicationQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
+    offset: Integer = Field(default=0, ge=0, le=MAX_OFFSET)
+    limit: Integer = Field(default=50, ge=1, le=500)
+
+
+class VacancyPath(BaseModel):
+    vacancy_id: VacancyId
+
+
+class NumberPath(BaseModel):
+    number: Integer = Field(ge=1, le=MAX_NUMBER)
+
+
+def _settable(status: ApplicationStatus) -> ApplicationStatus:
+    if status not in RECRUITER_STATUSES:
+        allowed = ", ".join(s.value for s in RECRUITER_STATUSES)
+        raise ValueError(f"status must be one of: {allowed}")
+    return status
+
+
+SettableStatus = Annotated[
+    ApplicationStatus,
+    AfterValidator(_settable),
+    WithJsonSchema({"type": "string", "enum": [s.value for s in RECRUITER_STATUSES]}),
+]
 
 
 class StatusBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: ApplicationStatus
+    status: SettableStatus
 
 
 class StatusResult(BaseModel):
@@ -117,7 +139,7 @@ class StatusResult(BaseModel):
 class AccessQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=100, ge=1, le=1000)
+    limit: Integer = Field(default=100, ge=1, le=1000)
 
 
 def setup(api: Api) -> None:
@@ -126,15 +148,15 @@ def setup(api: Api) -> None:
         "/api/vacancies/{vacancy_id}/applications",
         summary="Applications to a vacancy, newest first (phones masked)",
         tag="applications",
+        path_params=VacancyPath,
         query=ApplicationQuery,
         response=ApplicationList,
     )
-    async def list_applications(request: web.Request, query: ApplicationQuery) -> Any:
-        vacancy_id = request.match_info["vacancy_id"]
-        if not _VACANCY_ID.fullmatch(vacancy_id):
-            raise ApiError(400, "vacancy id must be 1-40 of A-Z a-z 0-9 _ -")
+    async def list_applications(
+        request: web.Request, path: VacancyPath, query: ApplicationQuery
+    ) -> Any:
         repository = request.app[SERVICES].applications
-        total, page = await repository.for_vacancy(vacancy_id, query.offset, query.limit)
+        total, page = await repository.for_vacancy(path.vacancy_id, query.offset, query.limit)
         await repository.log_access([a.number for a in page], ACTOR, AccessAction.exported)
         return ApplicationList(total=total, applications=[ApplicationOut.of(a) for a in page])
 
@@ -143,11 +165,12 @@ def setup(api: Api) -> None:
         "/api/applications/{number}",
         summary="One application with its status history (phone masked)",
         tag="applications",
+        path_params=NumberPath,
         response=ApplicationDetail,
     )
-    async def get_application(request: web.Request) -> Any:
+    async def get_application(request: web.Request, path: NumberPath) -> Any:
         repository = request.app[SERVICES].applications
-        application = await _application(request)
+        application = await _application(request, path.number)
         await repository.log_access([application.number], ACTOR, AccessAction.viewed)
         history = await repository.history(application.number)
         return ApplicationDetail(**ApplicationOut.of(application).model_dump(), history=history)
@@ -157,15 +180,13 @@ def setup(api: Api) -> None:
         "/api/applications/{number}",
         summary="Set the status (viewed, interview, hired, rejected); the applicant is told",
         tag="applications",
+        path_params=NumberPath,
         body=StatusBody,
         response=StatusResult,
     )
-    async def set_status(request: web.Request, body: StatusBody) -> Any:
-        if body.status not in RECRUITER_STATUSES:
-            allowed = ", ".join(s.value for s in RECRUITER_STATUSES)
-            raise ApiError(400, f"status must be one of: {allowed}")
+    async def set_status(request: web.Request, path: NumberPath, body: StatusBody) -> Any:
         services = request.app[SERVICES]
-        number = (await _application(request)).number
+        number = (await _application(request, path.number)).number
         updated, changed = await services.applications.set_status(number, body.status, ACTOR)
         if updated is None:
             raise ApiError(404, "no such application")
@@ -180,19 +201,17 @@ def setup(api: Api) -> None:
         "/api/applications/{number}/access",
         summary="Who delivered, viewed, exported or changed this application, newest first",
         tag="applications",
+        path_params=NumberPath,
         query=AccessQuery,
         response=list[AccessRecord],
     )
-    async def access_log(request: web.Request, query: AccessQuery) -> Any:
-        number = (await _application(request)).number
+    async def access_log(request: web.Request, path: NumberPath, query: AccessQuery) -> Any:
+        number = (await _application(request, path.number)).number
         return await request.app[SERVICES].applications.access_log(number, query.limit)
 
 
-async def _application(request: web.Request) -> Application:
-    raw = request.match_info["number"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise ApiError(400, "application number must be a positive integer")
-    application = await request.app[SERVICES].applications.get(int(raw))
+async def _application(request: web.Request, number: int) -> Application:
+    application = await request.app[SERVICES].applications.get(number)
     if application is None:
         raise ApiError(404, "no such application")
     return application

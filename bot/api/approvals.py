@@ -6,23 +6,29 @@ the recruiter is told in Telegram, exactly as when an admin presses the chat but
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import APPROVALS, BOT, SERVICES
 from bot.decisions import recruiter_decided, vacancy_decided
+from bot.params import INT64_MAX, Integer
 from jobfeed.approvals import Outcome, Result
-from jobfeed.models import VACANCY_ID_PATTERN, Vacancy
+from jobfeed.models import Vacancy, VacancyId
 from jobfeed.roles import Recruiter, RecruiterStatus
 from jobfeed.submissions import Submission
 
 ACTOR = "api"
-_VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
-_USER_ID = re.compile(r"^\d{1,20}$")
+
+
+class VacancyPath(BaseModel):
+    vacancy_id: VacancyId
+
+
+class UserPath(BaseModel):
+    user_id: Integer = Field(ge=1, le=INT64_MAX, description="the Telegram user id")
 
 
 class PendingVacancy(BaseModel):
@@ -46,7 +52,7 @@ class Decided(BaseModel):
 class CloseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    withdraw: bool = False  # delete the posts instead of marking them 已招满
+    withdraw: bool = Field(default=False, strict=True)  # delete the posts, not mark 已招满
 
 
 class RecruiterQuery(BaseModel):
@@ -65,11 +71,10 @@ class RecruiterDecided(BaseModel):
     recruiter: Recruiter
 
 
-def _vacancy_id(request: web.Request) -> str:
-    raw = request.match_info["vacancy_id"]
-    if not _VACANCY_ID.match(raw):
-        raise ApiError(400, f"not a vacancy id: {raw!r}")
-    return raw
+async def _exists_unless_found(request: web.Request, result: Result, vacancy_id: str) -> None:
+    """A vacancy that exists but was never submitted is a conflict, not a missing one."""
+    if result.outcome is Outcome.missing and await request.app[SERVICES].vacancies.get(vacancy_id):
+        raise ApiError(409, "the vacancy is not waiting for approval")
 
 
 def _answer(result: Result) -> Decided:
@@ -110,10 +115,13 @@ def setup(api: Api) -> None:
         "/api/vacancies/{vacancy_id}/approve",
         summary="Approve a submitted vacancy: it goes active and its broadcast starts",
         tag="approvals",
+        path_params=VacancyPath,
         response=Decided,
+        errors={409: "the vacancy is not waiting for approval"},
     )
-    async def approve_vacancy(request: web.Request) -> Any:
-        result = await request.app[APPROVALS].approve(_vacancy_id(request), ACTOR)
+    async def approve_vacancy(request: web.Request, path: VacancyPath) -> Any:
+        result = await request.app[APPROVALS].approve(path.vacancy_id, ACTOR)
+        await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=True)
         return _answer(result)
@@ -123,10 +131,13 @@ def setup(api: Api) -> None:
         "/api/vacancies/{vacancy_id}/reject",
         summary="Reject a submitted vacancy",
         tag="approvals",
+        path_params=VacancyPath,
         response=Decided,
+        errors={409: "the vacancy is not waiting for approval"},
     )
-    async def reject_vacancy(request: web.Request) -> Any:
-        result = await request.app[APPROVALS].reject(_vacancy_id(request), ACTOR)
+    async def reject_vacancy(request: web.Request, path: VacancyPath) -> Any:
+        result = await request.app[APPROVALS].reject(path.vacancy_id, ACTOR)
+        await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=False)
         return _answer(result)
@@ -136,12 +147,14 @@ def setup(api: Api) -> None:
         "/api/vacancies/{vacancy_id}/close",
         summary="Close a filled vacancy; its posts are edited (已招满) or withdrawn",
         tag="approvals",
+        path_params=VacancyPath,
         body=CloseRequest,
         response=Decided,
+        errors={409: "the vacancy is not active"},
     )
-    async def close_vacancy(request: web.Request, body: CloseRequest) -> Any:
+    async def close_vacancy(request: web.Request, path: VacancyPath, body: CloseRequest) -> Any:
         result = await request.app[APPROVALS].close(
-            _vacancy_id(request), recruiter_id=None, actor=ACTOR, withdraw=body.withdraw
+            path.vacancy_id, recruiter_id=None, actor=ACTOR, withdraw=body.withdraw
         )
         if result.outcome is Outcome.not_active:
             raise ApiError(409, "only an active vacancy can be closed")
@@ -161,17 +174,14 @@ def setup(api: Api) -> None:
         return RecruiterList(total=len(chosen), recruiters=chosen)
 
     async def decide(
-        request: web.Request, *, approve: bool, revoke: bool = False
+        request: web.Request, user_id: int, *, approve: bool, revoke: bool = False
     ) -> RecruiterDecided:
-        raw = request.match_info["user_id"]
-        if not _USER_ID.match(raw):
-            raise ApiError(400, f"not a Telegram user id: {raw!r}")
         services = request.app[SERVICES]
         recruiters = services.recruiters
         decision = (
-            await recruiters.revoke(int(raw), ACTOR)
+            await recruiters.revoke(user_id, ACTOR)
             if revoke
-            else await recruiters.decide(int(raw), approve=approve, actor=ACTOR)
+            else await recruiters.decide(user_id, approve=approve, actor=ACTOR)
         )
         if decision.recruiter is None:
             raise ApiError(404, "no such recruiter application")
@@ -186,27 +196,30 @@ def setup(api: Api) -> None:
         "/api/recruiters/{user_id}/approve",
         summary="Approve a recruiter (pending only; a repeat changes nothing)",
         tag="approvals",
+        path_params=UserPath,
         response=RecruiterDecided,
     )
-    async def approve_recruiter(request: web.Request) -> Any:
-        return await decide(request, approve=True)
+    async def approve_recruiter(request: web.Request, path: UserPath) -> Any:
+        return await decide(request, path.user_id, approve=True)
 
     @api.route(
         "POST",
         "/api/recruiters/{user_id}/reject",
         summary="Reject a recruiter (pending only; a repeat changes nothing)",
         tag="approvals",
+        path_params=UserPath,
         response=RecruiterDecided,
     )
-    async def reject_recruiter(request: web.Request) -> Any:
-        return await decide(request, approve=False)
+    async def reject_recruiter(request: web.Request, path: UserPath) -> Any:
+        return await decide(request, path.user_id, approve=False)
 
     @api.route(
         "POST",
         "/api/recruiters/{user_id}/revoke",
         summary="Withdraw an approved recruiter's role (they can no longer post)",
         tag="approvals",
+        path_params=UserPath,
         response=RecruiterDecided,
     )
-    async def revoke_recruiter(request: web.Request) -> Any:
-        return await decide(request, approve=False, revoke=True)
+    async def revoke_recruiter(request: web.Request, path: UserPath) -> Any:
+        return await decide(request, path.user_id, approve=False, revoke=True)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import BOT, SERVICES
+from bot.params import MAX_OFFSET, Integer
 from bot.telegram import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.broadcast.store import BroadcastError
 from jobfeed.models import Group, VacancyId
 
-_ID = re.compile(r"^\d{1,19}$")
 SAMPLE = 20
+# The pattern keeps ``/api/broadcasts/preview`` from also matching the id route (whose
+# GET would then appear in the path's ``Allow``); a malformed id is a 404.
+ID_PATTERN = "[0-9]{1,19}"
+BY_ID = "/api/broadcasts/{broadcast_id:" + ID_PATTERN + "}"
+OutcomeState = Literal["queued", "held", "sending", "delivered", "failed", "skipped"]
 
 
 class PreviewRequest(BaseModel):
@@ -36,7 +40,9 @@ class Preview(BaseModel):
 class CreateBroadcast(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    vacancy_ids: list[VacancyId] = Field(min_length=1, max_length=10)
+    vacancy_ids: list[VacancyId] = Field(
+        min_length=1, max_length=10, json_schema_extra={"uniqueItems": True}
+    )
     target: Target = Field(default_factory=Target)
     scheduled_at: datetime | None = None
     # Idempotency: a retried request with the same key returns the same broadcast.
@@ -58,16 +64,20 @@ class BroadcastList(BaseModel):
 class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
+    offset: Integer = Field(default=0, ge=0, le=MAX_OFFSET)
+    limit: Integer = Field(default=50, ge=1, le=500)
 
 
 class OutcomeQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    state: list[str] = []  # queued, held, sending, delivered, failed, skipped
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=500, ge=1, le=5000)
+    state: list[OutcomeState] = []
+    offset: Integer = Field(default=0, ge=0, le=MAX_OFFSET)
+    limit: Integer = Field(default=500, ge=1, le=5000)
+
+
+class BroadcastPath(BaseModel):
+    broadcast_id: str = Field(pattern=f"^{ID_PATTERN}$")
 
 
 class OutcomeList(BaseModel):
@@ -96,9 +106,17 @@ def setup(api: Api) -> None:
         body=CreateBroadcast,
         response=Progress,
         status=201,
+        errors={404: "a named vacancy does not exist", 409: "a named vacancy is not open"},
     )
     async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
         services = request.app[SERVICES]
+        found = {v.id: v for v in await services.vacancies.get_many(body.vacancy_ids)}
+        missing = [i for i in body.vacancy_ids if i not in found]
+        if missing:
+            raise ApiError(404, f"no such vacancy: {', '.join(missing)}")
+        closed = [i for i in body.vacancy_ids if not found[i].is_open()]
+        if closed:
+            raise ApiError(409, f"not open (expired, closed or pending): {', '.join(closed)}")
         try:
             created = await services.planner.create(
                 body.vacancy_ids,
@@ -125,24 +143,28 @@ def setup(api: Api) -> None:
 
     @api.route(
         "GET",
-        "/api/broadcasts/{broadcast_id}",
+        BY_ID,
         summary="Progress: targeted, delivered, failed by reason, skipped, pending, times",
         tag="broadcasts",
+        path_params=BroadcastPath,
         response=Progress,
     )
-    async def get_broadcast(request: web.Request) -> Any:
-        return await _progress(request, _broadcast_id(request))
+    async def get_broadcast(request: web.Request, path: BroadcastPath) -> Any:
+        return await _progress(request, path.broadcast_id)
 
     @api.route(
         "GET",
-        "/api/broadcasts/{broadcast_id}/groups",
+        BY_ID + "/groups",
         summary="Each group's outcome (state=failed lists failures and unknown outcomes)",
         tag="broadcasts",
+        path_params=BroadcastPath,
         query=OutcomeQuery,
         response=OutcomeList,
     )
-    async def broadcast_groups(request: web.Request, query: OutcomeQuery) -> Any:
-        broadcast_id = _broadcast_id(request)
+    async def broadcast_groups(
+        request: web.Request, path: BroadcastPath, query: OutcomeQuery
+    ) -> Any:
+        broadcast_id = path.broadcast_id
         await _progress(request, broadcast_id)  # 404 for an unknown id
         outcomes = await request.app[SERVICES].broadcasts.outcomes(broadcast_id)
         if query.state:
@@ -157,41 +179,49 @@ def setup(api: Api) -> None:
     ):
         api.route(
             "POST",
-            f"/api/broadcasts/{{broadcast_id}}/{verb}",
+            f"{BY_ID}/{verb}",
             summary=summary,
             tag="broadcasts",
+            path_params=BroadcastPath,
             response=Progress,
+            errors={409: "the broadcast's status does not allow it"},
         )(_control(verb))
 
     @api.route(
         "POST",
-        "/api/broadcasts/{broadcast_id}/edit",
+        BY_ID + "/edit",
         summary="Re-render the post from its vacancies and edit it in every group it reached",
         tag="broadcasts",
+        path_params=BroadcastPath,
         response=Progress,
         status=201,
+        errors={409: "the broadcast is still sending"},
     )
-    async def edit_broadcast(request: web.Request) -> Any:
+    async def edit_broadcast(request: web.Request, path: BroadcastPath) -> Any:
         planner = request.app[SERVICES].planner
         username = await bot_username(request.app[SERVICES].settings, request.app[BOT])
-        return await _follow_up(request, lambda bid: planner.edit(bid, bot_username=username))
+        return await _follow_up(
+            request, path.broadcast_id, lambda bid: planner.edit(bid, bot_username=username)
+        )
 
     @api.route(
         "POST",
-        "/api/broadcasts/{broadcast_id}/withdraw",
+        BY_ID + "/withdraw",
         summary="Delete the post in every group it reached",
         tag="broadcasts",
+        path_params=BroadcastPath,
         response=Progress,
         status=201,
+        errors={409: "the broadcast is still sending"},
     )
-    async def withdraw_broadcast(request: web.Request) -> Any:
+    async def withdraw_broadcast(request: web.Request, path: BroadcastPath) -> Any:
         planner = request.app[SERVICES].planner
-        return await _follow_up(request, planner.withdraw)
+        return await _follow_up(request, path.broadcast_id, planner.withdraw)
 
 
 def _control(verb: str) -> Any:
-    async def control(request: web.Request) -> Any:
-        broadcast_id = _broadcast_id(request)
+    async def control(request: web.Request, path: BroadcastPath) -> Any:
+        broadcast_id = path.broadcast_id
         store = request.app[SERVICES].broadcasts
         try:
             await getattr(store, verb)(broadcast_id)
@@ -205,9 +235,9 @@ def _control(verb: str) -> Any:
     return control
 
 
-async def _follow_up(request: web.Request, make: Any) -> Any:
+async def _follow_up(request: web.Request, broadcast_id: str, make: Any) -> Any:
     try:
-        child = await make(_broadcast_id(request))
+        child = await make(broadcast_id)
     except LookupError:
         raise ApiError(404, "no such broadcast") from None
     except BroadcastError as exc:
@@ -215,13 +245,6 @@ async def _follow_up(request: web.Request, make: Any) -> Any:
     except PlanError as exc:
         raise ApiError(400, str(exc)) from None
     return await _progress(request, child.id)
-
-
-def _broadcast_id(request: web.Request) -> str:
-    raw = request.match_info["broadcast_id"]
-    if not _ID.match(raw):
-        raise ApiError(404, "no such broadcast")
-    return raw
 
 
 async def _progress(request: web.Request, broadcast_id: str) -> Progress:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
+from bot.params import INT64_MAX, Integer
 from jobfeed.models import Group, GroupFilter, GroupKind, GroupTags
 
 
@@ -20,6 +21,10 @@ class GroupQuery(BaseModel):
     province: list[str] = []
     industry: list[str] = []
     active: bool | None = None
+
+
+class ChatPath(BaseModel):
+    chat_id: Integer = Field(ge=-INT64_MAX, le=INT64_MAX, description="Telegram chat id")
 
 
 class GroupList(BaseModel):
@@ -49,9 +54,16 @@ def setup(api: Api) -> None:
         ]
         return GroupList(total=len(selected), groups=selected)
 
-    @api.route("GET", "/api/groups/{chat_id}", summary="One group", tag="groups", response=Group)
-    async def get_group(request: web.Request) -> Any:
-        group = await request.app[SERVICES].groups.get(_chat_id(request))
+    @api.route(
+        "GET",
+        "/api/groups/{chat_id}",
+        summary="One group",
+        tag="groups",
+        path_params=ChatPath,
+        response=Group,
+    )
+    async def get_group(request: web.Request, path: ChatPath) -> Any:
+        group = await request.app[SERVICES].groups.get(path.chat_id)
         if group is None:
             raise ApiError(404, "no such group")
         return group
@@ -61,19 +73,12 @@ def setup(api: Api) -> None:
         "/api/groups/{chat_id}",
         summary="Set a group's tags",
         tag="groups",
+        path_params=ChatPath,
         body=GroupTags,
         response=Group,
     )
-    async def tag_group(request: web.Request, body: GroupTags) -> Any:
-        group = await request.app[SERVICES].groups.tag(_chat_id(request), body)
+    async def tag_group(request: web.Request, path: ChatPath, body: GroupTags) -> Any:
+        group = await request.app[SERVICES].groups.tag(path.chat_id, body)
         if group is None:
             raise ApiError(404, "no such group")
         return group
-
-
-def _chat_id(request: web.Request) -> int:
-    raw = request.match_info["chat_id"]
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiError(400, f"chat_id must be an integer, got {raw!r}") from None

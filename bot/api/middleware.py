@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.api.registry import ApiError, error_response
+from bot.params import BadInput
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,9 @@ def api_auth(admin_token: str | None) -> Callable[..., Awaitable[web.StreamRespo
         if expected is None:
             return error_response(401, "the API is disabled: set ADMIN_TOKEN to enable it")
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
+        # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
+        token = given.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token, expected):
             return error_response(401, "missing or wrong bearer token")
         return await handler(request)
 
@@ -38,7 +41,18 @@ async def json_errors(request: web.Request, handler: HandlerType) -> web.StreamR
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.details)
-    except web.HTTPException as exc:
-        if not (request.path.startswith("/api/") or request.path == "/openapi.json"):
+    except BadInput as exc:
+        if not _is_api(request):
             raise
-        return error_response(exc.status, exc.reason)
+        return error_response(400, str(exc))
+    except web.HTTPException as exc:
+        if not _is_api(request):
+            raise
+        response = error_response(exc.status, exc.reason)
+        if "Allow" in exc.headers:  # a 405 says which methods the path takes
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/openapi.json"

@@ -1,7 +1,10 @@
 """Declaring API operations once: the same declaration routes requests and writes OpenAPI.
 
-A handler gets the request plus, when declared, ``body=`` and ``query=`` already
-validated by pydantic; a validation error becomes a 400 with the details.
+A handler gets the request plus, when declared, ``path=``, ``query=`` and ``body=``
+already validated by pydantic; a validation error becomes a 400 with the details. The
+document lists every status an operation can answer, errors with the shared ``Error``
+schema: 400 when it takes input, 401 unless public, 404 when it names a resource in its
+path, 503 when a dependency (Redis) is down, and what the declaration adds (``errors=``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,15 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 Handler = Callable[..., Awaitable[Any]]
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "details": {"description": "what was wrong, e.g. pydantic's errors per field"},
+    },
+}
+UNAVAILABLE = "a dependency (Redis) is unavailable; try again shortly"
 
 
 class ApiError(Exception):
@@ -37,6 +49,19 @@ class Operation:
     response: Any = None
     status: int = 200
     public: bool = False
+    path_params: type[BaseModel] | None = None
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def error_statuses(self) -> dict[int, str]:
+        found: dict[int, str] = {}
+        if self.path_params or self.query or self.body:
+            found[400] = "invalid input, with details"
+        if not self.public:
+            found[401] = "missing or wrong bearer token"
+        if self.path_params:
+            found[404] = "no such resource"
+        found[503] = UNAVAILABLE
+        return dict(sorted((found | self.errors).items()))
 
 
 @dataclass
@@ -57,11 +82,29 @@ class Api:
         response: Any = None,
         status: int = 200,
         public: bool = False,
+        path_params: type[BaseModel] | None = None,
+        errors: dict[int, str] | None = None,
     ) -> Callable[[Handler], Handler]:
+        names = _path_params(path)
+        declared = list(path_params.model_fields) if path_params else []
+        if sorted(names) != sorted(declared):
+            raise ValueError(f"{method} {path}: path parameters {names} declared as {declared}")
+
         def register(handler: Handler) -> Handler:
             self.operations.append(
                 Operation(
-                    method, path, handler, summary, tag, body, query, response, status, public
+                    method,
+                    path,
+                    handler,
+                    summary,
+                    tag,
+                    body,
+                    query,
+                    response,
+                    status,
+                    public,
+                    path_params,
+                    dict(errors or {}),
                 )
             )
             return handler
@@ -84,22 +127,13 @@ class Api:
             }
             if not op.public:
                 entry["security"] = [{"bearer": []}]
-                entry["responses"]["401"] = {"description": "missing or wrong bearer token"}
+            error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            for status, description in op.error_statuses().items():
+                entry["responses"][str(status)] = {"description": description, "content": error}
             params = [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                for name in _path_params(op.path)
+                *_parameters(op.path_params, "path", schemas),
+                *_parameters(op.query, "query", schemas),
             ]
-            if op.query is not None:
-                schema = op.query.model_json_schema()
-                for name, prop in schema.get("properties", {}).items():
-                    params.append(
-                        {
-                            "name": name,
-                            "in": "query",
-                            "required": name in schema.get("required", []),
-                            "schema": prop,
-                        }
-                    )
             if params:
                 entry["parameters"] = params
             if op.body is not None:
@@ -112,7 +146,6 @@ class Api:
                     "required": True,
                     "content": {"application/json": {"schema": ref}},
                 }
-                entry["responses"]["400"] = {"description": "invalid body, with details"}
             if op.response is not None:
                 schema = TypeAdapter(op.response).json_schema(
                     ref_template="#/components/schemas/{model}"
@@ -121,13 +154,13 @@ class Api:
                 entry["responses"][str(op.status)]["content"] = {
                     "application/json": {"schema": schema}
                 }
-            paths.setdefault(op.path, {})[op.method.lower()] = entry
+            paths.setdefault(_openapi_path(op.path), {})[op.method.lower()] = entry
         return {
             "openapi": "3.1.0",
             "info": {"title": self.title, "version": self.version},
             "paths": paths,
             "components": {
-                "schemas": schemas,
+                "schemas": schemas | {"Error": ERROR_SCHEMA},
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             },
         }
@@ -137,10 +170,39 @@ def _path_params(path: str) -> list[str]:
     return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
 
 
+def _openapi_path(path: str) -> str:
+    """``/x/{id:[0-9]+}`` (aiohttp's route with a pattern) as OpenAPI writes it: ``/x/{id}``."""
+    return "/".join(
+        "{" + part[1:-1].split(":")[0] + "}" if part.startswith("{") else part
+        for part in path.split("/")
+    )
+
+
+def _parameters(
+    model: type[BaseModel] | None, where: str, schemas: dict[str, Any]
+) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schema.pop("$defs", {}))
+    required = schema.get("required", [])
+    return [
+        {
+            "name": name,
+            "in": where,
+            "required": where == "path" or name in required,
+            "schema": prop,
+        }
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
 def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         kwargs: dict[str, Any] = {}
         try:
+            if op.path_params is not None:
+                kwargs["path"] = op.path_params.model_validate(dict(request.match_info))
             if op.query is not None:
                 kwargs["query"] = op.query.model_validate(_query_dict(request, op.query))
             if op.body is not None:

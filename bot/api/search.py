@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
+from bot.params import ASCII_DIGITS, Integer
 
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -21,16 +22,17 @@ class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     q: QueryText = Field(description="what a job seeker would type, e.g. 天津招焊工吗")
-    limit: int = Field(default=10, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=10_000)
+    limit: Integer = Field(default=10, ge=1, le=100)
+    offset: Integer = Field(default=0, ge=0, le=10_000)
     city: str | None = Field(
         default=None,
         min_length=1,
         max_length=20,
         description="where to look when the query names no place",
     )
-    min_pay: int | None = Field(
-        default=None, ge=0, le=1_000_000, description="monthly CNY; day rates count 26 days"
+    # Bounds before the validator: pydantic writes them as minimum/maximum only so.
+    min_pay: Annotated[int, Field(ge=0, le=1_000_000), ASCII_DIGITS] | None = Field(
+        default=None, description="monthly CNY; day rates count 26 days"
     )
 
 
@@ -57,6 +59,7 @@ def setup(api: Api) -> None:
         tag="search",
         query=SearchQuery,
         response=SearchAnswer,
+        errors={503: "the search index is still loading, or Redis is unavailable"},
     )
     async def search(request: web.Request, query: SearchQuery) -> Any:
         live = request.app[SERVICES].search

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api
 from bot.appkeys import SERVICES
+from bot.params import Integer
 from jobfeed.stats import FunnelRow, SeriesPoint, StatsReport
 
 
@@ -21,7 +22,7 @@ class SeriesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     by: Literal["hour", "day"] = "hour"
-    span: int = Field(default=24, ge=1, le=24 * 31, description="hours or days back")
+    span: Integer = Field(default=24, ge=1, le=24 * 31, description="hours or days back")
 
 
 class Series(BaseModel):
@@ -32,7 +33,7 @@ class Series(BaseModel):
 class PeriodQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(default=7, ge=1, le=60)
+    days: Integer = Field(default=7, ge=1, le=60)
 
 
 class Outcomes(BaseModel):
@@ -43,8 +44,8 @@ class Outcomes(BaseModel):
 class FunnelQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(default=30, ge=1, le=365)
-    limit: int = Field(default=8, ge=1, le=100)
+    days: Integer = Field(default=30, ge=1, le=365)
+    limit: Integer = Field(default=8, ge=1, le=100)
 
 
 class Funnel(BaseModel):
@@ -54,8 +55,8 @@ class Funnel(BaseModel):
 class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(default=7, ge=1, le=60)
-    top: int = Field(default=20, ge=1, le=200)
+    days: Integer = Field(default=7, ge=1, le=60)
+    top: Integer = Field(default=20, ge=1, le=200)
 
 
 class SearchDay(BaseModel):

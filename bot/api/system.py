@@ -23,7 +23,8 @@ def setup(api: Api) -> None:
         try:
             await request.app[SERVICES].redis.ping()
         except (RedisError, OSError) as exc:
-            return web.json_response({"status": "error", "redis": str(exc)}, status=503)
+            body = {"status": "error", "error": "Redis does not answer", "redis": str(exc)}
+            return web.json_response(body, status=503)
         return {"status": "ok"}
 
     @api.route("GET", "/openapi.json", summary="This document", tag="system", public=True)

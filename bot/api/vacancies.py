@@ -9,15 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
-from jobfeed.models import Vacancy, VacancyStatus
+from bot.params import MAX_OFFSET, Integer
+from jobfeed.models import Vacancy, VacancyId, VacancyStatus
 
 
 class VacancyQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: VacancyStatus | None = None
-    offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
+    offset: Integer = Field(default=0, ge=0, le=MAX_OFFSET)
+    limit: Integer = Field(default=50, ge=1, le=500)
+
+
+class VacancyPath(BaseModel):
+    vacancy_id: VacancyId
 
 
 class VacancyList(BaseModel):
@@ -44,10 +49,11 @@ def setup(api: Api) -> None:
         "/api/vacancies/{vacancy_id}",
         summary="One vacancy",
         tag="vacancies",
+        path_params=VacancyPath,
         response=Vacancy,
     )
-    async def get_vacancy(request: web.Request) -> Any:
-        vacancy = await request.app[SERVICES].vacancies.get(request.match_info["vacancy_id"])
+    async def get_vacancy(request: web.Request, path: VacancyPath) -> Any:
+        vacancy = await request.app[SERVICES].vacancies.get(path.vacancy_id)
         if vacancy is None:
             raise ApiError(404, "no such vacancy")
         return vacancy

@@ -51,7 +51,7 @@ def create_dashboard(services: Services) -> web.Application:
         name="dashboard_broadcast_csv",
     )
     route.add_get("/groups", groups.group_list, name="dashboard_groups")
-    route.add_post(r"/groups/{chat_id:-?\d{1,20}}/tags", groups.edit_tags, name="dashboard_tag")
+    route.add_post(r"/groups/{chat_id:-?[0-9]{1,19}}/tags", groups.edit_tags, name="dashboard_tag")
     route.add_get("/vacancies", vacancies.vacancy_list, name="dashboard_vacancies")
     route.add_post(
         r"/vacancies/{vacancy_id:[A-Za-z0-9_-]{1,40}}/{verb:approve|reject|close}",
@@ -60,7 +60,7 @@ def create_dashboard(services: Services) -> web.Application:
     )
     route.add_get("/recruiters", vacancies.recruiter_list, name="dashboard_recruiters")
     route.add_post(
-        r"/recruiters/{user_id:\d{1,20}}/{verb:approve|reject|revoke}",
+        r"/recruiters/{user_id:[0-9]{1,19}}/{verb:approve|reject|revoke}",
         vacancies.decide_recruiter,
         name="dashboard_decide_recruiter",
     )

@@ -8,6 +8,8 @@ from aiohttp import web
 
 from bot.appkeys import SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
+from bot.dashboard.render import MAX_PAGE
+from bot.params import query_int
 from jobfeed.applications.masking import masked
 from jobfeed.applications.models import AccessAction
 from jobfeed.models import VACANCY_ID_PATTERN
@@ -18,8 +20,7 @@ _VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
 
 async def application_list(request: web.Request) -> web.StreamResponse:
     services = request.config_dict[SERVICES]
-    raw_page = request.query.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     vacancy_id = request.query.get("vacancy", "").strip()
     offset = (page - 1) * PAGE
     if vacancy_id and _VACANCY_ID.match(vacancy_id):

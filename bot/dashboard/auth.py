@@ -49,16 +49,18 @@ class Authenticator:
 
     async def sign_in(self, ip: str, account: str, password: str) -> SignIn:
         account = account.strip()
-        # Unknown shapes share one counter, so junk cannot create keys without bound.
-        counted = account if _ACCOUNT.match(account) else (account and "invalid") or TOKEN_ACCOUNT
-        wait = await self._lockout.attempt(ip, counted)
+        named = _ACCOUNT.fullmatch(account) is not None
+        counted = account if named else (account and "invalid") or TOKEN_ACCOUNT
+        # Only a named account has a counter of its own; the token (no account) and junk
+        # are counted per address alone: one shared counter would let anyone lock it.
+        wait = await self._lockout.attempt(ip, counted if named else None)
         if wait:
             log.warning("Dashboard sign-in refused for %s from %s: locked out", counted, ip)
             return SignIn(None, wait)
         if await self._check(account, password[:PASSWORD_MAX]):
             credential = self.credential_of(counted)
             if credential is not None:
-                await self._lockout.succeeded(ip, counted)
+                await self._lockout.succeeded(ip, counted if named else None)
                 log.info("Dashboard sign-in: %s from %s", counted, ip)
                 return SignIn(counted, credential=credential)
         log.warning("Dashboard sign-in failed for %s from %s", counted, ip)

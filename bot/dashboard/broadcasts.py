@@ -10,21 +10,18 @@ from aiohttp import web
 
 from bot.appkeys import SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
+from bot.dashboard.render import MAX_PAGE
+from bot.params import query_int
 from jobfeed.broadcast.models import GroupOutcome
 
 PAGE = 50
 STATES = ("delivered", "failed", "skipped", "pending")
-_ID = re.compile(r"^\d{1,19}$")
+_ID = re.compile(r"[0-9]{1,19}")
 _PENDING = {"queued", "held", "sending"}
 
 
-def _page(request: web.Request) -> int:
-    raw = request.query.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 6 else 1
-
-
 async def broadcast_list(request: web.Request) -> web.StreamResponse:
-    page = _page(request)
+    page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     store = request.config_dict[SERVICES].broadcasts
     total, rows = await store.recent((page - 1) * PAGE, PAGE)
     targets = {}
@@ -55,7 +52,7 @@ async def _selected(
     request: web.Request,
 ) -> tuple[str, list[GroupOutcome], str | None, str | None]:
     broadcast_id = request.match_info["broadcast_id"]
-    if not _ID.match(broadcast_id):
+    if not _ID.fullmatch(broadcast_id):
         raise web.HTTPNotFound()
     outcomes = await request.config_dict[SERVICES].broadcasts.outcomes(broadcast_id)
     state = request.query.get("state") or None

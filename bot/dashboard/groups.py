@@ -9,8 +9,9 @@ from pydantic import ValidationError
 
 from bot.appkeys import SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
-from bot.dashboard.render import BASE, with_notice
+from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.dashboard.signin import safe_next
+from bot.params import INT64_MAX, path_int, query_int
 from jobfeed.models import Group, GroupKind, GroupTags
 
 PAGE = 100
@@ -35,8 +36,7 @@ async def group_list(request: web.Request) -> web.StreamResponse:
     query = {name: request.query.get(name, "").strip()[:50] for name in FILTERS}
     everyone = await services.groups.all()
     rows = [g for g in everyone if chosen(g, query)]
-    raw_page = request.query.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     filters = {name: value for name, value in query.items() if value}
     return request.app[PAGES].response(
         "groups.html",
@@ -63,7 +63,7 @@ async def edit_tags(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     back = safe_next(str(form.get("back") or BASE + "/groups"))
     try:
-        chat_id = int(request.match_info["chat_id"])
+        chat_id = path_int(request, "chat_id", low=-INT64_MAX, high=INT64_MAX)
         tags = GroupTags(
             kind=GroupKind(str(form.get("kind"))),
             city=str(form.get("city", "")).strip() or None,

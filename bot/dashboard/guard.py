@@ -21,6 +21,7 @@ from aiohttp import web
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS, set_session
 from bot.dashboard.render import BASE
 from bot.dashboard.sessions import COOKIE, Session
+from bot.params import BadInput
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         exc.headers.update(SECURITY_HEADERS)
         raise
+    except BadInput as exc:
+        response = request.app[PAGES].response(
+            "bad_request.html", http_status=400, session=None, problem=str(exc)
+        )
     response.headers.update(SECURITY_HEADERS)
     return response
 

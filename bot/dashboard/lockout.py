@@ -1,5 +1,11 @@
 """Sign-in throttling: after ``max_failures`` attempts from one address, or for one
-account, further attempts are refused until the window ends.
+named account, further attempts are refused until the window ends.
+
+Never globally: an attempt with no named account (the admin token) is counted for its
+address only, so guessing at the token from one address locks that address and nobody
+else. The address is ``request.remote``, the TCP peer: there is no trusted-proxy setting,
+so ``X-Forwarded-For`` is never read (anyone could forge it). Behind a reverse proxy
+every client has the proxy's address and shares its count.
 
 An attempt is counted *before* its credential is checked (one atomic script increments
 both counters), so concurrent attempts cannot all read "not locked yet" and slip past
@@ -15,8 +21,8 @@ from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
 
-# KEYS: address counter, account counter; ARGV: window seconds.
-# Returns {address count, address ttl, account count, account ttl}.
+# KEYS: address counter[, account counter]; ARGV: window seconds.
+# Returns {count, ttl} per key.
 _ATTEMPT = """
 local out = {}
 for i, key in ipairs(KEYS) do
@@ -32,12 +38,14 @@ end
 return out
 """
 
-# KEYS: address counter, account counter.
+# KEYS: address counter[, account counter].
 _SUCCEEDED = """
 if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
   redis.call('DECR', KEYS[1])
 end
-redis.call('DEL', KEYS[2])
+if KEYS[2] then
+  redis.call('DEL', KEYS[2])
+end
 return 0
 """
 
@@ -49,23 +57,26 @@ class Lockout:
         self.max_failures = max_failures
         self.window = window_seconds
 
-    def _keys_of(self, ip: str, account: str) -> list[str]:
-        return [
-            self._keys.dashboard_failures_ip(ip),
-            self._keys.dashboard_failures_account(account),
-        ]
+    def _keys_of(self, ip: str, account: str | None) -> list[str]:
+        keys = [self._keys.dashboard_failures_ip(ip)]
+        if account is not None:
+            keys.append(self._keys.dashboard_failures_account(account))
+        return keys
 
-    async def attempt(self, ip: str, account: str) -> int:
-        """Count one attempt; the seconds until sign-in is allowed again, 0 when this one
-        may be checked."""
-        found = await self._redis.eval(_ATTEMPT, 2, *self._keys_of(ip, account), self.window)
-        ip_count, ip_ttl, account_count, account_ttl = (int(value) for value in found)
+    async def attempt(self, ip: str, account: str | None) -> int:
+        """Count one attempt from ``ip`` (and for ``account`` when one is named); the
+        seconds until sign-in is allowed again, 0 when this one may be checked."""
+        keys = self._keys_of(ip, account)
+        found = [
+            int(value) for value in await self._redis.eval(_ATTEMPT, len(keys), *keys, self.window)
+        ]
         waits = [
             max(ttl, 1)
-            for count, ttl in ((ip_count, ip_ttl), (account_count, account_ttl))
+            for count, ttl in zip(found[::2], found[1::2], strict=True)
             if count > self.max_failures
         ]
         return max(waits, default=0)
 
-    async def succeeded(self, ip: str, account: str) -> None:
-        await self._redis.eval(_SUCCEEDED, 2, *self._keys_of(ip, account))
+    async def succeeded(self, ip: str, account: str | None) -> None:
+        keys = self._keys_of(ip, account)
+        await self._redis.eval(_SUCCEEDED, len(keys), *keys)

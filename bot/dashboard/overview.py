@@ -7,6 +7,7 @@ from aiohttp import web
 from bot.appkeys import SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.charts import bar_chart, column_chart, grouped_chart
+from bot.params import query_int
 
 SEARCH_PERIODS = (1, 7, 30)
 
@@ -42,7 +43,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
 
 async def search(request: web.Request) -> web.StreamResponse:
     services = request.config_dict[SERVICES]
-    days = _int(request.query.get("days"), 7)
+    days = query_int(request, "days", default=7, low=1, high=max(SEARCH_PERIODS))
     if days not in SEARCH_PERIODS:
         days = 7
     summary = await services.stats.queries(days, top=20)
@@ -58,10 +59,3 @@ async def search(request: web.Request) -> web.StreamResponse:
         searches_chart=column_chart("searches", per_day, label_every=every),
         zero_chart=column_chart("zero", zero_per_day, label_every=every, color="#c8553d"),
     )
-
-
-def _int(raw: str | None, default: int) -> int:
-    try:
-        return int(raw) if raw is not None else default
-    except ValueError:
-        return default

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jobfeed.texts import TEMPLATES_DIR
 
 BASE = "/dashboard"
+MAX_PAGE = 10_000  # page numbers past it are a 400
 
 
 class Pages:

@@ -8,8 +8,9 @@ from aiohttp import web
 
 from bot.appkeys import APPROVALS, BOT, SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
-from bot.dashboard.render import BASE, with_notice
+from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.decisions import recruiter_decided, vacancy_decided
+from bot.params import INT64_MAX, path_int, query_int
 from jobfeed.approvals import Outcome
 from jobfeed.models import Vacancy, VacancyStatus
 from jobfeed.submissions import Submission
@@ -28,8 +29,7 @@ async def vacancy_list(request: web.Request) -> web.StreamResponse:
     services = request.config_dict[SERVICES]
     raw = request.query.get("status", "pending")
     status = VacancyStatus(raw) if raw in VacancyStatus.__members__ else None
-    raw_page = request.query.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() and len(raw_page) < 6 else 1
+    page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     everything = await services.vacancies.all()
     counts = {s.value: 0 for s in VacancyStatus}
     for vacancy in everything:
@@ -96,7 +96,8 @@ async def decide_recruiter(request: web.Request) -> web.StreamResponse:
     services = request.config_dict[SERVICES]
     verb = request.match_info["verb"]
     approve = verb == "approve"
-    user_id, actor = int(request.match_info["user_id"]), session_of(request).actor
+    user_id = path_int(request, "user_id", low=1, high=INT64_MAX)
+    actor = session_of(request).actor
     decision = (
         await services.recruiters.revoke(user_id, actor)
         if verb == "revoke"

@@ -15,6 +15,7 @@ from aiogram import Bot
 from aiohttp import web
 from jinja2 import Environment
 
+from bot.params import BadInput, query_int
 from bot.services import Services
 from bot.telegram import bot_username
 from bot.web.templates import page_environment
@@ -33,6 +34,8 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 
 
 class PublicSite:
+    PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
+
     def __init__(self, services: Services, bot: Bot) -> None:
         self._services = services
         self._bot = bot
@@ -83,10 +86,11 @@ class PublicSite:
 
     async def jobs(self, request: web.Request) -> web.StreamResponse:
         city = self._city(request)
-        raw_page = request.query.get("page", "1")
-        if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
-            return self._page("error.html", 400, message="页码不对", detail=raw_page)
-        page = int(raw_page)
+        try:
+            page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
+        except BadInput:
+            detail = request.query.get("page", "")[:20]
+            return self._page("error.html", 400, message="页码不对", detail=detail)
         total, vacancies = await self._services.vacancies.active_page(
             city, (page - 1) * PAGE_SIZE, PAGE_SIZE
         )

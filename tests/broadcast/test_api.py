@@ -80,7 +80,7 @@ async def test_create_follow_control_and_withdraw_a_broadcast(system: System) ->
 async def test_bad_requests_get_precise_answers(system: System) -> None:
     await matrix(system, 5)
     cases = [
-        ({"vacancy_ids": ["NOPE-1"]}, 400, "no such vacancy: NOPE-1"),
+        ({"vacancy_ids": ["NOPE-1"]}, 404, "no such vacancy: NOPE-1"),
         ({"vacancy_ids": []}, 400, "invalid input"),
         ({"vacancy_ids": ["D-00000"], "target": {"town": ["x"]}}, 400, "invalid input"),
         ({"vacancy_ids": ["D-00000", "D-00000"]}, 400, "named twice"),
@@ -91,7 +91,7 @@ async def test_bad_requests_get_precise_answers(system: System) -> None:
         assert (got, message in answer["error"]) == (status, True), answer
     await system.services.vacancies.set_status("D-00001", VacancyStatus.closed)
     got, answer = await system.api("POST", "/api/broadcasts", json={"vacancy_ids": ["D-00001"]})
-    assert got == 400 and "not open" in answer["error"]
+    assert got == 409 and "not open" in answer["error"]
     for path in ("/api/broadcasts/42", "/api/broadcasts/x'1", "/api/broadcasts/42/groups"):
         assert (await system.api("GET", path))[0] == 404
     assert (await system.api("POST", "/api/broadcasts/42/pause"))[0] == 404

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientResponse, ClientSession, CookieJar
+from aiohttp import ClientResponse, ClientSession, CookieJar, TCPConnector
 
 from tests.harness import ADMIN_TOKEN
 
@@ -16,12 +16,16 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 @dataclass
 class Visitor:
     base_url: str
+    source: str | None = None  # the visitor's own address, e.g. 127.0.0.2 (any of 127/8)
     http: ClientSession = field(init=False)
     csrf: str | None = None
 
     def __post_init__(self) -> None:
+        local = (self.source, 0) if self.source else None
         # The default jar ignores cookies of IP-address hosts such as 127.0.0.1.
-        self.http = ClientSession(cookie_jar=CookieJar(unsafe=True))
+        self.http = ClientSession(
+            cookie_jar=CookieJar(unsafe=True), connector=TCPConnector(local_addr=local)
+        )
 
     async def close(self) -> None:
         await self.http.close()

@@ -139,6 +139,28 @@ async def test_concurrent_wrong_sign_ins_cannot_outrun_the_lockout(
     assert await visitor.sign_in(str(ADMIN_ID), PASSWORD) == 429
 
 
+async def test_failures_from_one_address_lock_neither_the_token_nor_other_addresses(
+    web: tuple[System, Visitor],
+) -> None:
+    system, neighbour = web
+    attacker = Visitor(system.base_url, source="127.0.0.2")
+    admin = Visitor(system.base_url, source="127.0.0.3")
+    elsewhere = Visitor(system.base_url, source="127.0.0.4")
+    try:
+        statuses = [await attacker.sign_in("", f"guess{n}") for n in range(5)]
+        assert statuses == [401] * 3 + [429] * 2  # the attacker's own address is locked
+        assert await attacker.sign_in("", ADMIN_TOKEN) == 429
+        assert await admin.sign_in("", ADMIN_TOKEN) == 303  # the token still works elsewhere
+
+        # A named account is still locked from anywhere once it is guessed at.
+        for n in range(3):
+            assert await neighbour.sign_in(str(ADMIN_ID), f"guess{n}") == 401
+        assert await elsewhere.sign_in(str(ADMIN_ID), PASSWORD) == 429
+    finally:
+        for visitor in (attacker, admin, elsewhere):
+            await visitor.close()
+
+
 async def test_the_lockout_counts_per_address_and_per_account(keys: Keys, redis: Redis) -> None:
     lockout = Lockout(redis, keys, max_failures=2, window_seconds=60)
     assert await lockout.attempt("10.0.0.1", "111") == 0
