@@ -46,7 +46,9 @@ FUTURE_OFFSETS ?= +365d +730d
 # The date-sensitive part that `make test` runs ahead too (`make test-future` runs all).
 DATED_TESTS := tests/sources tests/search tests/web tests/api tests/applications \
 	tests/handlers/test_search_private.py tests/handlers/test_search_chat.py \
-	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py
+	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py \
+	tests/staff/test_dashboard_auth.py tests/broadcast/test_control.py \
+	tests/broadcast/test_api.py tests/broadcast/test_cli.py
 faketime:
 	@if command -v faketime >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
