@@ -24,6 +24,6 @@ def real_clock_environment() -> dict[str, str]:
 
 def select_sleep(seconds: float) -> None:
     """``time.sleep`` for use under libfaketime with the monotonic clock left real: there
-    Python 3.11's ``time.sleep`` fails with EINVAL (libfaketime issue 426, its
+    Python 3.11's ``time.sleep`` fails with EINVAL (libfaketime bug 426, its
     ``clock_nanosleep`` with ``TIMER_ABSTIME``); a relative ``select()`` timeout does not."""
     select.select([], [], [], seconds)
