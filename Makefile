@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test pytest lint format demo bench clean chromium
+.PHONY: help venv test pytest lint format demo bench clean chromium faketime test-future test-dates
 
 help:
 	@echo "make demo    run the whole system against the Bot API simulator (1,400 groups)"
 	@echo "make test    lint, type-check and run the test suite against a real Redis"
+	@echo "make test-future  the whole suite again with the clock a year and two years ahead"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
 	@echo "make format  apply ruff's formatting and safe fixes"
 
@@ -38,7 +39,35 @@ chromium:
 		echo "chromium is missing and cannot be installed here (not root, or no apt): the browser test will be skipped"; \
 	fi
 
-test: chromium lint pytest
+# No test may depend on today's date: the suite runs again with the system clock moved
+# ahead by libfaketime (Debian's faketime, installed like chromium). Every redis-server is
+# started without it (it crashes under libfaketime); the monotonic clock stays real.
+FUTURE_OFFSETS ?= +365d +730d
+# The date-sensitive part that `make test` runs ahead too (`make test-future` runs all).
+DATED_TESTS := tests/sources tests/search tests/web tests/api tests/applications \
+	tests/handlers/test_search_private.py tests/handlers/test_search_chat.py \
+	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py \
+	tests/staff/test_dashboard_auth.py tests/broadcast/test_control.py \
+	tests/broadcast/test_api.py tests/broadcast/test_cli.py
+faketime:
+	@if command -v faketime >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing faketime with apt (the suite also runs with the clock ahead)"; \
+		apt-get update -qq && apt-get install -y -qq faketime; \
+	else \
+		echo "faketime is missing and cannot be installed here (not root, or no apt)"; \
+	fi
+
+test-future test-dates: faketime $(STAMP)
+	@command -v faketime >/dev/null || { echo "no faketime: the runs with the clock ahead are skipped"; exit 0; }; \
+	for offset in $(FUTURE_OFFSETS); do \
+		echo "== the test suite with the clock $$offset ahead"; \
+		.ci/with-redis env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f $$offset \
+			$(BIN)/python -m pytest -q -p no:cacheprovider \
+			$(if $(filter test-dates,$@),$(DATED_TESTS)) $(PYTEST_ARGS) || exit 1; \
+	done
+
+test: chromium faketime lint pytest test-dates
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import ClientSession, web
@@ -32,9 +31,10 @@ from bot.summary import dashboard_url, stats_rows
 from bot.telegram import bot_username, create_bot, create_dispatcher
 from jobfeed.broadcast.models import Progress
 from jobfeed.intake import UpdateInbox
-from jobfeed.models import Group, GroupFilter, GroupKind
+from jobfeed.models import Group, GroupFilter, GroupKind, utcnow
 from jobfeed.sources.formats import count_records, kind_of, records_from_file
 from jobfeed.sources.normalise import SourceIdentity
+from jobfeed.sources.snapshot import read_moved_to
 
 DEMO_TOKEN = "100000001:DEMOdemoDEMOdemoDEMOdemoDEMOdemo_000"
 SEEKER_ID = 610001
@@ -295,13 +295,7 @@ async def settled(sim: TelegramSimulator, inbox: UpdateInbox, *, within: float) 
 def _dated_today(path: Path) -> Path:
     """A copy of the sample feed moved in time so its newest vacancy was posted just now
     (the sample is a snapshot; its deadlines would otherwise pass)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    newest = max(datetime.fromisoformat(row["posted_at"]) for row in rows)
-    shift = datetime.now(UTC) - newest - timedelta(minutes=5)
-    for row in rows:
-        for field in ("posted_at", "expires_at"):
-            if row.get(field):
-                row[field] = (datetime.fromisoformat(row[field]) + shift).isoformat()
+    rows = read_moved_to(path, utcnow())
     out = Path("var/demo") / path.name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -14,6 +15,12 @@ if TYPE_CHECKING:
     from tests.harness import System
 
 from jobfeed.keys import Keys
+from tests.faketime import select_sleep, under_faketime
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if under_faketime():  # make test-future
+        time.sleep = select_sleep
 
 
 def redis_url() -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from tests.faketime import real_clock_environment
+
 
 def redis_server_binary() -> str:
     found = shutil.which("redis-server")
@@ -45,7 +47,11 @@ class RedisServer:
         args += ["--dir", str(self.directory)]
         for name, value in self.config.items():
             args += [f"--{name}", value]
-        self.process = await asyncio.create_subprocess_exec(*args, stdout=subprocess.DEVNULL)
+        self.process = await asyncio.create_subprocess_exec(
+            *args,
+            stdout=subprocess.DEVNULL,
+            env=real_clock_environment(),  # see tests/faketime.py
+        )
         client = Redis(port=self.port)
         try:
             for _ in range(200):

@@ -7,8 +7,9 @@ Writes that go with vacancy saves are queued on the caller's transaction pipelin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -43,9 +44,12 @@ class SourceState:
 
 
 class FeedLedger:
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(
+        self, redis: Redis, keys: Keys, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self._redis = redis
         self._keys = keys
+        self._clock = clock
 
     async def seen(self, source_keys: Sequence[str]) -> list[Seen | None]:
         if not source_keys:
@@ -139,7 +143,7 @@ class FeedLedger:
 
     async def vacancies_ended(self, vacancies: Sequence[Vacancy]) -> None:
         """The expiry sweeper's hook: queue the posts of these vacancies for retraction."""
-        await self.mark_ended([v.id for v in vacancies], utcnow().timestamp())
+        await self.mark_ended([v.id for v in vacancies], self._clock().timestamp())
 
     async def ended_due(self, now: float, limit: int = 100) -> list[str]:
         found = await self._redis.zrangebyscore(

