@@ -1,4 +1,4 @@
-"""``python -m bot COMMAND``: run | worker | feed | demo | import | broadcast."""
+"""``python -m bot COMMAND``: run | worker | feed | demo | import | broadcast | updates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import broadcast, demo, feed, hash_password, importing, run, worker
+from bot.commands import broadcast, demo, feed, hash_password, importing, run, updates, worker
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -17,6 +17,7 @@ COMMANDS: list[Register] = [
     broadcast.add,
     hash_password.add,
     demo.add,
+    updates.add,
 ]
 
 

@@ -17,6 +17,7 @@ from bot.api import groups as groups_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
 from bot.api import system as system_api
+from bot.api import updates as updates_api
 from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
@@ -31,6 +32,7 @@ from bot.unavailable import dependency_down
 from bot.updates import Poller, UpdatePipeline, webhook_handler
 from bot.web.site import PublicSite
 from jobfeed.approvals import Approvals
+from jobfeed.dead_letters import DeadLetters
 from jobfeed.expiry import ExpirySweeper
 from jobfeed.sources.ledger import FeedLedger
 
@@ -52,6 +54,7 @@ def build_api() -> Api:
         approvals_api,
         stats_api,
         search_api,
+        updates_api,
     )
     for module in modules:
         module.setup(api)
@@ -85,7 +88,8 @@ def create_app(
     build_api().install(app)
     PublicSite(services, bot).install(app)
 
-    pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox)
+    dead = DeadLetters(services.redis, services.keys)
+    pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)
     jobs: list[BackgroundJob] = [pipeline.run]
     sweeper = ExpirySweeper(
         services.vacancies,

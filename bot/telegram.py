@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 
 from bot.config import Settings
 from bot.fsm import PrivateChatStorage
+from bot.handling import ReplyGuard
 from bot.services import Services
 from bot.storage import sibling_client
 from handlers import get_routers
@@ -25,6 +26,9 @@ def create_bot(services: Services) -> Bot:
         if settings.telegram_api_base
         else AiohttpSession()
     )
+    # Replies made while handling an update wait out flood control and are never sent
+    # twice for one update (bot/handling.py); other sends pass through untouched.
+    session.middleware(ReplyGuard(services.inbox))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -16,16 +16,22 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
 from aiohttp import web
 from pydantic import ValidationError
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.handling import HANDLING, Handling
+from jobfeed.dead_letters import DeadLetter, DeadLetters, now
 from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -42,7 +48,8 @@ def receiver_name() -> str:
 
 
 def lane_of(update: Update) -> int | str:
-    """Updates of one lane are handled in order: a chat, or a user's button presses."""
+    """Updates of one lane are handled in order: a chat, or a user's button presses.
+    Raises ``UpdateTypeLookupError`` for an update of no type aiogram knows."""
     event = update.event
     chat = getattr(event, "chat", None)
     if chat is not None:
@@ -51,11 +58,55 @@ def lane_of(update: Update) -> int | str:
     return f"user:{user.id}" if user is not None else f"update:{update.update_id}"
 
 
+# Failures after which handling the update again may succeed. Anything else is a bug
+# (or a refusal no retry changes): its update is dead-lettered at once.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    RedisConnectionError,  # BusyLoadingError included
+    RedisTimeoutError,
+    ReadOnlyError,  # a replica promoted while we wrote
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramRetryAfter,
+    OSError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """A failing update is handled again after 0.5, 1, 2, 4, 8, 16, 30 s (or Telegram's
+    ``retry_after`` if longer): about a minute in all, then it is dead-lettered."""
+
+    attempts: int = 8
+    first_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, failures: int, exc: BaseException) -> float:
+        wait = min(self.first_delay * 2.0 ** (failures - 1), self.max_delay)
+        if isinstance(exc, TelegramRetryAfter):
+            wait = max(wait, float(exc.retry_after))
+        return wait
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    error: BaseException
+    attempts: int
+
+
 class UpdatePipeline:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, inbox: UpdateInbox) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        inbox: UpdateInbox,
+        dead: DeadLetters,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self._dp = dispatcher
         self._bot = bot
         self._inbox = inbox
+        self._dead = dead
+        self.retry = retry or RetryPolicy()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._lanes: dict[int | str, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -86,35 +137,120 @@ class UpdatePipeline:
         if entry_id is None:
             self._slots.release()
             return False
-        self._start(entry_id, update)
+        self._start(entry_id, update, raw, again=False)
         return True
 
-    def _start(self, entry_id: str, update: Update) -> None:
-        task = asyncio.create_task(self._handle(entry_id, update))
+    def _start(self, entry_id: str, update: Update, raw: str, *, again: bool) -> None:
+        """``again``: it may have been handled in part before (adopted or replayed)."""
+        task = asyncio.create_task(self._handle(entry_id, update, raw, again))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, entry_id: str, update: Update) -> None:
-        lane = lane_of(update)
+    async def _handle(self, entry_id: str, update: Update, raw: str, again: bool) -> None:
+        try:
+            try:
+                lane = lane_of(update)
+            except UpdateTypeLookupError:
+                # Nothing of ours can route it (a type newer than aiogram, or forged).
+                log.warning("Dropping update %s: not a type this bot handles", update.update_id)
+                await self._settle(entry_id, update, raw, None, None)
+                return
+            async with self._lane(lane):
+                handling = Handling(update.update_id, asyncio.current_task())
+                failure = await self._attempts(update, handling, again)
+                await self._settle(entry_id, update, raw, handling, failure)
+                self.handled += 1
+        finally:
+            self._slots.release()
+
+    @contextlib.asynccontextmanager
+    async def _lane(self, lane: int | str) -> AsyncIterator[None]:
+        """Updates of one lane run one at a time, in arrival order (the lock is FIFO).
+        A lane waits while its update waits for a retry: a conversation must not see a
+        later message before an earlier one."""
         lock, users = self._lanes.get(lane) or (asyncio.Lock(), 0)
         self._lanes[lane] = (lock, users + 1)
         try:
-            async with lock:  # FIFO: a lane's updates run in the order they arrived
-                try:
-                    await self._dp.feed_update(self._bot, update)
-                except Exception:
-                    # Logged and done anyway: one poisonous update must not block its
-                    # chat forever. Its id only: updates carry personal data.
-                    log.exception("Handling update %s failed", update.update_id)
-                await self._inbox.done(entry_id)
-                self.handled += 1
+            async with lock:
+                yield
         finally:
             lock, users = self._lanes[lane]
             if users == 1:
                 del self._lanes[lane]
             else:
                 self._lanes[lane] = (lock, users - 1)
-            self._slots.release()
+
+    async def _attempts(self, update: Update, handling: Handling, again: bool) -> _Failure | None:
+        """Handle ``update``, again after a transient failure, until it succeeds (None)
+        or the attempts run out or it fails otherwise (the failure)."""
+        policy = self.retry
+        for attempt in range(1, policy.attempts + 1):
+            token = HANDLING.set(handling)
+            handling.made = 0
+            try:
+                if again and attempt == 1:
+                    handling.calls.update(await self._inbox.calls(update.update_id))
+                await self._dp.feed_update(self._bot, update)
+                return None
+            except TRANSIENT as exc:
+                if attempt == policy.attempts:
+                    return _Failure(exc, attempt)
+                delay = policy.delay(attempt, exc)
+                log.warning("Update %s failed (%s: %s), attempt %d of %d; again in %.1f s",
+                            update.update_id, type(exc).__name__, exc, attempt,
+                            policy.attempts, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+            except Exception as exc:
+                # Its id only: updates carry personal data.
+                log.exception("Update %s failed; dead-lettered", update.update_id)
+                return _Failure(exc, attempt)
+            finally:
+                HANDLING.reset(token)
+        raise AssertionError("unreachable")
+
+    async def _settle(
+        self,
+        entry_id: str,
+        update: Update,
+        raw: str,
+        handling: Handling | None,
+        failure: _Failure | None,
+    ) -> None:
+        """Delete the entry, or move it to the dead letters; until Redis takes it (on
+        shutdown it stays in the stream, and the next receiver handles it again)."""
+        remembered = handling is not None and (handling.remembered or bool(handling.calls))
+        backoff = 0.5
+        while True:
+            try:
+                if failure is None:
+                    await self._inbox.done(entry_id, update.update_id if remembered else None)
+                    return
+                letter = DeadLetter(
+                    update_id=update.update_id,
+                    kind=_kind(update),
+                    error=f"{type(failure.error).__name__}: {failure.error}"[:500],
+                    attempts=failure.attempts,
+                    at=now(),
+                )
+                await self._dead.bury(entry_id, raw, letter, handling.calls if handling else {})
+                name = type(failure.error).__name__
+                log.error("Update %s dead-lettered after %d attempt(s): %s",
+                          update.update_id, failure.attempts, name)  # fmt: skip
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("Cannot settle update %s (%s); again in %.0f s",
+                            update.update_id, exc, backoff)  # fmt: skip
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def replay(self, update_id: int) -> bool:
+        """Handle a dead-lettered update again here; False if there is no such one."""
+        found = await self._dead.replay(update_id, self._inbox.owner)
+        if found is None:
+            return False
+        entry_id, raw = found
+        await self._adopt(Entry(entry_id, raw))
+        return True
 
     async def run(self, stop: asyncio.Event) -> None:
         """Heartbeat, and adopt the updates of receivers that died, until ``stop``."""
@@ -135,14 +271,22 @@ class UpdatePipeline:
             log.error("Dropping an unreadable logged update %s: %s", entry.entry_id, exc)
             await self._inbox.done(entry.entry_id)
             return
-        log.warning("Handling update %s left by a stopped receiver", update.update_id)
+        log.warning("Handling update %s again (left by a stopped receiver, or replayed)",
+                    update.update_id)  # fmt: skip
         await self._slots.acquire()
-        self._start(entry.entry_id, update)
+        self._start(entry.entry_id, update, entry.raw, again=True)
 
     async def drain(self, within: float = 10.0) -> None:
         """Wait for the updates in hand; what is unfinished stays logged for adoption."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=within)
+
+
+def _kind(update: Update) -> str:
+    try:
+        return update.event_type
+    except UpdateTypeLookupError:
+        return "unknown"
 
 
 class Poller:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -79,7 +80,9 @@ class UpdateInbox:
         self._accepts: Coalescer[_Logged, str | None] = Coalescer(
             self._accept_calls, max_batch=MAX_BATCH
         )
-        self._deletes: Coalescer[str, None] = Coalescer(self._delete_calls, max_batch=MAX_BATCH)
+        self._deletes: Coalescer[tuple[str, int | None], None] = Coalescer(
+            self._delete_calls, max_batch=MAX_BATCH
+        )
 
     async def beat(self) -> None:
         """Say this receiver is alive; call more often than ``HEARTBEAT_TTL_SECONDS``."""
@@ -94,8 +97,21 @@ class UpdateInbox:
         """``accept`` for a batch (long polling): one call, in order."""
         return await self._accept_now(list(updates))
 
-    async def done(self, entry_id: str) -> None:
-        await self._deletes(entry_id)
+    async def done(self, entry_id: str, calls_of: int | None = None) -> None:
+        """Delete a handled entry and, with ``calls_of``, that update's remembered calls."""
+        await self._deletes((entry_id, calls_of))
+
+    async def calls(self, update_id: int) -> dict[str, str]:
+        """The Bot API results remembered while ``update_id`` was handled before."""
+        found: Any = await self._redis.hgetall(self._keys.update_calls(update_id))
+        return dict(found)
+
+    async def remember_call(self, update_id: int, call: str, result: str) -> None:
+        key = self._keys.update_calls(update_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, call, result)
+            pipe.expire(key, SEEN_TTL_SECONDS)
+            await pipe.execute()
 
     async def _accept_calls(
         self, calls: list[Call[tuple[int, str], str | None]]
@@ -110,8 +126,13 @@ class UpdateInbox:
         found = await self._accept(keys=keys, args=args)
         return [str(entry_id) if entry_id else None for entry_id in found]
 
-    async def _delete_calls(self, calls: list[Call[str, None]]) -> list[None]:
-        await self._redis.xdel(self._keys.updates_stream, *(call.item for call in calls))
+    async def _delete_calls(self, calls: list[Call[tuple[str, int | None], None]]) -> list[None]:
+        remembered = [self._keys.update_calls(u) for _, u in (c.item for c in calls) if u]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.xdel(self._keys.updates_stream, *(call.item[0] for call in calls))
+            if remembered:
+                pipe.unlink(*remembered)
+            await pipe.execute()
         return [None] * len(calls)
 
     async def adopt_orphans(self, count: int = 500) -> list[Entry]:

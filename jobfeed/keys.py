@@ -41,6 +41,21 @@ class Keys:
         """Prefix of each receiving process's heartbeat (``...:updates:receiver:<name>``)."""
         return self._k("updates", "receiver", "")
 
+    @property
+    def updates_dead(self) -> str:
+        """Sorted set: dead-lettered update ids by the time they gave up."""
+        return self._k("updates", "dead")
+
+    @property
+    def updates_dead_records(self) -> str:
+        """Hash: dead-lettered update id -> JSON (the raw update, the error, attempts)."""
+        return self._k("updates", "dead", "records")
+
+    def update_calls(self, update_id: int) -> str:
+        """Hash: the Bot API calls made while handling one update, ``index:method`` ->
+        the result's JSON (so handling it again repeats none of them)."""
+        return self._k("updates", "calls", update_id)
+
     # --- group matrix (jobfeed.groups) -----------------------------------------------------
     @property
     def groups(self) -> str:

@@ -114,11 +114,9 @@ async def answer_query(
         await message.answer(desk.texts.render("search.loading"))
         return
     body, markup, total = await desk.page(SavedSearch(text=text), 0, message.from_user.id)
-    try:
-        await message.answer(body, reply_markup=markup)
-    except TelegramRetryAfter as exc:  # this chat's own limit: typing faster than 1/s
-        log.info("Search answer to %s held back for %s s", message.chat.id, exc.retry_after)
-        return
+    # A 429 is waited out (bot/handling.py) or the update is handled again later: the
+    # answer to a person is never dropped.
+    await message.answer(body, reply_markup=markup)
     await record(analytics, text, total)
 
 
