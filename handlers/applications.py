@@ -25,6 +25,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.answering import answer_press
 from handlers.filters import InPrivate, Magic
 from handlers.flood import patiently
 from jobfeed.applications.models import (
@@ -238,7 +239,7 @@ async def change_status(
     except ValueError:
         status = None
     if status not in RECRUITER_STATUSES:
-        await query.answer(texts.render("applications.button_invalid"))
+        await answer_press(query, texts.render("applications.button_invalid"))
         return
     assert status is not None
     user_id = query.from_user.id
@@ -249,15 +250,15 @@ async def change_status(
             user_id,
             callback_data.number,
         )
-        await query.answer(texts.render("applications.not_allowed"), show_alert=True)
+        await answer_press(query, texts.render("applications.not_allowed"), show_alert=True)
         return
     actor = f"tg:{user_id}"
     updated, changed = await applications.set_status(application.number, status, actor)
     await applications.log_access([application.number], actor, AccessAction.status)
     if updated is None or not changed:
-        await query.answer(texts.render("applications.status_unchanged"))
+        await answer_press(query, texts.render("applications.status_unchanged"))
         return
-    await query.answer(texts.render("applications.status_set", status=status.value))
+    await answer_press(query, texts.render("applications.status_set", status=status.value))
     await notify_applicant(bot, texts, updated)
     if isinstance(query.message, Message):
         try:
@@ -267,7 +268,7 @@ async def change_status(
 
 
 async def invalid_button(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts.render("applications.button_invalid"))
+    await answer_press(query, texts.render("applications.button_invalid"))
 
 
 # -- reading again --------------------------------------------------------------------------
