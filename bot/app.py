@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
@@ -21,16 +20,19 @@ from bot.api import updates as updates_api
 from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
-from bot.appkeys import APPROVALS, BOT, DISPATCHER, PIPELINE, SERVICES, STOP
+from bot.appkeys import APPROVALS, BOT, DISPATCHER, PIPELINE, READINESS, SERVICES, STOP
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
+from bot.readiness import Readiness
 from bot.redelivery import CardRedelivery
 from bot.searching import SearchFollower
 from bot.services import Services
+from bot.supervision import Supervised, supervise
 from bot.unavailable import dependency_down
-from bot.updates import Poller, UpdatePipeline, webhook_handler
+from bot.updates import RECEIVING, Poller, UpdatePipeline, webhook_handler
 from bot.web.site import PublicSite
+from bot.webhook import WebhookSetter
 from jobfeed.approvals import Approvals
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.expiry import ExpirySweeper
@@ -39,7 +41,6 @@ from jobfeed.sources.ledger import FeedLedger
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
-BackgroundJob = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])
 
 
@@ -90,23 +91,31 @@ def create_app(
 
     dead = DeadLetters(services.redis, services.keys)
     pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)
-    jobs: list[BackgroundJob] = [pipeline.run]
+    readiness = app[READINESS] = Readiness()
     sweeper = ExpirySweeper(
         services.vacancies,
         on_expired=FeedLedger(services.redis, services.keys).vacancies_ended,
         interval=settings.expiry_sweep_seconds,
     )
-    jobs.append(sweeper.run)
-    jobs.append(SearchFollower(services.search).run)
-    jobs.append(CardRedelivery(services, bot).run)
+    jobs = [
+        Supervised("update intake", pipeline.run),
+        Supervised("expiry sweep", sweeper.run),
+        Supervised("search index", SearchFollower(services.search).run),
+        Supervised("card redelivery", CardRedelivery(services, bot).run),
+    ]
+    allowed = dispatcher.resolve_used_update_types()
     if settings.use_webhook:
-        assert settings.webhook_secret is not None  # the settings guarantee the pair
+        assert settings.webhook_base_url and settings.webhook_secret  # guaranteed together
         secret = settings.webhook_secret.get_secret_value()
         app.router.add_post(WEBHOOK_PATH, webhook_handler(pipeline, secret))
-        app.on_startup.append(_set_webhook)
+        url = settings.webhook_base_url + WEBHOOK_PATH
+        readiness.down(RECEIVING, "webhook not set yet")
+        setter = WebhookSetter(bot, url, secret, allowed, readiness)
+        jobs.append(Supervised("webhook", setter.run, once=True))
     elif polling:
-        allowed = dispatcher.resolve_used_update_types()
-        jobs.append(Poller(bot, pipeline, services.inbox, allowed).run)
+        readiness.down(RECEIVING, "polling not started yet")
+        poller = Poller(bot, pipeline, services.inbox, allowed, readiness)
+        jobs.append(Supervised("polling", poller.run))
     app.cleanup_ctx.append(_background(jobs))
     return app
 
@@ -115,22 +124,13 @@ async def _to_dashboard(request: web.Request) -> web.StreamResponse:
     raise web.HTTPPermanentRedirect(DASHBOARD + "/")
 
 
-async def _set_webhook(app: web.Application) -> None:
-    settings = app[SERVICES].settings
-    assert settings.webhook_base_url and settings.webhook_secret
-    await app[BOT].set_webhook(
-        url=settings.webhook_base_url + WEBHOOK_PATH,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=app[DISPATCHER].resolve_used_update_types(),
-    )
-    log.info("Webhook set at %s%s", settings.webhook_base_url, WEBHOOK_PATH)
-
-
-def _background(jobs: list[BackgroundJob]) -> Callable[[web.Application], AsyncIterator[None]]:
+def _background(jobs: list[Supervised]) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         await app[SERVICES].inbox.beat()  # alive before the first update is taken in
-        stop = app[STOP]
-        tasks = [asyncio.create_task(job(stop), name=job.__qualname__) for job in jobs]
+        stop, readiness = app[STOP], app[READINESS]
+        tasks = [
+            asyncio.create_task(supervise(job, stop, readiness), name=job.name) for job in jobs
+        ]
         app[BACKGROUND] = tasks
         yield
         stop.set()

@@ -7,6 +7,7 @@ import asyncio
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.readiness import Readiness
 from bot.services import Services
 from bot.updates import UpdatePipeline
 from jobfeed.approvals import Approvals
@@ -17,3 +18,4 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 STOP = web.AppKey("stop", asyncio.Event)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
+READINESS = web.AppKey("readiness", Readiness)

@@ -31,6 +31,7 @@ from redis.exceptions import ReadOnlyError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.handling import HANDLING, Handling
+from bot.readiness import Readiness
 from jobfeed.dead_letters import DeadLetter, DeadLetters, now
 from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
 
@@ -39,6 +40,8 @@ T = TypeVar("T")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_IN_FLIGHT = 512  # updates being handled at once; receiving waits beyond that
+RECEIVING = "telegram"  # the readiness part: updates can come in from Telegram
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 30.0  # seconds between attempts to reach Telegram
 
 
 def receiver_name() -> str:
@@ -290,19 +293,32 @@ def _kind(update: Update) -> str:
 
 
 class Poller:
-    """Long polling that confirms an offset only once its batch is logged."""
+    """Long polling that confirms an offset only once its batch is logged.
 
-    def __init__(self, bot: Bot, pipeline: UpdatePipeline, inbox: UpdateInbox,
-                 allowed_updates: list[str]) -> None:  # fmt: skip
+    Telegram being unreachable, at start or later, is waited out (with backoff, while
+    ``readiness`` says why updates are not coming in); it never ends the loop.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        pipeline: UpdatePipeline,
+        inbox: UpdateInbox,
+        allowed_updates: list[str],
+        readiness: Readiness | None = None,
+    ) -> None:
         self._bot = bot
         self._pipeline = pipeline
         self._inbox = inbox
         self._allowed = allowed_updates
+        self._readiness = readiness or Readiness()
 
     async def run(self, stop: asyncio.Event, poll_seconds: int = 25) -> None:
-        await self._bot.delete_webhook(drop_pending_updates=False)
+        if not await self._delete_webhook(stop):
+            return
         offset = await self._inbox.get_offset()
-        backoff = 1.0
+        self._readiness.up(RECEIVING)
+        backoff = FIRST_BACKOFF
         while not stop.is_set():
             try:
                 updates = await _unless_stopped(
@@ -312,15 +328,17 @@ class Poller:
                     stop,
                 )
             except TelegramRetryAfter as exc:
-                await asyncio.sleep(exc.retry_after)
+                await _sleep_unless(stop, exc.retry_after)
                 continue
             except (TelegramNetworkError, TelegramServerError) as exc:
                 name = type(exc).__name__
+                self._readiness.down(RECEIVING, f"getUpdates failed ({name})")
                 log.warning("getUpdates failed (%s); retrying in %.0f s", name, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
-            backoff = 1.0
+            self._readiness.up(RECEIVING)
+            backoff = FIRST_BACKOFF
             if updates is None:
                 return
             try:
@@ -333,11 +351,28 @@ class Poller:
                 # Not confirmed: Telegram hands the batch out again; what was logged
                 # before the failure is recognised by its update_id.
                 log.warning("Cannot log updates (%s); retrying in %.0f s", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             if updates:
                 offset = updates[-1].update_id + 1
+
+    async def _delete_webhook(self, stop: asyncio.Event) -> bool:
+        """Telegram refuses getUpdates while a webhook is set; False if stopped first."""
+        backoff = FIRST_BACKOFF
+        while not stop.is_set():
+            try:
+                await self._bot.delete_webhook(drop_pending_updates=False)
+                return True
+            except TelegramRetryAfter as exc:
+                await _sleep_unless(stop, exc.retry_after)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                name = type(exc).__name__
+                self._readiness.down(RECEIVING, f"deleteWebhook failed ({name})")
+                log.warning("deleteWebhook failed (%s); retrying in %.0f s", name, backoff)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+        return False
 
 
 async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:

@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsAdmin
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict, drop_buttons
 from jobfeed.approvals import Approvals, Outcome
@@ -62,7 +63,7 @@ async def admins_only(message: Message, texts: Texts) -> None:
 
 
 async def admins_only_button(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts.render("admins.admins_only_button"), show_alert=True)
+    await answer_press(query, texts.render("admins.admins_only_button"), show_alert=True)
 
 
 async def private_only(message: Message, texts: Texts) -> None:
@@ -78,7 +79,7 @@ async def _tell(bot: Bot, user_id: int, text: str) -> None:
 
 async def _conclude(query: CallbackQuery, text: str) -> None:
     """Replace the buttons of the admin's message with the outcome."""
-    await query.answer()
+    await answer_press(query)
     message = await drop_buttons(query)
     if message is not None:
         await message.reply(text)
@@ -104,15 +105,15 @@ async def recruiter_verdict(
     )
     recruiter = decision.recruiter
     if recruiter is None:
-        await query.answer(texts.render("admins.not_found"), show_alert=True)
+        await answer_press(query, texts.render("admins.not_found"), show_alert=True)
         return
     if decision.stale:
         # A button of an earlier application: its decision must not reach this one.
-        await query.answer(texts.render("recruiters.button_expired"), show_alert=True)
+        await answer_press(query, texts.render("recruiters.button_expired"), show_alert=True)
         await drop_buttons(query)
         return
     if not decision.changed:
-        await query.answer(texts.render("admins.recruiter_already", recruiter=recruiter))
+        await answer_press(query, texts.render("admins.recruiter_already", recruiter=recruiter))
         return
     by = query.from_user.full_name
     await _conclude(
@@ -139,13 +140,14 @@ async def vacancy_verdict(
         result = await approvals.reject(callback_data.vacancy_id, who)
     vacancy, submission = result.vacancy, result.submission
     if result.outcome is Outcome.missing or vacancy is None or submission is None:
-        await query.answer(texts.render("admins.not_found"), show_alert=True)
+        await answer_press(query, texts.render("admins.not_found"), show_alert=True)
         return
     if result.outcome is Outcome.failed:
-        await query.answer(texts.render("admins.broadcast_failed"), show_alert=True)
+        await answer_press(query, texts.render("admins.broadcast_failed"), show_alert=True)
         return
     if result.outcome is Outcome.already:
-        await query.answer(
+        await answer_press(
+            query,
             texts.render("admins.vacancy_already", vacancy=vacancy, submission=submission),
             show_alert=True,
         )

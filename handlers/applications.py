@@ -25,6 +25,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.answering import answer_press
 from handlers.filters import InPrivate, Magic
 from handlers.flood import patiently
 from jobfeed.applications.models import (
@@ -90,9 +91,44 @@ async def deliver(
     admin_ids: frozenset[int],
 ) -> bool:
     """Send the card once (a replayed submission finds it delivered); False when a
-    transient error kept it back, in which case it is queued for ``deliver_pending``."""
-    if application.resume is None or await applications.is_delivered(application.number):
+    transient error kept it back, in which case it is queued for ``deliver_pending``.
+
+    Only the holder of the card's claim sends it: filings finishing together (in this
+    process or others) would otherwise each send it. A card claimed elsewhere counts as
+    taken care of; it stays queued until sent, so a sender that died leaves it to the
+    next ``deliver_pending`` once its lease runs out.
+    """
+    number = application.number
+    if application.resume is None:
         return True
+    owner = await applications.delivery.claim(number)
+    if owner is None:
+        return True
+    try:
+        if await applications.is_delivered(number):
+            return True
+        await applications.mark_undelivered(number)  # queued first: we might die sending
+        outcome = await _send_everywhere(bot, application, texts, applications, admin_ids)
+        if outcome is Outcome.sent:
+            await applications.delivery.delivered(number, owner)
+        elif outcome is Outcome.later:
+            log.warning("Application %s not delivered yet; queued to send again", number)
+            return False
+        else:
+            log.error("Application %s reached nobody (no recruiter or admin)", number)
+            await applications.drop_undelivered(number)
+        return True
+    finally:
+        await applications.delivery.release(number, owner)
+
+
+async def _send_everywhere(
+    bot: Bot,
+    application: Application,
+    texts: Texts,
+    applications: ApplicationRepository,
+    admin_ids: frozenset[int],
+) -> Outcome:
     recruiter = application.recruiter_id
     outcome = Outcome.refused
     if recruiter is not None:
@@ -107,15 +143,7 @@ async def deliver(
             outcome = Outcome.sent
         elif Outcome.later in outcomes:
             outcome = Outcome.later
-    if outcome is Outcome.sent:
-        await applications.mark_delivered(application.number)
-    elif outcome is Outcome.later:
-        log.warning("Application %s not delivered yet; queued to send again", application.number)
-        await applications.mark_undelivered(application.number)
-        return False
-    else:
-        log.error("Application %s reached nobody (no recruiter or admin)", application.number)
-    return True
+    return outcome
 
 
 async def deliver_pending(
@@ -238,7 +266,7 @@ async def change_status(
     except ValueError:
         status = None
     if status not in RECRUITER_STATUSES:
-        await query.answer(texts.render("applications.button_invalid"))
+        await answer_press(query, texts.render("applications.button_invalid"))
         return
     assert status is not None
     user_id = query.from_user.id
@@ -249,15 +277,15 @@ async def change_status(
             user_id,
             callback_data.number,
         )
-        await query.answer(texts.render("applications.not_allowed"), show_alert=True)
+        await answer_press(query, texts.render("applications.not_allowed"), show_alert=True)
         return
     actor = f"tg:{user_id}"
     updated, changed = await applications.set_status(application.number, status, actor)
     await applications.log_access([application.number], actor, AccessAction.status)
     if updated is None or not changed:
-        await query.answer(texts.render("applications.status_unchanged"))
+        await answer_press(query, texts.render("applications.status_unchanged"))
         return
-    await query.answer(texts.render("applications.status_set", status=status.value))
+    await answer_press(query, texts.render("applications.status_set", status=status.value))
     await notify_applicant(bot, texts, updated)
     if isinstance(query.message, Message):
         try:
@@ -267,7 +295,7 @@ async def change_status(
 
 
 async def invalid_button(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts.render("applications.button_invalid"))
+    await answer_press(query, texts.render("applications.button_invalid"))
 
 
 # -- reading again --------------------------------------------------------------------------

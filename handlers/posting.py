@@ -26,6 +26,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsRecruiter, Magic, NotCommand
 from handlers.staff_callbacks import (
     VacancyVerdict,
@@ -352,11 +353,11 @@ async def wizard_button(
 ) -> None:
     message = await drop_buttons(query)
     if message is None:
-        await query.answer(texts.render("posting.expired"), show_alert=True)
+        await answer_press(query, texts.render("posting.expired"), show_alert=True)
         return
     if callback_data.action is WizardAction.cancel:
         await state.clear()
-        await query.answer()
+        await answer_press(query)
         await message.answer(texts.render("posting.cancelled"))
         return
     if callback_data.action is WizardAction.restart:
@@ -369,7 +370,7 @@ async def wizard_button(
             }
         )
         await state.set_state(PostingVacancy.typing_title)
-        await query.answer()
+        await answer_press(query)
         await message.answer(
             texts.render("posting.restart") + "\n" + texts.render("posting.ask_title")
         )
@@ -381,7 +382,7 @@ async def wizard_button(
     vacancy, submission = await approvals.submit(draft, query.from_user.id, vacancy_id)
     await state.clear()
     matched = len(await groups.select(submission.target))
-    await query.answer()
+    await answer_press(query)
     await message.answer(texts.render("posting.submitted", vacancy=vacancy, groups=matched))
     post = await render_for_groups(bot, texts, vacancy)
     await notify_admins(

@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsRecruiter, Magic
 from handlers.staff_callbacks import (
     STAFF_PREFIXES,
@@ -80,11 +81,11 @@ async def recruiters_only(message: Message, texts: Texts) -> None:
 
 
 async def recruiters_only_button(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts.render("recruiters.not_yours"), show_alert=True)
+    await answer_press(query, texts.render("recruiters.not_yours"), show_alert=True)
 
 
 async def expired_button(query: CallbackQuery, texts: Texts) -> None:
-    await query.answer(texts.render("recruiters.button_expired"), show_alert=True)
+    await answer_press(query, texts.render("recruiters.button_expired"), show_alert=True)
 
 
 # -- applying for the role -----------------------------------------------------------------
@@ -244,14 +245,14 @@ async def close(
 ) -> None:
     vacancy = await vacancies.get(callback_data.vacancy_id)
     if vacancy is None:
-        await query.answer(texts.render("recruiters.no_such_vacancy"), show_alert=True)
+        await answer_press(query, texts.render("recruiters.no_such_vacancy"), show_alert=True)
         return
     if recruiter is not None and vacancy.recruiter_id != query.from_user.id:
-        await query.answer(texts.render("recruiters.not_yours"), show_alert=True)
+        await answer_press(query, texts.render("recruiters.not_yours"), show_alert=True)
         return
     mode = callback_data.mode
     if mode is CloseMode.ask:
-        await query.answer()
+        await answer_press(query)
         await bot.send_message(
             query.from_user.id,
             texts.render("recruiters.close_ask", vacancy=vacancy),
@@ -260,10 +261,10 @@ async def close(
         return
     await drop_buttons(query)
     if mode is CloseMode.keep:
-        await query.answer(texts.render("recruiters.close_kept"))
+        await answer_press(query, texts.render("recruiters.close_kept"))
         return
     withdraw = mode is CloseMode.withdraw
-    await query.answer()
+    await answer_press(query)
     result = await approvals.close(
         vacancy.id,
         recruiter_id=None if recruiter is None else query.from_user.id,

@@ -275,6 +275,10 @@ class Keys:
         by the time of the last attempt; sent again later."""
         return self._k("applications", "undelivered")
 
+    def application_delivery_claim(self, number: int) -> str:
+        """Lease (owner token, PX) of the one process sending this application's card."""
+        return self._k("application", number, "delivering")
+
     # --- feeds (jobfeed.sources) -----------------------------------------------------------
     @property
     def feeds_seen(self) -> str:

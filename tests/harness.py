@@ -9,7 +9,7 @@ to wait until every update has been handled.
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -82,9 +82,11 @@ async def running_system(
     *,
     speed: float = 100.0,
     webhook_secret: str | None = None,
+    prepare: Callable[[TelegramSimulator], None] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[System]:
-    """With ``webhook_secret`` the system runs in webhook mode, on its own URL."""
+    """With ``webhook_secret`` the system runs in webhook mode, on its own URL;
+    ``prepare`` sets the simulator up before the bot starts (e.g. faults)."""
     port = free_port()
     if webhook_secret:
         overrides |= {
@@ -92,6 +94,8 @@ async def running_system(
             "webhook_secret": webhook_secret,
         }
     async with TelegramSimulator(speed=speed) as sim:
+        if prepare is not None:
+            prepare(sim)
         settings = make_settings(
             keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
         )

@@ -16,6 +16,7 @@ from bot.broadcasting import make_worker
 from bot.commands import run_async, settings_or_exit
 from bot.config import Settings
 from bot.services import Services
+from bot.supervision import Supervised, supervise
 from bot.telegram import create_bot
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
         worker = make_worker(
             services, bot, concurrency=concurrency, dead_after=dead_after, heartbeat=dead_after / 5
         )
-        await worker.run(stop)
+        await supervise(Supervised("broadcast worker", worker.run), stop)
     finally:
         await bot.session.close()
         await services.close()

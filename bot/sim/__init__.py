@@ -29,7 +29,9 @@ poll ends an older one with 409), setWebhook/deleteWebhook/getWebhookInfo (updat
 POSTed in order with ``X-Telegram-Bot-Api-Secret-Token`` and retried on failure; a call in
 the webhook reply is executed), sendMessage, copyMessage, forwardMessage, sendDocument,
 sendPhoto, getFile, editMessageText/Caption/ReplyMarkup, deleteMessage(s),
-answerCallbackQuery, getChat, getChatMember, getChatMemberCount, leaveChat,
+answerCallbackQuery (once per press, within 15 real seconds, else 400 "query is too old and
+response timeout expired or query ID is invalid"; ``sim.expire_callbacks()`` ages every
+open press past that), getChat, getChatMember, getChatMemberCount, leaveChat,
 sendChatAction, set/get/deleteMyCommands. Unknown methods answer 404, malformed tokens
 401. Validation follows Telegram: empty or >4096 UTF-16 units of text, >1024 of caption,
 HTML/MarkdownV2/Markdown parse errors (a bare ``&`` in HTML is rejected although Telegram

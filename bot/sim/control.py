@@ -33,6 +33,7 @@ ACTIONS = frozenset(
         "user_photo",
         "user_sticker",
         "callback",
+        "expire_callbacks",
         "migrate",
         "inject_update",
         "advance",

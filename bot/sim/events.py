@@ -151,5 +151,5 @@ class Events:
             "chat_instance": str(abs(chat_id) * 2654435761 % 2**63),
             "data": data,
         }
-        self.world.open_callbacks[query_id] = query
+        self.world.open_callbacks[query_id] = time.monotonic()
         return self.updates.push({"callback_query": query})

@@ -305,6 +305,14 @@ class TelegramSimulator:
         user = self.world.ensure_user(user_id)
         return self._events.callback(user, message_chat_id, message_id, data)
 
+    def expire_callbacks(self) -> int:
+        """Every press not answered yet becomes too old to answer, as after Telegram's
+        timeout (about 15 s); returns how many."""
+        open_ = self.world.open_callbacks
+        for query_id in open_:
+            open_[query_id] = float("-inf")
+        return len(open_)
+
     def migrate(
         self, chat_id: int, new_chat_id: int, by_user_id: int = DEFAULT_ACTOR_ID
     ) -> list[dict[str, Any]]:

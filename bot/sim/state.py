@@ -25,6 +25,7 @@ FILE_PREFIXES = {
     "stickers": "CAACAgIAAxkBAA",
 }
 FILE_SUFFIXES = {"documents": "", "photos": ".jpg", "stickers": ".webp"}
+CALLBACK_TIMEOUT = 15.0  # real seconds, whatever the simulator's speed
 CAPTION_KINDS = ("document", "photo", "video", "audio", "animation", "voice")
 
 
@@ -43,7 +44,10 @@ class World:
         self.edits: list[EditRecord] = []
         self.deletes: list[DeleteRecord] = []
         self.callback_answers: list[CallbackAnswer] = []
-        self.open_callbacks: dict[str, dict[str, Any]] = {}
+        # Press time (real monotonic seconds) of each query not answered yet: Telegram
+        # takes an answer only once and only for a while, then says "query is too old".
+        self.open_callbacks: dict[str, float] = {}
+        self.callback_timeout = CALLBACK_TIMEOUT
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from handlers.answering import answer_press
 from handlers.applications import scrub_cards
 from handlers.filters import InPrivate
 from handlers.resume.keyboards import ResumeAction, forget_keyboard
@@ -50,9 +51,9 @@ async def ask_forget(message: Message, turn: Turn) -> None:
 async def forget(query: CallbackQuery, turn: Turn) -> None:
     """Deletes the data of whoever pressed: the button carries no user id to abuse."""
     if turn.chat_id != turn.user_id:
-        await query.answer(turn.render("expired"))
+        await answer_press(query, turn.render("expired"))
         return
-    await query.answer()
+    await answer_press(query)
     numbers = await turn.applications.forget(turn.user_id)
     await turn.state.clear()  # the conversation's draft lives in the FSM data
     log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
@@ -62,6 +63,6 @@ async def forget(query: CallbackQuery, turn: Turn) -> None:
 
 
 async def keep(query: CallbackQuery, turn: Turn) -> None:
-    await query.answer()
+    await answer_press(query)
     await drop_buttons(query)
     await turn.say(turn.render("forget_kept"))

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from handlers.answering import answer_press
 from handlers.filters import Magic, NotCommand
 from handlers.resume.conversation import Conversation, draft_of
 from handlers.resume.filing import proceed
@@ -41,10 +42,10 @@ async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> Conve
     act on this one."""
     conversation = await turn.load() if turn.chat_id == turn.user_id else None
     if conversation is None or not data.is_valid() or not data.belongs_to(conversation):
-        await query.answer(turn.render("expired"))
+        await answer_press(query, turn.render("expired"))
         await drop_buttons(query)
         return None
-    await query.answer()
+    await answer_press(query)
     await drop_buttons(query)
     return conversation
 
@@ -116,7 +117,7 @@ async def cancel(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) 
 
 async def stale(query: CallbackQuery, texts: Texts) -> None:
     """A button of a finished conversation, or data nobody of ours made."""
-    await query.answer(texts.render("resume.expired"))
+    await answer_press(query, texts.render("resume.expired"))
 
 
 async def use_buttons(message: Message, turn: Turn) -> None:

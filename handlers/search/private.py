@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
+from handlers.answering import answer_press
 from handlers.search.answers import (
     PAGE_SIZE,
     city_menu,
@@ -193,7 +194,7 @@ async def set_filter(
         else:
             narrowed = saved.model_copy(update={"min_pay": callback_data.min_pay()})
     except ValueError:
-        await query.answer(desk.texts.render("search.button_gone"), show_alert=True)
+        await answer_press(query, desk.texts.render("search.button_gone"), show_alert=True)
         return
     body, markup, _ = await desk.page(narrowed, 0, query.from_user.id)
     await show(query, message, desk, body, markup)
@@ -201,7 +202,7 @@ async def set_filter(
 
 async def button_gone(query: CallbackQuery, texts: Texts) -> None:
     """Search buttons whose data does not parse (from an older version, or forged)."""
-    await query.answer(texts.render("search.button_gone"), show_alert=True)
+    await answer_press(query, texts.render("search.button_gone"), show_alert=True)
 
 
 async def pressed(
@@ -211,17 +212,17 @@ async def pressed(
     presser is not the user it was shown to, or the search or the message is gone."""
     texts = desk.texts
     if query.from_user.id != owner:
-        await query.answer(texts.render("search.not_yours"), show_alert=True)
+        await answer_press(query, texts.render("search.not_yours"), show_alert=True)
         return None
     if not isinstance(query.message, Message):
-        await query.answer(texts.render("search.button_gone"), show_alert=True)
+        await answer_press(query, texts.render("search.button_gone"), show_alert=True)
         return None
     saved = await desk.saved.get(token)
     if saved is None:
-        await query.answer(texts.render("search.expired"), show_alert=True)
+        await answer_press(query, texts.render("search.expired"), show_alert=True)
         return None
     if not await index_ready(desk.search, CALLBACK_LOAD_WAIT):
-        await query.answer(texts.render("search.loading"), show_alert=True)
+        await answer_press(query, texts.render("search.loading"), show_alert=True)
         return None
     return query.message, saved
 
@@ -240,12 +241,12 @@ async def show(
         else:
             await message.edit_text(body, reply_markup=markup)
     except TelegramRetryAfter:
-        await query.answer(desk.texts.render("search.too_fast"))
+        await answer_press(query, desk.texts.render("search.too_fast"))
         return
     except TelegramBadRequest as exc:
         if "not modified" not in exc.message:
             log.warning("Search page not shown: %s", exc.message)
-            await query.answer(desk.texts.render("search.button_gone"), show_alert=True)
+            await answer_press(query, desk.texts.render("search.button_gone"), show_alert=True)
             return
     with contextlib.suppress(TelegramBadRequest):  # an answer too late is no matter
-        await query.answer()
+        await answer_press(query)

@@ -21,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
+from jobfeed.applications.claims import DeliveryClaims
 from jobfeed.applications.models import (
     AccessAction,
     AccessRecord,
@@ -64,6 +65,7 @@ class ApplicationRepository:
         self._redis = redis
         self._keys = keys
         self.retention_days = retention_days
+        self.delivery = DeliveryClaims(redis, keys)
 
     @property
     def _ttl(self) -> int:

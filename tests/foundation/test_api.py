@@ -83,7 +83,7 @@ async def test_openapi_documents_every_route(system: System) -> None:
         path = info.get("path") or info.get("formatter")
         if route.method in {"HEAD", "*"} or not path:
             continue
-        if path.startswith(("/api/", "/healthz", "/openapi.json")):
+        if path.startswith(("/api/", "/healthz", "/readyz", "/openapi.json")):
             served.add((route.method, path))
     assert served and served == documented
     create = doc["paths"]["/api/vacancies"]["post"]

@@ -167,3 +167,19 @@ async def test_callback_query_round_trip(bot: Bot, sim: TelegramSimulator) -> No
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_callback_query(query.id)
     assert sim.callback_answers[0].text == "已选择"
+
+
+async def test_a_press_answered_too_late_or_unknown_is_refused_as_by_telegram(
+    bot: Bot, sim: TelegramSimulator
+) -> None:
+    msg = await bot.send_message(USER, "选择城市", reply_markup=keyboard("city:sz"))
+    sim.callback(USER, USER, msg.message_id, "city:sz")
+    [update] = await bot.get_updates()
+    assert update.callback_query is not None
+    assert sim.expire_callbacks() == 1  # as if Telegram's 15 s had passed
+    too_old = "query is too old and response timeout expired or query ID is invalid"
+    with pytest.raises(TelegramBadRequest, match=too_old):
+        await bot.answer_callback_query(update.callback_query.id)
+    with pytest.raises(TelegramBadRequest, match=too_old):
+        await bot.answer_callback_query("4242")
+    assert sim.callback_answers == []

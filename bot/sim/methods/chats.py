@@ -94,7 +94,8 @@ async def send_chat_action(ctx: SimContext, token: str, params: Params) -> Any:
 
 async def answer_callback_query(ctx: SimContext, token: str, params: Params) -> Any:
     query_id = params.string("callback_query_id", required=True) or ""
-    if ctx.world.open_callbacks.pop(query_id, None) is None:
+    pressed = ctx.world.open_callbacks.pop(query_id, None)
+    if pressed is None or time.monotonic() - pressed > ctx.world.callback_timeout:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = params.string("text")
     if text is not None and len(text) > MAX_CALLBACK_ANSWER:
