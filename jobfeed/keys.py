@@ -190,6 +190,10 @@ class Keys:
         """Theoretical arrival time (ms) of the next message of one bot token."""
         return self._k("pace", bucket, "tat")
 
+    def pace_sent(self, bucket: str) -> str:
+        """Sorted set: recent send slots (ms) scored by the latest they can have arrived."""
+        return self._k("pace", bucket, "sent")
+
     def pace_chat_prefix(self, bucket: str) -> str:
         """Prefix of the per-chat lists of reserved send times (ms) in the last window."""
         return self._k("pace", bucket, "chat", "")

@@ -41,20 +41,23 @@ over 50 MB get 413 "Request Entity Too Large" as on Telegram (aiogram raises
 TelegramEntityTooLarge); getFile over 20 MB gets 400 "file is too big".
 
 Flood limits, per bot token, on sendMessage, sendDocument, sendPhoto, copyMessage,
-forwardMessage and editMessageText, in simulated time (``speed`` times real time):
-30 messages per sliding second overall, 20 per sliding minute in one group, and in one
-private chat 1 per second with a burst of 3 (at most 3 in any 3 seconds). Over a limit:
+forwardMessage and editMessageText, in simulated time (``speed`` times real time),
+counted as Telegram counts them: sliding windows of the requests' arrival times at the
+server (a request that waited its turn counts from its arrival; refused ones not at all):
+30 messages in any second overall, 20 in any minute in one group, and in one private
+chat 1 per second with a burst of 3 (at most 3 in any 3 seconds). Over a limit:
 429 with ``parameters.retry_after`` = ceil(real seconds until the window frees), at
 least ``sim.retry_after_floor`` (1). ``speed=0`` or ``limits_enabled=False`` lifts them.
 ``sim.advance(s)`` jumps simulated time forward. ``max_rate_observed(window)`` and
 ``max_per_chat_per_minute()`` (groups; ``include_private=True`` adds private chats)
-report the densest accepted traffic in simulated time, to prove no limit was exceeded.
+report the densest accepted traffic in simulated time, to prove no limit was exceeded;
+a `SentMessage`'s ``sim_at`` is its arrival.
 
 Faults (``sim.faults``): ``fail_next(n, status=500)`` and ``retry_after_storm(n,
 retry_after=1)`` answer the next n send-type requests with 5xx / 429;
 ``drop_reply_ratio`` records the message, then drops the connection instead of
 answering (aiogram raises TelegramNetworkError), drawn from ``faults.seed(x)``'s
-random.Random; ``latency`` adds real seconds to every request.
+random.Random; ``latency`` holds every request that many real seconds after its arrival.
 
 Read back: ``sent`` (as sent), ``messages[(chat_id, message_id)]`` and
 ``messages_in(chat_id)`` (as now: edited text, ``deleted``); a `SentMessage`'s ``text``

@@ -26,6 +26,9 @@ class SimClock:
     def to_real(self, sim_seconds: float) -> float:
         return sim_seconds / self._scale
 
+    def to_sim(self, real_seconds: float) -> float:
+        return real_seconds * self._scale
+
     def advance(self, sim_seconds: float) -> None:
         """Jump forward, as if that much simulated time had passed."""
         if sim_seconds < 0:

@@ -1,19 +1,23 @@
-"""Telegram's flood limits, per bot token, over sliding windows of simulated time.
+"""Telegram's flood limits, per bot token, over sliding windows of arrival times.
 
 - 30 messages per second across all chats;
 - 20 messages per minute in one group, supergroup or channel;
 - 1 message per second in one private chat, with a burst of 3: at most 3 messages in any
   3-second window, which is what Telegram tolerates in practice.
 
-A window admits a message at time t when fewer than N accepted messages lie in
-(t - window, t]; the observers below apply the same rule to what was accepted, so a test
-can prove the limits were never exceeded.
+A message is stamped with the simulated time its request arrived at the server (not when
+the server got round to it), and refused with 429 when, counting it, more than N accepted
+messages would lie in some window (t - span, t]: a true sliding window, so no burst
+straddling a second or a minute gets through, as it would with fixed windows or a token
+bucket. Arrival stamps of concurrent requests may come in out of order; each is placed
+where it belongs. Refused requests do not count. The observers below apply the same rule
+to what was accepted, so a test can prove the limits were never exceeded.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from .clock import SimClock
@@ -22,22 +26,36 @@ from .errors import retry_after
 GLOBAL_LIMIT = (30, 1.0)
 GROUP_LIMIT = (20, 60.0)
 PRIVATE_LIMIT = (3, 3.0)
+# Real seconds an arrival stamp may lag behind the server's clock when it is admitted
+# (its request was still being read or waited its turn): the windows keep that much more.
+STRAGGLER = 2.0
 
 
 @dataclass(slots=True)
 class _Window:
     limit: int
     span: float
-    times: deque[float] = field(default_factory=deque)
+    times: list[float] = field(default_factory=list)  # accepted arrivals, sorted
 
-    def wait(self, now: float) -> float:
-        """Simulated seconds until one more message fits (0 if it fits now)."""
-        times, edge = self.times, now - self.span
-        while times and times[0] <= edge:
-            times.popleft()
-        if len(times) < self.limit:
-            return 0.0
-        return times[0] - edge
+    def wait(self, at: float) -> float:
+        """Simulated seconds until one more message arriving at ``at`` would fit
+        (0 if it fits): the longest overfull run of ``limit + 1`` arrivals with it."""
+        times, limit = self.times, self.limit
+        i = bisect_right(times, at)
+
+        def nth(k: int) -> float:  # the k-th arrival with ``at`` placed at index i
+            return times[k] if k < i else at if k == i else times[k - 1]
+
+        worst = 0.0
+        for first in range(max(0, i - limit), min(i, len(times) - limit) + 1):
+            worst = max(worst, self.span - (nth(first + limit) - nth(first)))
+        return worst
+
+    def add(self, at: float, keep_after: float) -> None:
+        insort(self.times, at)
+        old = bisect_left(self.times, keep_after)
+        if old:
+            del self.times[:old]
 
 
 @dataclass(slots=True)
@@ -56,30 +74,35 @@ class RateLimiter:
         self.retry_after_floor = 1
         self._budgets: dict[str, _Budget] = {}
 
-    def admit(self, token: str, chat_id: int, is_group: bool) -> float:
-        """Record one message, or raise `ApiError` 429 if a window is full.
+    def admit(
+        self, token: str, chat_id: int, is_group: bool, arrived: float | None = None
+    ) -> float:
+        """Record one message that arrived at simulated time ``arrived`` (default: now),
+        or raise `ApiError` 429 if a window is full.
 
-        Returns the simulated time it was accepted at.
+        Returns the simulated time it was accepted at (its arrival).
         """
         budget = self._budgets.get(token)
         if budget is None:
             budget = self._budgets[token] = _Budget()
         now = self.clock.now()
+        at = now if arrived is None else min(arrived, now)
         window = budget.chats.get(chat_id)
         if window is None:
             window = budget.chats[chat_id] = _Window(*(GROUP_LIMIT if is_group else PRIVATE_LIMIT))
             if is_group:
                 budget.group_chats.add(chat_id)
         if self.enabled:
-            wait = max(budget.overall.wait(now), window.wait(now))
+            wait = max(budget.overall.wait(at), window.wait(at))
             if wait > 0:
                 seconds = math.ceil(self.clock.to_real(wait))
                 raise retry_after(max(self.retry_after_floor, seconds, 1))
-            budget.overall.times.append(now)
-            window.times.append(now)
-        budget.accepted.append(now)
-        budget.accepted_by_chat.setdefault(chat_id, []).append(now)
-        return now
+            straggler = self.clock.to_sim(STRAGGLER)
+            budget.overall.add(at, now - budget.overall.span - straggler)
+            window.add(at, now - window.span - straggler)
+        insort(budget.accepted, at)
+        insort(budget.accepted_by_chat.setdefault(chat_id, []), at)
+        return at
 
     def max_rate_observed(self, window: float = 1.0) -> int:
         """Most messages one token had accepted in any `window` of simulated seconds."""
@@ -99,6 +122,7 @@ class RateLimiter:
 
 
 def _densest(times: list[float], window: float) -> int:
+    """Most of the sorted ``times`` in any (t - window, t]."""
     best, left = 0, 0
     for right, now in enumerate(times):
         edge = now - window

@@ -36,10 +36,11 @@ class Upload:
 class Params:
     """Typed, Telegram-flavoured access to one request's parameters."""
 
-    __slots__ = ("_raw",)
+    __slots__ = ("_raw", "arrived")
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    def __init__(self, raw: Mapping[str, Any], arrived: float | None = None) -> None:
         self._raw = raw
+        self.arrived = arrived  # simulated time the request reached the server, if known
 
     def __contains__(self, name: str) -> bool:
         return self._raw.get(name) not in (None, "")

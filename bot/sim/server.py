@@ -27,6 +27,7 @@ def _json(status: int, payload: object) -> web.Response:
 
 async def handle_api(request: web.Request) -> web.StreamResponse:
     dispatcher = request.app[DISPATCHER]
+    arrived = dispatcher.ctx.clock.now()  # flood limits count arrivals, not handling
     token, method = request.match_info["token"], request.match_info["method"]
     reply: Reply
     if not dispatcher.valid_token(token):
@@ -39,6 +40,7 @@ async def handle_api(request: web.Request) -> web.StreamResponse:
         except ApiError as error:
             reply = dispatcher.reject(method, None, error)
         else:
+            params.arrived = arrived
             reply = await dispatcher.call(token, method, params)
     if reply.drop and request.transport is not None:
         request.transport.abort()

@@ -296,6 +296,7 @@ class Worker:
             if verdict != "go":
                 return
             result = await self._call(action, task, post)
+            await self._pacer.sent(slot)
             self.sent += 1
             current = await self._record(result, task, worker_id, action, tries)
 

@@ -1,10 +1,18 @@
 """A send budget per bot token, held in Redis so every worker process shares it.
 
-Telegram allows a bot about 30 messages per second overall and 20 per minute in one
-group. One script reserves a send slot against both at once, using Redis' clock:
+Telegram allows a bot 30 messages in any second overall and 20 in any minute in one
+group, counted when the requests arrive at its servers. One script reserves a send slot
+against all of them at once, using Redis' clock:
 
 - overall, a virtual schedule (GCRA): slots are ``1 / rate`` apart, so the sends are
   spread evenly instead of bursting at the top of each second;
+- overall, a sliding window of arrivals: a request arrives after its slot and before its
+  sender hears back, so each slot is kept with the latest moment it can have arrived
+  (``sent`` lowers it to when the reply came; until then ``in_flight`` after the slot),
+  and a slot is granted only if fewer than ``global_rate x global_window`` of those lie
+  within ``global_window`` before it. Requests sent exactly ``1 / rate`` apart arrive
+  bunched by network and scheduling jitter; this keeps them within Telegram's count
+  whatever the jitter, at the cost of about one round trip per window;
 - per chat, a sliding window: the times of the chat's reserved slots in the last
   ``window`` seconds; a full window defers only that chat, and costs the others nothing.
 
@@ -15,21 +23,43 @@ A 429 moves the whole schedule past its ``retry_after`` (``penalize``).
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
+from jobfeed.batching import ScriptBatcher
 from jobfeed.keys import Keys
+
+log = logging.getLogger(__name__)
 
 # Returns {granted, wait_ms, slot}: granted=1 -> send in wait_ms; 0 -> ask again then.
 # Floats travel as strings: Redis truncates Lua numbers to integers. A function, so that
 # the broadcast store can reserve and mark a task as being sent in one script.
+# sent: slot -> the latest it can have arrived (ms); span, cap: the overall window and how
+# many it holds; in_flight: how long after its slot an unreported request may arrive.
 RESERVE_FUNCTION = """
-local function reserve(tat_key, log, interval, window, limit, horizon)
+local function reserve(tat_key, sent, log, interval, window, limit, horizon, span, cap,
+    in_flight)
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-  local slot = math.max(tonumber(redis.call('GET', tat_key) or '0'), now)
+  local base = math.max(tonumber(redis.call('GET', tat_key) or '0'), now)
+  local slot = base
+  redis.call('ZREMRANGEBYSCORE', sent, '-inf', string.format('%.3f', now - span))
+  local edge = string.format('(%.3f', slot - span)
+  local n = redis.call('ZCOUNT', sent, edge, '+inf')
+  if n >= cap then
+    local blocker = redis.call('ZRANGEBYSCORE', sent, edge, '+inf', 'WITHSCORES',
+      'LIMIT', n - cap, 1)
+    local arrived = tonumber(blocker[2])
+    if arrived > now then  -- still in flight: its reply will tell when it arrived
+      return {0, string.format('%.3f', interval), ''}
+    end
+    slot = math.max(slot, arrived + span)
+  end
   if slot - now > horizon then
     return {0, string.format('%.3f', slot - now - horizon), ''}
   end
@@ -38,16 +68,24 @@ local function reserve(tat_key, log, interval, window, limit, horizon)
     redis.call('LPOP', log)
     head = redis.call('LINDEX', log, 0)
   end
-  local n = redis.call('LLEN', log)
-  if n >= limit then
-    local oldest = tonumber(redis.call('LINDEX', log, n - limit))
+  local count = redis.call('LLEN', log)
+  if count >= limit then
+    local oldest = tonumber(redis.call('LINDEX', log, count - limit))
     return {0, string.format('%.3f', oldest + window - now), ''}
   end
   local at = string.format('%.3f', slot)
+  while redis.call('ZSCORE', sent, at) do  -- one member per slot, however close
+    slot = slot + 0.001
+    at = string.format('%.3f', slot)
+  end
   redis.call('RPUSH', log, at)
   redis.call('PEXPIRE', log, math.ceil(slot - now + window) + 1000)
-  redis.call('SET', tat_key, string.format('%.3f', slot + interval), 'PX',
-    math.ceil(slot - now + interval) + 60000)
+  redis.call('ZADD', sent, string.format('%.3f', slot + in_flight), at)
+  redis.call('PEXPIRE', sent, math.ceil(slot - now + in_flight + span) + 1000)
+  -- The schedule moves on from its own time, not from a slot the window put later: a
+  -- late reply delays one slot, not every slot after it.
+  redis.call('SET', tat_key, string.format('%.3f', base + interval), 'PX',
+    math.ceil(base - now + interval) + 60000)
   return {1, string.format('%.3f', slot - now), at}
 end
 """
@@ -55,10 +93,21 @@ end
 _RESERVE = (
     RESERVE_FUNCTION
     + """
-return reserve(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
-  tonumber(ARGV[4]))
+return reserve(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]),
+  tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))
 """
 )
+
+# The reply to the request sent in slot ARGV[1] came back: it arrived by now.
+_SENT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local bound = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0')
+if now < bound then
+  redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[1])
+end
+return 1
+"""
 
 _PENALIZE = """
 local t = redis.call('TIME')
@@ -80,6 +129,16 @@ class PacingLimits:
     # Telegram's 60 s plus a guard for the jitter between our clock and its arrival time.
     group_window: float = 61.0
     horizon: float = 1.0  # how far ahead a slot may be reserved
+    # Telegram counts the overall limit per second: at most global_rate x global_window
+    # arrivals in any global_window.
+    global_window: float = 1.0
+    # Real seconds after its slot by which a request is taken to have arrived until its
+    # sender reports back (``Pacer.sent``); not scaled: networks do not run faster.
+    in_flight: float = 0.5
+
+    @property
+    def global_cap(self) -> int:
+        return max(1, math.floor(self.global_rate * self.global_window + 1e-9))
 
     def scaled(self, speed: float) -> PacingLimits:
         """The same limits against a clock running ``speed`` times faster (the simulator)."""
@@ -88,6 +147,8 @@ class PacingLimits:
             group_limit=self.group_limit,
             group_window=self.group_window / speed,
             horizon=self.horizon,
+            global_window=self.global_window / speed,
+            in_flight=self.in_flight,
         )
 
 
@@ -105,14 +166,21 @@ class Pacer:
         self._limits = limits
         self._redis = redis
         self._tat = keys.pace_global(bucket)
+        self._sent = keys.pace_sent(bucket)
         self._chat_prefix = keys.pace_chat_prefix(bucket)
         self._reserve = redis.register_script(_RESERVE)
+        self._record_sent = redis.register_script(_SENT)
         self._penalize = redis.register_script(_PENALIZE)
+        self._batched = ScriptBatcher(redis)
         self._args = (
             1000.0 / limits.global_rate,
             limits.group_window * 1000.0,
             limits.group_limit,
             limits.horizon * 1000.0,
+            # A sender may go up to a millisecond early (a shorter wait is not slept).
+            limits.global_window * 1000.0 + 1.0,
+            limits.global_cap,
+            limits.in_flight * 1000.0,
         )
 
     @property
@@ -126,7 +194,7 @@ class Pacer:
 
     def script_input(self, chat_id: int) -> tuple[list[str], list[float]]:
         """KEYS and ARGV of ``reserve()`` in ``RESERVE_FUNCTION``, for a combined script."""
-        return [self._tat, f"{self._chat_prefix}{chat_id}"], list(self._args)
+        return [self._tat, self._sent, f"{self._chat_prefix}{chat_id}"], list(self._args)
 
     @staticmethod
     def slot(reply: list[Any]) -> Slot:
@@ -138,7 +206,22 @@ class Pacer:
         """A granted slot that was not used: it stops counting against the chat's window
         (the overall schedule cannot be rewound: that moment has passed)."""
         if slot.granted:
-            await self._redis.lrem(f"{self._chat_prefix}{chat_id}", 1, slot.at)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.lrem(f"{self._chat_prefix}{chat_id}", 1, slot.at)
+                pipe.zrem(self._sent, slot.at)
+                await pipe.execute()
+
+    async def sent(self, slot: Slot) -> None:
+        """The reply to the request sent in ``slot`` came back (whatever it said): the
+        request reached Telegram by now, which frees its place in the overall window
+        sooner than ``in_flight`` would. Best effort: if Redis is unreachable, the bound
+        stays ``in_flight`` after the slot."""
+        if not slot.granted:
+            return
+        try:
+            await self._batched(self._record_sent, [self._sent], [slot.at])
+        except (RedisError, OSError) as exc:
+            log.warning("Pacing: could not record a reply: %s", exc)
 
     async def acquire(self, chat_id: int) -> None:
         while True:

@@ -82,3 +82,48 @@ async def test_acquire_waits_for_both_limits(redis: Redis, keys: Keys) -> None:
     for _ in range(3):
         await p.acquire(-7)
     assert loop.time() - start >= 0.29
+
+
+async def redis_ms(redis: Redis) -> float:
+    seconds, micros = await redis.time()
+    return seconds * 1000.0 + micros / 1000.0
+
+
+async def test_a_window_later_waits_for_the_reply_to_the_send_before(
+    redis: Redis, keys: Keys
+) -> None:
+    """Arrivals bunch up however evenly requests are sent; a request is known to have
+    arrived only once its reply is back, so the next window's send waits for that."""
+    p = pacer(redis, keys, global_rate=10.0, horizon=2.0)  # 10 in any second
+    first = [await p.reserve(chat) for chat in range(10)]
+    assert all(s.granted for s in first)
+    assert not (await p.reserve(10)).granted  # the first may still arrive any moment
+
+    await p.sent(first[0])
+    replied = await redis_ms(redis)
+    eleventh = await p.reserve(10)
+
+    assert eleventh.granted
+    assert replied + 1000.0 <= float(eleventh.at) <= replied + 1010.0
+
+
+async def test_an_unreported_send_counts_as_arriving_within_in_flight(
+    redis: Redis, keys: Keys
+) -> None:
+    p = pacer(redis, keys, global_rate=10.0, horizon=2.0, in_flight=0.2)
+    first = [await p.reserve(chat) for chat in range(10)]
+    assert not (await p.reserve(10)).granted
+    await asyncio.sleep(0.25)  # the first slot's request must have arrived by now
+
+    eleventh = await p.reserve(10)
+
+    assert eleventh.granted
+    assert float(eleventh.at) >= float(first[0].at) + 200.0 + 1000.0
+
+
+async def test_an_unused_slot_leaves_the_overall_window(redis: Redis, keys: Keys) -> None:
+    p = pacer(redis, keys, global_rate=10.0, horizon=2.0)
+    first = [await p.reserve(chat) for chat in range(10)]
+    await p.unused(0, first[0])  # never sent: it arrives nowhere
+
+    assert (await p.reserve(10)).granted

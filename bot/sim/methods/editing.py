@@ -42,7 +42,7 @@ async def edit_message_text(ctx: SimContext, token: str, params: Params) -> Any:
     if (plain, entities, markup) == (msg.plain_text, msg.entities, msg.reply_markup):
         raise bad_request(NOT_MODIFIED)
     chat = ctx.world.chats[msg.chat_id]
-    ctx.limits.admit(token, chat.id, chat.is_group)
+    ctx.limits.admit(token, chat.id, chat.is_group, params.arrived)
     msg.text, msg.parse_mode, msg.plain_text, msg.entities = text, parse_mode, plain, entities
     msg.reply_markup = markup
     ctx.world.record_edit(msg, "editMessageText")

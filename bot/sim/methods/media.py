@@ -102,6 +102,7 @@ async def send_document(ctx: SimContext, token: str, params: Params) -> Any:
         reply_to=reply_target(ctx, chat, params),
         media={"document": document_wire(stored)},
         document_file_id=stored.file_id,
+        arrived=params.arrived,
     )
     return ctx.world.message_wire(msg)
 
@@ -125,6 +126,7 @@ async def send_photo(ctx: SimContext, token: str, params: Params) -> Any:
         reply_to=reply_to,
         media={"photo": photo_wire(ctx, stored)},
         photo_file_id=stored.file_id,
+        arrived=params.arrived,
     )
     return ctx.world.message_wire(msg)
 

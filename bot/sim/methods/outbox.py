@@ -47,9 +47,11 @@ def deliver(
     document_file_id: str | None = None,
     photo_file_id: str | None = None,
     source: tuple[int, int] | None = None,
+    arrived: float | None = None,
 ) -> SentMessage:
-    """Pass the flood limits, then record the message as sent."""
-    sim_at = ctx.limits.admit(token, chat.id, chat.is_group)
+    """Pass the flood limits (counting from ``arrived``, the request's arrival in simulated
+    time; default now), then record the message as sent."""
+    sim_at = ctx.limits.admit(token, chat.id, chat.is_group, arrived)
     world = ctx.world
     msg = SentMessage(
         chat_id=chat.id,

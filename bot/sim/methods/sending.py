@@ -34,6 +34,7 @@ async def send_message(ctx: SimContext, token: str, params: Params) -> Any:
         entities=entities,
         reply_markup=markup,
         reply_to=reply_to,
+        arrived=params.arrived,
     )
     return ctx.world.message_wire(msg)
 
@@ -93,6 +94,7 @@ async def copy_message(ctx: SimContext, token: str, params: Params) -> Any:
         document_file_id=document,
         photo_file_id=photo,
         source=(from_chat, message_id),
+        arrived=params.arrived,
     )
     return {"message_id": msg.message_id}
 
@@ -124,5 +126,6 @@ async def forward_message(ctx: SimContext, token: str, params: Params) -> Any:
         document_file_id=document,
         photo_file_id=photo,
         source=(from_chat, message_id),
+        arrived=params.arrived,
     )
     return ctx.world.message_wire(msg)
