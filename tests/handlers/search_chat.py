@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from bot.sim import SentMessage
+from devkit.telegram import SentMessage
 from jobfeed.models import Vacancy, utcnow
 from tests.harness import System
 
