@@ -74,7 +74,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 demo: $(STAMP)
-	$(BIN)/python -m bot demo $(DEMO_ARGS)
+	$(BIN)/python -m devkit demo $(DEMO_ARGS)
 
 bench: $(STAMP)
 	.ci/with-redis $(BIN)/python bench/updates.py

@@ -55,7 +55,7 @@ BOT_USERNAME = "bench_bot"
 
 
 class Simulator:
-    """``python -m bot.sim`` in a child process, driven through its control API."""
+    """``python -m devkit telegram`` in a child process, driven through its control API."""
 
     def __init__(self, *flags: str) -> None:
         self._flags = flags
@@ -65,7 +65,7 @@ class Simulator:
 
     async def __aenter__(self) -> Simulator:
         self._proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.sim", "--port", "0", *self._flags,
+            sys.executable, "-m", "devkit", "telegram", "--port", "0", *self._flags,
             cwd=ROOT, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert self._proc.stdout is not None

@@ -1,4 +1,7 @@
-"""``python -m bot COMMAND``: run | worker | feed | demo | import | broadcast | updates."""
+"""``python -m bot COMMAND``: run | worker | feed | import | broadcast | updates | hash-password.
+
+The demo and the simulator are development tools: ``python -m devkit``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import broadcast, demo, feed, hash_password, importing, run, updates, worker
+from bot.commands import broadcast, feed, hash_password, importing, run, updates, worker
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -16,7 +19,6 @@ COMMANDS: list[Register] = [
     worker.add,
     broadcast.add,
     hash_password.add,
-    demo.add,
     updates.add,
 ]
 

@@ -19,10 +19,10 @@ from aiohttp import ClientSession, web
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.demo import settled
 from bot.services import Services
-from bot.sim import TelegramSimulator
 from bot.telegram import create_bot, create_dispatcher
+from devkit.demo.scenario import settled
+from devkit.telegram import TelegramSimulator
 from jobfeed.keys import Keys
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN_abcdef"

@@ -1,4 +1,8 @@
-"""Dependencies point one way: bot -> handlers -> jobfeed; the domain knows no Telegram."""
+"""Dependencies point one way: bot -> handlers -> jobfeed; the domain knows no Telegram.
+
+``devkit`` (simulators, the demo) sits above them all: it may import the product, the product
+never imports it (tests/test_devkit_apart.py checks the running processes and the wheel).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "jobfeed": ("aiogram", "aiohttp.web", "bot", "handlers"),
-    "handlers": ("bot",),
+    "jobfeed": ("aiogram", "aiohttp.web", "bot", "handlers", "devkit"),
+    "handlers": ("bot", "devkit"),
+    "bot": ("devkit",),
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.__main__ import main
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.vacancies import VacancyRepository

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.channels.telegram import TelegramSender
-from bot.sim.session import SimSession
+from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
 from jobfeed.broadcast.store import PlanItem
 from tests.broadcast.conftest import Rig, assert_adds_up, per_chat

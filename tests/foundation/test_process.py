@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import ClientError, ClientSession
 from redis.asyncio import Redis
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from tests.conftest import redis_url

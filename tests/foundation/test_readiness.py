@@ -16,7 +16,7 @@ from aiohttp import ClientError, ClientSession
 from redis.asyncio import Redis
 
 from bot.readiness import Readiness
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from bot.supervision import Supervised, supervise
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.demo_seeker import SAMPLE_PDF, button_data
-from bot.sim import SentMessage
+from devkit.demo.seeker import SAMPLE_PDF, button_data
+from devkit.telegram import SentMessage
 from jobfeed.models import ScreeningQuestion, Vacancy
 from tests.harness import System
 

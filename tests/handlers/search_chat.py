@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from bot.sim import SentMessage
+from devkit.telegram import SentMessage
 from jobfeed.models import Vacancy, utcnow
 from jobfeed.sources.snapshot import read_moved_to
 from tests.harness import System

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.sim import SentMessage
+from devkit.telegram import SentMessage
 from jobfeed.applications.models import AccessAction, ApplicationStatus
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
 from tests.harness import ADMIN_ID, System

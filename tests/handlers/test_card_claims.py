@@ -9,7 +9,7 @@ from collections import Counter
 
 from redis.asyncio import Redis
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from handlers.applications import deliver_pending
 from jobfeed.applications.claims import DeliveryClaims
 from jobfeed.applications.repository import ApplicationRepository

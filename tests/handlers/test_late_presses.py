@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.demo_seeker import button_data
-from bot.sim import SentMessage
+from devkit.telegram import SentMessage
 from jobfeed.applications.models import ApplicationStatus
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
 from tests.harness import System

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo_seeker import SAMPLE_PDF
+from devkit.demo.seeker import SAMPLE_PDF
 from jobfeed.applications.models import ApplicationStatus
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
 from tests.harness import System
@@ -60,7 +60,7 @@ async def test_deep_link_to_recruiter_card(system: System) -> None:
 
 async def test_demo_seeker_applies(system: System) -> None:
     """The function the demo uses walks the same conversation to a filed application."""
-    from bot.demo_seeker import apply_as_seeker  # noqa: PLC0415 - the thing under test
+    from devkit.demo.seeker import apply_as_seeker  # noqa: PLC0415 - the thing under test
 
     await system.services.vacancies.save(vacancy())
     system.sim.add_user(RECRUITER_ID)

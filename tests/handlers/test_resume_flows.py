@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from redis.asyncio import Redis
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from jobfeed.applications.models import ApplicationStatus
 from jobfeed.keys import Keys
 from jobfeed.models import ScreeningQuestion

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.sim import SentMessage
+from devkit.telegram import SentMessage
 from handlers.search.callbacks import SearchPage
 from jobfeed.search.saved import SavedSearch
 from tests.handlers.search_chat import (

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 GROUP = -1001234567890
 USER = 42

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 from .conftest import GROUP, USER
 

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -13,9 +14,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 from .conftest import GROUP, USER
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_upload_get_file_download_round_trip(bot: Bot, sim: TelegramSimulator) -> None:
@@ -99,8 +102,9 @@ async def test_wire_errors_for_unknown_method_and_bad_token(sim: TelegramSimulat
 
 async def test_standalone_process_with_control_api() -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.sim", "--port", "0", stdout=asyncio.subprocess.PIPE
-    )
+        sys.executable, "-m", "devkit", "telegram", "--port", "0",
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     try:
         assert proc.stdout is not None
         base_url = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode().strip()

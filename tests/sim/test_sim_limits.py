@@ -14,7 +14,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 from .conftest import GROUP, USER
 

@@ -11,7 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 from .conftest import GROUP, USER
 

@@ -14,7 +14,7 @@ from aiogram.types import Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 from .conftest import GROUP, USER
 

@@ -8,7 +8,7 @@ import math
 import pytest
 from aiogram.exceptions import TelegramRetryAfter
 
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 
 
 async def test_a_burst_across_a_second_boundary_is_refused() -> None:

@@ -15,7 +15,7 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.channels.telegram import TelegramSender
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.pacing import Pacer, PacingLimits

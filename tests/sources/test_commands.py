@@ -14,7 +14,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.__main__ import main
-from bot.sim import TelegramSimulator
+from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.store import BroadcastStore
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys

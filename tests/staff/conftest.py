@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bot.broadcasting import make_worker
 from bot.services import pacing_limits
-from bot.sim import SentMessage, TelegramSimulator
+from devkit.telegram import SentMessage, TelegramSimulator
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
 from jobfeed.models import Group

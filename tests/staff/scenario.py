@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.appkeys import APPROVALS
-from bot.demo_seeker import apply_as_seeker
+from devkit.demo.seeker import apply_as_seeker
 from jobfeed.applications.models import ApplicationDraft, Consent, Resume
 from jobfeed.models import GroupFilter
 from jobfeed.posting import VacancyDraft

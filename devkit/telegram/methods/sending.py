@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.formatting import caption_text, message_text
-from bot.sim.keyboards import check_reply_markup
-from bot.sim.params import Params
-from bot.sim.state import CAPTION_KINDS
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.formatting import caption_text, message_text
+from devkit.telegram.keyboards import check_reply_markup
+from devkit.telegram.params import Params
+from devkit.telegram.state import CAPTION_KINDS
 
 from .outbox import deliver, reply_target
 

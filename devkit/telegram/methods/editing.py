@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.formatting import caption_text, message_text
-from bot.sim.keyboards import check_reply_markup
-from bot.sim.models import DeleteRecord, SentMessage
-from bot.sim.params import Params
-from bot.sim.state import is_caption_message
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.formatting import caption_text, message_text
+from devkit.telegram.keyboards import check_reply_markup
+from devkit.telegram.models import DeleteRecord, SentMessage
+from devkit.telegram.params import Params
+from devkit.telegram.state import is_caption_message
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "

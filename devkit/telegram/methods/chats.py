@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.events import Events, member_wire
-from bot.sim.models import CallbackAnswer
-from bot.sim.params import Params
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.events import Events, member_wire
+from devkit.telegram.models import CallbackAnswer
+from devkit.telegram.params import Params
 
 CHAT_ACTIONS = frozenset(
     {

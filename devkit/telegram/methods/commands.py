@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.params import Params
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.params import Params
 
 COMMAND_PATTERN = r"[a-z0-9_]{1,32}"
 MAX_COMMANDS = 100

@@ -6,13 +6,13 @@ import mimetypes
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.formatting import caption_text
-from bot.sim.keyboards import check_reply_markup
-from bot.sim.models import StoredFile
-from bot.sim.params import Params, Upload
-from bot.sim.state import MAX_DOWNLOAD_BYTES
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.formatting import caption_text
+from devkit.telegram.keyboards import check_reply_markup
+from devkit.telegram.models import StoredFile
+from devkit.telegram.params import Params, Upload
+from devkit.telegram.state import MAX_DOWNLOAD_BYTES
 
 from .outbox import deliver, reply_target
 

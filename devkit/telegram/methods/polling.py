@@ -6,10 +6,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.params import Params
-from bot.sim.updates import Webhook
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.params import Params
+from devkit.telegram.updates import Webhook
 
 SECRET_PATTERN = r"[A-Za-z0-9_-]{1,256}"
 MAX_POLL_TIMEOUT = 50.0

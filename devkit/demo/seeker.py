@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sim import SentMessage, TelegramSimulator
+from devkit.telegram import SentMessage, TelegramSimulator
 
 PAUSE_SIM_SECONDS = 1.2
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -1,4 +1,4 @@
-"""``python -m bot demo``: the whole system against the simulator with the sample matrix."""
+"""``python -m devkit demo``: the whole system against the simulator with the sample matrix."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bot.commands import run_async
 from bot.config import SettingsError
-from bot.demo import Demo, demo_settings
 from bot.logs import configure
+from devkit.demo.scenario import Demo, demo_settings
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

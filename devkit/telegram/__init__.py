@@ -6,12 +6,12 @@ An unmodified aiogram `Bot` talks to it over HTTP::
         sim.add_chat(-1001, title="招聘群")
         bot = sim.make_bot()  # or Bot(token, session=AiohttpSession(
                               #     api=TelegramAPIServer.from_base(sim.base_url)))
-                              # or Bot(token, session=bot.sim.session.SimSession(url))
+                              # or Bot(token, session=devkit.telegram.session.SimSession(url))
         await bot.send_message(-1001, "<b>hi</b>", parse_mode="HTML")
         assert sim.sent[0].text == "<b>hi</b>"
 
-Standalone: ``python -m bot.sim --port 8081 --speed 1`` prints the base URL; a JSON
-control API under ``/_sim/`` injects updates and faults (see `bot.sim.control`).
+Standalone: ``python -m devkit telegram --port 8081 --speed 1`` prints the base URL; a JSON
+control API under ``/_sim/`` injects updates and faults (see `devkit.telegram.control`).
 
 World: ``add_chat``, ``add_user``, ``block``/``unblock`` (403 "bot was blocked by the
 user"; a blocked user writing to the bot unblocks it), ``deactivate``, ``vanish`` (400

@@ -1,4 +1,4 @@
-"""Run the simulator standalone: `python -m bot.sim --port 8081 --speed 1`."""
+"""``python -m devkit telegram``: the simulator standalone; prints its base URL and token."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import contextlib
 from .simulator import TelegramSimulator
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.sim", description=__doc__)
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("telegram", help="serve the Telegram Bot API simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--speed", type=float, default=1.0, help="time factor; 0 lifts limits")
     parser.add_argument("--no-limits", action="store_true", help="accept any message rate")
-    return parser.parse_args(argv)
+    parser.set_defaults(func=main)
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -29,10 +29,7 @@ async def serve(args: argparse.Namespace) -> None:
         await sim.close()
 
 
-def main() -> None:
+def main(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(parse_args()))
-
-
-if __name__ == "__main__":
-    main()
+        asyncio.run(serve(args))
+    return 0

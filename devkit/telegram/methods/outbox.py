@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sim.context import SimContext
-from bot.sim.errors import bad_request
-from bot.sim.models import SentMessage, SimChat
-from bot.sim.params import Params
+from devkit.telegram.context import SimContext
+from devkit.telegram.errors import bad_request
+from devkit.telegram.models import SentMessage, SimChat
+from devkit.telegram.params import Params
 
 
 def reply_target(ctx: SimContext, chat: SimChat, params: Params) -> int | None:

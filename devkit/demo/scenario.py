@@ -22,13 +22,13 @@ from rich.table import Table
 from bot.app import create_app
 from bot.broadcasting import run_here
 from bot.config import Settings, load_settings
-from bot.demo_seeker import apply_as_seeker
 from bot.feeds import build_importer
 from bot.progress import progress
 from bot.services import Services
-from bot.sim import TelegramSimulator
 from bot.summary import dashboard_url, stats_rows
 from bot.telegram import bot_username, create_bot, create_dispatcher
+from devkit.demo.seeker import apply_as_seeker
+from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.models import Progress
 from jobfeed.intake import UpdateInbox
 from jobfeed.models import Group, GroupFilter, GroupKind, utcnow

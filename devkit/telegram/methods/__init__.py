@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sim.dispatch import Handler
+from devkit.telegram.dispatch import Handler
 
 from . import chats, commands, editing, media, polling, sending
 
