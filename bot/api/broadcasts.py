@@ -14,7 +14,7 @@ from bot.appkeys import BOT, SERVICES
 from bot.telegram import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
-from jobfeed.broadcast.store import BroadcastError
+from jobfeed.broadcast.plans import BroadcastError
 from jobfeed.models import Group, VacancyId
 
 _ID = re.compile(r"^\d{1,19}$")
