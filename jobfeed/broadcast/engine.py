@@ -2,9 +2,9 @@
 
 Any number of workers, in one process or many, share one Redis: the plan and every
 outcome live in ``BroadcastTasks``, who is alive in ``WorkerLiveness``, the send budget
-in ``Pacer``. A worker keeps at most
-``concurrency`` sends in flight; that number bounds the sends whose outcome a crash
-can leave unknown (and so the duplicates policy ``resend`` can cause).
+in ``Pacer``. A worker keeps at most ``concurrency`` sends in flight; that number bounds
+the sends whose outcome a crash can leave unknown (and so the duplicates policy
+``resend`` can cause).
 """
 
 from __future__ import annotations
