@@ -36,11 +36,13 @@ from redis.asyncio import Redis
 
 from bot.channels.telegram import TelegramSender
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
+from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Post, Target
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.rendering import render_post
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.models import Group, Vacancy
@@ -120,22 +122,23 @@ async def engine_run(
     keys = Keys(prefix=f"bench-{uuid.uuid4().hex[:8]}")
     bot = make_bot(url)
     try:
-        store, registry = BroadcastStore(redis, keys), GroupRepository(redis, keys)
+        plans, registry = BroadcastPlans(redis, keys), GroupRepository(redis, keys)
         vacancies = VacancyRepository(redis, keys)
         await registry.upsert_many(groups)
         vacancy = sample_vacancy()
         await vacancies.save(vacancy)
-        planner = BroadcastPlanner(store, registry, vacancies, Texts())
+        planner = BroadcastPlanner(plans, registry, vacancies, Texts())
         created = await planner.create([vacancy.id], Target(), bot_username=BOT_USERNAME)
         worker = Worker(
-            store,
+            BroadcastTasks(redis, keys),
             Pacer(redis, keys, "bench", limits),
             TelegramSender(bot),
             registry,
             EngineOptions(concurrency=concurrency),
+            liveness=WorkerLiveness(redis, keys),
         )
         started, cpu = time.perf_counter(), time.process_time()
-        [done] = await run_until_done([worker], store, [created.id], poll=0.05)
+        [done] = await run_until_done([worker], plans, [created.id], poll=0.05)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert done.delivered == len(groups), done
         return elapsed, worker.sent, cpu

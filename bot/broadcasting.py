@@ -18,9 +18,11 @@ from bot.config import Settings
 from bot.services import Services
 from bot.telegram import bot_username
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
+from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.quiet import QuietHours
+from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.models import GroupFilter, Vacancy
 
 log = logging.getLogger(__name__)
@@ -41,11 +43,12 @@ def make_worker(
     services: Services, bot: Bot, *, pacer: Pacer | None = None, **options: Any
 ) -> Worker:
     return Worker(
-        services.broadcasts,
+        BroadcastTasks(services.redis, services.keys),
         pacer or services.pacer,
         TelegramSender(bot),
         services.groups,
         engine_options(services.settings, **options),
+        liveness=WorkerLiveness(services.redis, services.keys),
     )
 
 

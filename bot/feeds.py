@@ -11,8 +11,8 @@ from aiogram import Bot
 from bot.services import Services
 from bot.telegram import bot_username as telegram_username
 from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
-from jobfeed.broadcast.store import BroadcastStore
 from jobfeed.places import Places
 from jobfeed.sources.autopost import FeedBroadcasts, Username
 from jobfeed.sources.config import FeedsConfig
@@ -52,7 +52,7 @@ def build_feed_broadcasts(
     quiet = (
         QuietHours.parse(settings.quiet_hours, settings.timezone) if settings.quiet_hours else None
     )
-    store = BroadcastStore(services.redis, services.keys)
+    store = BroadcastPlans(services.redis, services.keys)
     planner = BroadcastPlanner(store, services.groups, services.vacancies, services.texts)
     return FeedBroadcasts(
         config,

@@ -21,7 +21,7 @@ from bot.updates import receiver_name
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -48,7 +48,7 @@ class Services:
     groups: GroupRepository
     vacancies: VacancyRepository
     inbox: UpdateInbox
-    broadcasts: BroadcastStore
+    broadcasts: BroadcastPlans
     planner: BroadcastPlanner
     pacer: Pacer  # the send budget of this bot token, shared by every process
     applications: ApplicationRepository
@@ -78,7 +78,7 @@ class Services:
             GroupRepository(redis, keys),
             VacancyRepository(redis, keys),
         )
-        broadcasts = BroadcastStore(redis, keys)
+        broadcasts = BroadcastPlans(redis, keys)
         applications = ApplicationRepository(redis, keys, settings.resume_retention_days)
         planner = BroadcastPlanner(broadcasts, groups, vacancies, texts)
         submissions = SubmissionRepository(redis, keys)

@@ -19,7 +19,7 @@ from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsAdmin
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict, drop_buttons
 from jobfeed.approvals import Approvals, Outcome
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.models import Group, GroupFilter
 from jobfeed.places import Places
@@ -239,7 +239,7 @@ def render_groups(texts: Texts, chosen: list[Group], described: str) -> str:
 
 
 async def broadcasts_progress(
-    message: Message, *, texts: Texts, broadcasts: BroadcastStore
+    message: Message, *, texts: Texts, broadcasts: BroadcastPlans
 ) -> None:
     _, rows = await broadcasts.recent(0, BROADCASTS_SHOWN)
     await message.answer(texts.render("admins.broadcasts", rows=rows))

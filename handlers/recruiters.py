@@ -30,7 +30,7 @@ from jobfeed.applications.models import AccessAction
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals, Outcome
 from jobfeed.broadcast.models import Progress
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.models import Vacancy, VacancyStatus
 from jobfeed.posting import EMPLOYER_MAX, InvalidInput, parse_short
 from jobfeed.roles import Recruiter, RecruiterRepository
@@ -165,7 +165,7 @@ async def my_jobs(
     texts: Texts,
     submissions: SubmissionRepository,
     vacancies: VacancyRepository,
-    broadcasts: BroadcastStore,
+    broadcasts: BroadcastPlans,
     applications: ApplicationRepository,
 ) -> None:
     user = message.from_user

@@ -9,28 +9,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import Group, GroupFilter, GroupKind, GroupTags, utcnow
-
-# Moving a group to its new id must be atomic and idempotent: the migration is
-# announced twice (a service message in the old chat, and a 400 on the next send).
-_MIGRATE = """
-local old, new = KEYS[1], KEYS[2]
-if redis.call('EXISTS', old) == 1 then
-  local fields = redis.call('HGETALL', old)
-  for i = 1, #fields, 2 do
-    if fields[i] ~= 'chat_id' and redis.call('HEXISTS', new, fields[i]) == 0 then
-      redis.call('HSET', new, fields[i], fields[i + 1])
-    end
-  end
-  redis.call('DEL', old)
-end
-redis.call('HSET', new, 'chat_id', ARGV[2], 'active', '1', 'inactive_reason', '')
-redis.call('HSET', new, 'updated_at', ARGV[3])
-redis.call('SREM', KEYS[3], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[2])
-redis.call('SET', KEYS[4], ARGV[2])
-return 1
-"""
 
 
 def _to_hash(group: Group) -> dict[Any, Any]:
@@ -65,6 +45,7 @@ class GroupRepository:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._migrate = load_script(redis, "jobfeed", "migrate_group")
 
     async def upsert(self, group: Group) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -123,16 +104,14 @@ class GroupRepository:
         return group
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
-        await self._redis.eval(
-            _MIGRATE,
-            4,
-            self._keys.group(old_chat_id),
-            self._keys.group(new_chat_id),
-            self._keys.groups,
-            self._keys.group_migrated(old_chat_id),
-            str(old_chat_id),
-            str(new_chat_id),
-            utcnow().isoformat(),
+        await self._migrate(
+            keys=[
+                self._keys.group(old_chat_id),
+                self._keys.group(new_chat_id),
+                self._keys.groups,
+                self._keys.group_migrated(old_chat_id),
+            ],
+            args=[str(old_chat_id), str(new_chat_id), utcnow().isoformat()],
         )
 
     async def migrated_to(self, chat_id: int) -> int | None:

@@ -238,11 +238,11 @@ class Keys:
         """Counter handing out application numbers."""
         return self._k("applications", "seq")
 
-    def application(self, number: int) -> str:
+    def application(self, number: int | str) -> str:
         """Hash of one application's non-personal fields (status, vacancy, recruiter)."""
         return self._k("application", number)
 
-    def application_personal(self, number: int) -> str:
+    def application_personal(self, number: int | str) -> str:
         """The application's personal part (résumé snapshot, answers); expires."""
         return self._k("application", number, "personal")
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
-from redis.exceptions import WatchError
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import Role, ShortText, utcnow
 
 EMPLOYER_MAX = 60
@@ -66,6 +67,7 @@ class RecruiterRepository:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._set_if = load_script(redis, "jobfeed", "set_if")
 
     async def get(self, user_id: int) -> Recruiter | None:
         raw = await self._redis.hget(self._keys.recruiters, str(user_id))
@@ -86,26 +88,17 @@ class RecruiterRepository:
         An approved recruiter's record is left alone (False): changing the employer of
         an approved recruiter would bypass the admin.
         """
-        key, field = self._keys.recruiters, str(user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    raw = await pipe.hget(key, field)
-                    current = Recruiter.model_validate_json(raw) if raw else None
-                    if current is not None and current.approved:
-                        await pipe.unwatch()  # type: ignore[no-untyped-call]
-                        return current, False
-                    version = current.version + 1 if current is not None else 1
-                    candidate = Recruiter(
-                        user_id=user_id, name=name[:128], employer=employer, version=version
-                    )
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
-                    pipe.hset(key, field, candidate.model_dump_json())
-                    await pipe.execute()
-                    return candidate, True
-                except WatchError:
-                    continue
+        while True:
+            raw = await self._raw(user_id)
+            current = Recruiter.model_validate_json(raw) if raw else None
+            if current is not None and current.approved:
+                return current, False
+            version = current.version + 1 if current is not None else 1
+            candidate = Recruiter(
+                user_id=user_id, name=name[:128], employer=employer, version=version
+            )
+            if await self._replace(user_id, raw, candidate):
+                return candidate, True
 
     async def decide(
         self, user_id: int, *, approve: bool, actor: str, version: int | None = None
@@ -133,31 +126,31 @@ class RecruiterRepository:
         *,
         version: int | None = None,
     ) -> Decision:
-        key, field = self._keys.recruiters, str(user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    raw = await pipe.hget(key, field)
-                    if not raw:
-                        await pipe.unwatch()  # type: ignore[no-untyped-call]
-                        return Decision(recruiter=None, changed=False)
-                    current = Recruiter.model_validate_json(raw)
-                    if version is not None and current.version != version:
-                        await pipe.unwatch()  # type: ignore[no-untyped-call]
-                        return Decision(recruiter=current, changed=False, stale=True)
-                    if current.status not in allowed:
-                        await pipe.unwatch()  # type: ignore[no-untyped-call]
-                        return Decision(recruiter=current, changed=False)
-                    updated = current.model_copy(
-                        update={"status": status, "decided_at": utcnow(), "decided_by": actor}
-                    )
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
-                    pipe.hset(key, field, updated.model_dump_json())
-                    await pipe.execute()
-                    return Decision(recruiter=updated, changed=True)
-                except WatchError:
-                    continue
+        while True:
+            raw = await self._raw(user_id)
+            if not raw:
+                return Decision(recruiter=None, changed=False)
+            current = Recruiter.model_validate_json(raw)
+            if version is not None and current.version != version:
+                return Decision(recruiter=current, changed=False, stale=True)
+            if current.status not in allowed:
+                return Decision(recruiter=current, changed=False)
+            updated = current.model_copy(
+                update={"status": status, "decided_at": utcnow(), "decided_by": actor}
+            )
+            if await self._replace(user_id, raw, updated):
+                return Decision(recruiter=updated, changed=True)
+
+    async def _raw(self, user_id: int) -> str | None:
+        return cast(str | None, await self._redis.hget(self._keys.recruiters, str(user_id)))
+
+    async def _replace(self, user_id: int, read: str | None, new: Recruiter) -> bool:
+        """Store ``new`` unless the record changed since it was ``read`` (another admin
+        decided meanwhile): then the caller reads and decides again."""
+        written = await self._set_if(
+            keys=[self._keys.recruiters], args=[str(user_id), read or "", new.model_dump_json()]
+        )
+        return bool(written)
 
     async def all(self) -> list[Recruiter]:
         rows = await self._redis.hvals(self._keys.recruiters)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.models import Action, Progress
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
 from jobfeed.search.analytics import SearchAnalytics, SearchSummary
@@ -92,7 +92,7 @@ class Stats:
         self,
         *,
         groups: GroupRepository,
-        broadcasts: BroadcastStore,
+        broadcasts: BroadcastPlans,
         vacancies: VacancyRepository,
         applications: ApplicationRepository,
         search: SearchAnalytics | None,

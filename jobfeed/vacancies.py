@@ -14,39 +14,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import Vacancy, VacancyStatus, utcnow
-
-# ARGV: city-set prefix, changes channel, mode ("save" or "index"), then per vacancy
-# id, JSON, listed (1/0), posted score, expiry score ("" for none), city.
-_SAVE = """
-local created = {}
-for i = 4, #ARGV, 6 do
-  local id, listed, city = ARGV[i], ARGV[i + 2], ARGV[i + 5]
-  if ARGV[3] == 'save' then
-    created[#created + 1] = redis.call('HSET', KEYS[1], id, ARGV[i + 1])
-  end
-  local old = redis.call('HGET', KEYS[2], id)
-  if old and old ~= city then redis.call('ZREM', ARGV[1] .. old, id) end
-  redis.call('HSET', KEYS[2], id, city)
-  if listed == '1' then
-    redis.call('ZADD', KEYS[3], ARGV[i + 3], id)
-    redis.call('ZADD', ARGV[1] .. city, ARGV[i + 3], id)
-  else
-    redis.call('ZREM', KEYS[3], id)
-    redis.call('ZREM', ARGV[1] .. city, id)
-  end
-  if listed == '1' and ARGV[i + 4] ~= '' then
-    redis.call('ZADD', KEYS[4], ARGV[i + 4], id)
-  else
-    redis.call('ZREM', KEYS[4], id)
-  end
-end
-if ARGV[3] == 'save' then
-  redis.call('INCR', KEYS[5])
-  for i = 4, #ARGV, 6 do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
-end
-return created
-"""
 
 AlsoWrite = Callable[[Pipeline], Any]
 
@@ -55,7 +24,7 @@ class VacancyRepository:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
-        self._save_script = redis.register_script(_SAVE)
+        self._save_script = load_script(redis, "jobfeed", "save_vacancies")
 
     async def save(self, vacancy: Vacancy) -> bool:
         """Store a vacancy (insert or replace); returns True when it is new."""

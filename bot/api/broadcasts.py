@@ -14,7 +14,7 @@ from bot.params import MAX_OFFSET, Integer
 from bot.telegram import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
-from jobfeed.broadcast.store import BroadcastError
+from jobfeed.broadcast.plans import BroadcastError
 from jobfeed.models import Group, VacancyId
 
 SAMPLE = 20

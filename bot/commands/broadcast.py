@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.progress import progress
 from bot.services import Services
 from bot.telegram import bot_username, create_bot
+from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.models import GroupKind
@@ -149,7 +150,8 @@ async def _watch(
                 f"{p.failed_total} failed, {p.skipped_total} skipped",
             )
 
-        if await services.broadcasts.live_workers(WORKER_DEAD_AFTER) == 0:
+        workers_alive = WorkerLiveness(services.redis, services.keys)
+        if await workers_alive.live_workers(WORKER_DEAD_AFTER) == 0:
             console.print(f"no worker is running: sending from here ({workers} worker)")
             try:
                 return (

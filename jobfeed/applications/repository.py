@@ -2,9 +2,9 @@
 
 An application is a hash of non-personal fields (number, vacancy, recruiter, status)
 plus a personal part (the résumé snapshot and screening answers) that expires with the
-retention period and is deleted by ``forget``. Filing an application is one MULTI/EXEC
-under WATCH, keyed by (applicant, vacancy): a retry after a lost reply finds the
-application it already filed instead of filing a second one.
+retention period and is deleted by ``forget``. Filing an application is one script
+(``scripts/file_application.lua``), keyed by (applicant, vacancy): a retry after a lost
+reply finds the application it already filed instead of filing a second one.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.exceptions import WatchError
 
 from jobfeed.applications.claims import DeliveryClaims
 from jobfeed.applications.models import (
@@ -34,12 +33,14 @@ from jobfeed.applications.models import (
     StatusChange,
 )
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import utcnow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DAY = 86_400
+PACKAGE = "jobfeed.applications"
 
 
 class _Record(BaseModel):
@@ -66,6 +67,9 @@ class ApplicationRepository:
         self._keys = keys
         self.retention_days = retention_days
         self.delivery = DeliveryClaims(redis, keys)
+        self._file = load_script(redis, PACKAGE, "file_application")
+        self._set_status = load_script(redis, PACKAGE, "set_status")
+        self._forget = load_script(redis, PACKAGE, "forget")
 
     @property
     def _ttl(self) -> int:
@@ -93,55 +97,59 @@ class ApplicationRepository:
         return await retrying(lambda: self._submit_once(draft), patience)
 
     async def _submit_once(self, draft: ApplicationDraft) -> Application:
-        keys = self._keys
-        applicant = draft.resume.user_id
-        dedupe = keys.applicant_vacancies(applicant)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(dedupe)
-                    existing = await pipe.hget(dedupe, draft.vacancy_id)
-                    if existing:
-                        # Give the connection back before reading with another one: a
-                        # bounded pool full of waiting pipelines would deadlock.
-                        await pipe.reset()  # type: ignore[no-untyped-call]
-                        found = await self.get(int(existing))
-                        if found is not None:
-                            return found
-                        await self._redis.hdel(dedupe, draft.vacancy_id)  # dangling entry
-                        continue
-                    number = int(await pipe.incr(keys.applications_seq))
-                    application = _new_application(number, draft)
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    self._queue_writes(pipe, application, draft)
-                    await pipe.execute()
-                    return application
-                except WatchError:
-                    continue
+        dedupe = self._keys.applicant_vacancies(draft.resume.user_id)
+        dangling = ""
+        while True:
+            existing = cast(str | None, await self._redis.hget(dedupe, draft.vacancy_id))
+            if existing and existing != dangling:
+                found = await self.get(int(existing))
+                if found is not None:
+                    return found
+                dangling = existing  # its application is gone: file over it
+            number = int(await self._redis.incr(self._keys.applications_seq))
+            application = _new_application(number, draft)
+            keys, args = self._filing(application, draft, dangling)
+            filed = await self._file(keys=keys, args=args)
+            if int(filed) == number:
+                return application
+            # Filed concurrently: the next turn reads that application.
 
-    def _queue_writes(self, pipe: Any, application: Application, draft: ApplicationDraft) -> None:
-        keys, number, ttl = self._keys, application.number, self._ttl
+    def _filing(
+        self, application: Application, draft: ApplicationDraft, dangling: str
+    ) -> tuple[list[str], list[Any]]:
+        keys, number = self._keys, application.number
         applicant = draft.resume.user_id
-        score = application.created_at.timestamp()
         record = _Record.model_validate(application.model_dump(include=set(_Record.model_fields)))
         personal = _Personal(resume=draft.resume, screening=draft.screening)
-        pipe.hset(
-            keys.application(number),
-            mapping={
-                "record": record.model_dump_json(),
-                "applicant": str(applicant),
-                "status": application.status.value,
-                "updated_at": application.updated_at.isoformat(),
-            },
-        )
-        pipe.set(keys.application_personal(number), personal.model_dump_json(), ex=ttl)
-        pipe.set(keys.resume(applicant), draft.resume.model_dump_json(), ex=ttl)
-        pipe.zadd(keys.applications_all, {str(number): score})
-        pipe.zadd(keys.applications_by_vacancy(draft.vacancy_id), {str(number): score})
-        pipe.zadd(keys.applications_by_applicant(applicant), {str(number): score})
+        listings = [
+            keys.applications_all,
+            keys.applications_by_vacancy(draft.vacancy_id),
+            keys.applications_by_applicant(applicant),
+        ]
         if draft.recruiter_id is not None:
-            pipe.zadd(keys.applications_by_recruiter(draft.recruiter_id), {str(number): score})
-        pipe.hset(keys.applicant_vacancies(applicant), draft.vacancy_id, str(number))
+            listings.append(keys.applications_by_recruiter(draft.recruiter_id))
+        return (
+            [
+                keys.applicant_vacancies(applicant),
+                keys.application(number),
+                keys.application_personal(number),
+                keys.resume(applicant),
+                *listings,
+            ],
+            [
+                draft.vacancy_id,
+                str(number),
+                dangling,
+                self._ttl,
+                record.model_dump_json(),
+                str(applicant),
+                application.status.value,
+                application.updated_at.isoformat(),
+                personal.model_dump_json(),
+                draft.resume.model_dump_json(),
+                application.created_at.timestamp(),
+            ],
+        )
 
     # -- reading ------------------------------------------------------------------------
 
@@ -205,28 +213,15 @@ class ApplicationRepository:
     ) -> tuple[Application | None, bool]:
         """Set the status; ``(application, changed)``. Setting the same status again is
         a no-op, so a replayed button press notifies nobody twice."""
-        key = self._keys.application(number)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    current = await pipe.hget(key, "status")
-                    if current is None:
-                        await pipe.reset()  # type: ignore[no-untyped-call]
-                        return None, False
-                    if current == status.value:
-                        await pipe.reset()  # type: ignore[no-untyped-call]
-                        return await self.get(number), False
-                    now = utcnow()
-                    change = StatusChange(status=status, actor=actor, at=now)
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.hset(key, mapping={"status": status.value, "updated_at": now.isoformat()})
-                    pipe.rpush(self._keys.application_history(number), change.model_dump_json())
-                    await pipe.execute()
-                    break
-                except WatchError:
-                    continue
-        return await self.get(number), True
+        now = utcnow()
+        change = StatusChange(status=status, actor=actor, at=now)
+        result = await self._set_status(
+            keys=[self._keys.application(number), self._keys.application_history(number)],
+            args=[status.value, now.isoformat(), change.model_dump_json()],
+        )
+        if result == "missing":
+            return None, False
+        return await self.get(number), result == "ok"
 
     async def history(self, number: int) -> list[StatusChange]:
         rows = await self._redis.lrange(self._keys.application_history(number), 0, -1)
@@ -278,22 +273,15 @@ class ApplicationRepository:
         """Delete the résumé and the personal part of every application of ``user_id``,
         in one transaction; returns the application numbers that were scrubbed."""
         keys = self._keys
-        index, dedupe = keys.applications_by_applicant(user_id), keys.applicant_vacancies(user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(index, dedupe)
-                    members: Any = await pipe.zrange(index, 0, -1)
-                    numbers = [int(n) for n in members]
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.delete(keys.resume(user_id), index, dedupe)
-                    for number in numbers:
-                        pipe.delete(keys.application_personal(number))
-                        pipe.hset(keys.application(number), "applicant", "")
-                    await pipe.execute()
-                    return numbers
-                except WatchError:
-                    continue
+        members = await self._forget(
+            keys=[
+                keys.resume(user_id),
+                keys.applications_by_applicant(user_id),
+                keys.applicant_vacancies(user_id),
+            ],
+            args=[keys.application("@"), keys.application_personal("@")],
+        )
+        return [int(n) for n in members]
 
     async def log_access(self, numbers: Iterable[int], actor: str, action: AccessAction) -> None:
         at = utcnow().isoformat()

@@ -1,9 +1,10 @@
 """Broadcast workers: claim tasks, pace, send through a channel, record the outcome.
 
 Any number of workers, in one process or many, share one Redis: the plan and every
-outcome live in ``BroadcastStore``, the send budget in ``Pacer``. A worker keeps at most
-``concurrency`` sends in flight; that number bounds the sends whose outcome a crash
-can leave unknown (and so the duplicates policy ``resend`` can cause).
+outcome live in ``BroadcastTasks``, who is alive in ``WorkerLiveness``, the send budget
+in ``Pacer``. A worker keeps at most ``concurrency`` sends in flight; that number bounds
+the sends whose outcome a crash can leave unknown (and so the duplicates policy
+``resend`` can cause).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from datetime import datetime
 
 from redis.exceptions import RedisError
 
+from jobfeed.broadcast.liveness import UnknownPolicy, WorkerLiveness
 from jobfeed.broadcast.models import Action, FailReason, Post, Progress
 from jobfeed.broadcast.pacing import Pacer
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.broadcast.sender import (
     Delivered,
@@ -35,7 +38,7 @@ from jobfeed.broadcast.sender import (
     Transient,
     Unknown,
 )
-from jobfeed.broadcast.store import BroadcastStore, Task, UnknownPolicy
+from jobfeed.broadcast.tasks import BroadcastTasks, Task
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
 
@@ -76,15 +79,17 @@ class Worker:
 
     def __init__(
         self,
-        store: BroadcastStore,
+        store: BroadcastTasks,
         pacer: Pacer,
         sender: Sender,
         groups: GroupRepository,
         options: EngineOptions | None = None,
         *,
+        liveness: WorkerLiveness,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
+        self._liveness = liveness
         self._pacer = pacer
         self._sender = sender
         self._groups = groups
@@ -103,7 +108,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         opt = self._opt
         self._closed = asyncio.get_running_loop().create_future()
-        await self._store.register(self.worker_id)
+        await self._liveness.register(self.worker_id)
         await self._reap()
         log.info("Broadcast worker %s started (%d in flight)", self.worker_id, opt.concurrency)
         beat = asyncio.create_task(self._beat(), name="heartbeat")
@@ -127,7 +132,7 @@ class Worker:
         beat.cancel()
         with suppress(asyncio.CancelledError):
             await beat
-        requeued, unknown = await self._store.hand_back(self.worker_id, opt.policy)
+        requeued, unknown = await self._liveness.hand_back(self.worker_id, opt.policy)
         log.info(
             "Broadcast worker %s stopped: %d tasks handed back, %d sends cut off in flight",
             self.worker_id,
@@ -145,13 +150,13 @@ class Worker:
         beats = 0
         while True:
             try:
-                if not await self._store.heartbeat(self.worker_id):
+                if not await self._liveness.heartbeat(self.worker_id):
                     # Declared dead (a stall longer than dead_after): our tasks were taken
                     # over, so what we buffered is stale. Start again under a new name.
                     log.warning("Worker %s was taken over; re-registering", self.worker_id)
                     self._drop_buffer()
                     self.worker_id = new_worker_id()
-                    await self._store.register(self.worker_id)
+                    await self._liveness.register(self.worker_id)
                 await self._reap()
                 beats += 1
                 if beats % AUDIT_EVERY == 0:
@@ -164,10 +169,10 @@ class Worker:
         """Settle what Redis says we hold but we do not have in hand, twice in a row: a
         claim whose reply was lost, a task dropped after Redis failed us. Without this it
         would wait for our next restart."""
-        orphans = await self._store.held(self.worker_id) - self._known
+        orphans = await self._liveness.held(self.worker_id) - self._known
         take, self._suspects = orphans & self._suspects, orphans - self._suspects
         if take:
-            requeued, unknown = await self._store.take_orphans(
+            requeued, unknown = await self._liveness.take_orphans(
                 self.worker_id, take, self._opt.policy
             )
             log.warning(
@@ -175,7 +180,7 @@ class Worker:
             )
 
     async def _reap(self) -> None:
-        for worker_id, requeued, unknown in await self._store.reap(
+        for worker_id, requeued, unknown in await self._liveness.reap(
             self._opt.dead_after, self._opt.policy
         ):
             log.warning(
@@ -383,7 +388,7 @@ class Worker:
 
 async def run_until_done(
     workers: Sequence[Worker],
-    store: BroadcastStore,
+    store: BroadcastPlans,
     broadcast_ids: Sequence[str],
     *,
     on_progress: Callable[[list[Progress]], None] | None = None,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from jobfeed.broadcast.models import Action, Broadcast, Target
+from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans, PlanItem
 from jobfeed.broadcast.rendering import render_post
-from jobfeed.broadcast.store import BroadcastError, BroadcastStore, PlanItem
 from jobfeed.groups import GroupRepository
 from jobfeed.models import Group, Vacancy
 from jobfeed.texts import Texts
@@ -21,7 +21,7 @@ class PlanError(ValueError):
 class BroadcastPlanner:
     def __init__(
         self,
-        store: BroadcastStore,
+        store: BroadcastPlans,
         groups: GroupRepository,
         vacancies: VacancyRepository,
         texts: Texts,

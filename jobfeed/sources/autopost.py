@@ -25,9 +25,9 @@ from datetime import datetime
 
 from jobfeed.broadcast.models import Broadcast
 from jobfeed.broadcast.planner import BroadcastPlanner, PlanError
+from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.broadcast.rendering import MAX_DIGEST
-from jobfeed.broadcast.store import BroadcastError, BroadcastStore
 from jobfeed.models import Vacancy, utcnow
 from jobfeed.sources.config import BroadcastMode, ExpiryAction, FeedsConfig, SourceConfig
 from jobfeed.sources.ledger import FeedLedger
@@ -46,7 +46,7 @@ class FeedBroadcasts:
         config: FeedsConfig,
         ledger: FeedLedger,
         planner: BroadcastPlanner,
-        broadcasts: BroadcastStore,
+        broadcasts: BroadcastPlans,
         vacancies: VacancyRepository,
         *,
         username: Username,

@@ -20,10 +20,12 @@ from redis.asyncio import Redis
 from bot.channels.telegram import TelegramSender
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
+from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress, Target
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.models import Group, Vacancy
@@ -58,7 +60,9 @@ class Rig:
     redis: Redis
     keys: Keys
     bot: Bot
-    store: BroadcastStore
+    plans: BroadcastPlans
+    tasks: BroadcastTasks
+    liveness: WorkerLiveness
     groups: GroupRepository
     vacancies: VacancyRepository
     planner: BroadcastPlanner
@@ -91,11 +95,12 @@ class Rig:
     def worker(self, pacer: Pacer | None = None, **options: Any) -> Worker:
         values = {**QUICK, **options}
         return Worker(
-            self.store,
+            self.tasks,
             pacer or self.pacer(),
             TelegramSender(self.bot),
             self.groups,
             EngineOptions(**values),
+            liveness=self.liveness,
         )
 
     async def states(self, broadcast_id: str) -> list[str]:
@@ -103,7 +108,7 @@ class Rig:
         return cast(list[str], await self.redis.hvals(self.keys.broadcast_state(broadcast_id)))
 
     async def run(self, *ids: str, workers: list[Worker] | None = None) -> list[Progress]:
-        return await run_until_done(workers or [self.worker()], self.store, ids, poll=0.05)
+        return await run_until_done(workers or [self.worker()], self.plans, ids, poll=0.05)
 
 
 def assert_adds_up(p: Progress) -> None:
@@ -119,12 +124,13 @@ def speed() -> float:
 async def open_rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]:
     async with TelegramSimulator(speed=speed) as sim:
         bot = sim.make_bot()
-        store = BroadcastStore(redis, keys)
+        plans = BroadcastPlans(redis, keys)
+        tasks, liveness = BroadcastTasks(redis, keys), WorkerLiveness(redis, keys)
         groups = GroupRepository(redis, keys)
         vacancies = VacancyRepository(redis, keys)
-        planner = BroadcastPlanner(store, groups, vacancies, Texts())
+        planner = BroadcastPlanner(plans, groups, vacancies, Texts())
         try:
-            yield Rig(sim, redis, keys, bot, store, groups, vacancies, planner)
+            yield Rig(sim, redis, keys, bot, plans, tasks, liveness, groups, vacancies, planner)
         finally:
             await bot.session.close()
 

@@ -18,8 +18,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from bot.channels.telegram import TelegramSender
 from jobfeed.broadcast.engine import EngineOptions, Worker
 from jobfeed.broadcast.models import Action, Progress, Status, Target
+from jobfeed.broadcast.plans import BroadcastError
 from jobfeed.broadcast.quiet import QuietHours
-from jobfeed.broadcast.store import BroadcastError
 from jobfeed.keys import Keys
 from jobfeed.models import VacancyStatus, utcnow
 from tests.broadcast.conftest import (
@@ -51,7 +51,7 @@ async def running(*crew: Worker) -> AsyncIterator[None]:
 async def until(rig: Rig, broadcast_id: str, test: Callable[[Progress], bool]) -> Progress:
     for _ in range(500):
         try:
-            p = await rig.store.progress(broadcast_id)
+            p = await rig.plans.progress(broadcast_id)
         except RedisConnectionError:  # a pooled connection from before a Redis restart
             continue
         assert p is not None
@@ -78,22 +78,22 @@ async def test_pause_stops_sending_and_resume_finishes_exactly_once(rig: Rig) ->
     broadcast_id = await rig.create()
     async with running(rig.worker(concurrency=4)):
         await until(rig, broadcast_id, lambda p: p.delivered >= 30)
-        await rig.store.pause(broadcast_id)
+        await rig.plans.pause(broadcast_id)
         sent = await settled_sends(rig)
         paused = await until(rig, broadcast_id, lambda p: p.status is Status.paused)
         assert 30 <= sent < len(matrix) and paused.pending == len(matrix) - sent
         states = await rig.states(broadcast_id)
         assert not [s for s in states if s[0] in "hs"]  # held tasks went back to the queue
         with pytest.raises(BroadcastError):
-            await rig.store.pause(broadcast_id)
+            await rig.plans.pause(broadcast_id)
 
-        await rig.store.resume(broadcast_id)
+        await rig.plans.resume(broadcast_id)
         done = await until(rig, broadcast_id, lambda p: p.finished_at is not None)
 
     assert done.status is Status.done and done.delivered == len(matrix)
     assert per_chat(rig.sim) == {g.chat_id: 1 for g in matrix}
     with pytest.raises(BroadcastError):
-        await rig.store.resume(broadcast_id)
+        await rig.plans.resume(broadcast_id)
 
 
 async def test_cancel_skips_the_rest(rig: Rig) -> None:
@@ -101,7 +101,7 @@ async def test_cancel_skips_the_rest(rig: Rig) -> None:
     broadcast_id = await rig.create()
     async with running(rig.worker(concurrency=4)):
         await until(rig, broadcast_id, lambda p: p.delivered >= 20)
-        await rig.store.cancel(broadcast_id)
+        await rig.plans.cancel(broadcast_id)
         done = await until(rig, broadcast_id, lambda p: p.finished_at is not None)
         sent = await settled_sends(rig)
 
@@ -110,9 +110,9 @@ async def test_cancel_skips_the_rest(rig: Rig) -> None:
     assert done.skipped == {"cancelled": len(matrix) - sent} and done.pending == 0
     assert set(per_chat(rig.sim).values()) == {1}
     with pytest.raises(BroadcastError):
-        await rig.store.cancel(broadcast_id)
+        await rig.plans.cancel(broadcast_id)
     with pytest.raises(LookupError):
-        await rig.store.cancel("999999")
+        await rig.plans.cancel("999999")
 
 
 async def test_a_scheduled_broadcast_waits_for_its_time(rig: Rig) -> None:
@@ -122,7 +122,7 @@ async def test_a_scheduled_broadcast_waits_for_its_time(rig: Rig) -> None:
     broadcast_id = await rig.create(scheduled_at=at)
     async with running(rig.worker()):
         await asyncio.sleep(0.8)
-        early = await rig.store.progress(broadcast_id)
+        early = await rig.plans.progress(broadcast_id)
         assert early is not None and early.status is Status.scheduled
         assert rig.sim.sent == []
         done = await until(rig, broadcast_id, lambda p: p.finished_at is not None)
@@ -145,12 +145,13 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
     quiet = QuietHours.parse(window, "Asia/Shanghai")
     assert quiet.contains(clock()) and quiet.remaining(clock()) > 3000
     worker = Worker(
-        rig.store,
+        rig.tasks,
         rig.pacer(),
         TelegramSender(rig.bot),
         rig.groups,
         EngineOptions(quiet=quiet, **QUICK),
         clock=clock,
+        liveness=rig.liveness,
     )
     broadcast_id = await rig.create()
     async with running(worker):
@@ -215,24 +216,24 @@ async def test_an_idempotency_key_makes_a_retried_create_return_the_same_broadca
     ids = await asyncio.gather(*(create() for _ in range(5)))
 
     assert len(set(ids)) == 1
-    total, listed = await rig.store.recent()
+    total, listed = await rig.plans.recent()
     assert total == 1 and listed[0].targeted == 10
 
 
 async def test_a_stalled_worker_taken_over_cannot_record_anything(rig: Rig) -> None:
     [group] = await rig.load(1)
     broadcast_id = await rig.create()
-    store = rig.store
-    await store.register("stalled")
-    [task] = await store.claim(broadcast_id, "stalled", 10)
-    assert await store.begin(task, "stalled", Action.send) == "go"
+    tasks, liveness = rig.tasks, rig.liveness
+    await liveness.register("stalled")
+    [task] = await tasks.claim(broadcast_id, "stalled", 10)
+    assert await tasks.begin(task, "stalled", Action.send) == "go"
     await asyncio.sleep(0.1)
 
-    [(who, requeued, unknown)] = await store.reap(0.05, "resend")  # heartbeat too old
+    [(who, requeued, unknown)] = await liveness.reap(0.05, "resend")  # heartbeat too old
 
     assert (who, requeued, unknown) == ("stalled", 0, 1)
-    assert await store.delivered(task, "stalled", 42) == "lost"  # fenced off
-    assert await store.heartbeat("stalled") is False  # ... and it learns it was replaced
+    assert await tasks.delivered(task, "stalled", 42) == "lost"  # fenced off
+    assert await liveness.heartbeat("stalled") is False  # ... and it learns it was replaced
     [done] = await rig.run(broadcast_id)
     assert (done.delivered, done.unknown, done.resent) == (1, 1, 1)
     assert len(rig.sim.messages_in(group.chat_id)) == 1
@@ -243,14 +244,14 @@ async def test_a_task_the_worker_lost_track_of_is_settled_by_its_audit(rig: Rig)
     broadcast_id = await rig.create()
     worker = rig.worker(heartbeat=0.02)
     # Redis gave the task to the worker, but the reply never reached it.
-    [lost] = await rig.store.claim(broadcast_id, worker.worker_id, 1)
+    [lost] = await rig.tasks.claim(broadcast_id, worker.worker_id, 1)
 
     async with running(worker):
         done = await until(rig, broadcast_id, lambda p: p.finished_at is not None)
 
     assert done.delivered == 1 and done.unknown == 0  # it was only held: never sent
     assert len(rig.sim.messages_in(group.chat_id)) == 1
-    assert lost.member not in await rig.store.held(worker.worker_id)
+    assert lost.member not in await rig.liveness.held(worker.worker_id)
 
 
 async def test_redis_restarting_mid_broadcast_loses_nothing(keys: Keys, tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ async def spawn(rig: Rig, tmp_path: Path, started: list[WorkerProcess]) -> Worke
 
 
 async def progress(rig: Rig, broadcast_id: str) -> Progress:
-    found = await rig.store.progress(broadcast_id)
+    found = await rig.plans.progress(broadcast_id)
     assert found is not None
     return found
 
@@ -184,7 +184,7 @@ async def test_sigterm_hands_everything_back_without_unknown_outcomes(
     assert not [s for s in states if s[0] in "hs"]  # nothing held, nothing in flight
     stopped = await progress(rig, broadcast_id)
     assert 0 < stopped.delivered < len(matrix) and stopped.unknown == 0
-    assert await rig.store.live_workers(5.0) == 0  # it unregistered
+    assert await rig.liveness.live_workers(5.0) == 0  # it unregistered
 
     [final] = await rig.run(broadcast_id)  # another worker picks the rest up at once
 

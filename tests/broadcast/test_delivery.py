@@ -17,7 +17,7 @@ async def test_the_whole_matrix_gets_the_post_exactly_once_without_a_429(rig: Ri
     seen: list[Progress] = []
 
     [final] = await run_until_done(
-        [rig.worker()], rig.store, [broadcast_id], on_progress=seen.extend, poll=0.05
+        [rig.worker()], rig.plans, [broadcast_id], on_progress=seen.extend, poll=0.05
     )
 
     assert per_chat(rig.sim) == {g.chat_id: 1 for g in matrix}
@@ -30,7 +30,7 @@ async def test_the_whole_matrix_gets_the_post_exactly_once_without_a_429(rig: Ri
     assert len(seen) > 3  # the invariant held at every look, not just at the end
     for p in seen:
         assert_adds_up(p)
-    outcomes = await rig.store.outcomes(broadcast_id)
+    outcomes = await rig.plans.outcomes(broadcast_id)
     by_chat = {m.chat_id: m.message_id for m in rig.sim.sent}
     assert {o.chat_id: o.message_id for o in outcomes} == by_chat  # message ids are kept
 

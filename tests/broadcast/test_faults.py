@@ -10,7 +10,7 @@ import pytest
 from bot.channels.telegram import TelegramSender
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
-from jobfeed.broadcast.store import PlanItem
+from jobfeed.broadcast.plans import PlanItem
 from tests.broadcast.conftest import Rig, assert_adds_up, per_chat
 
 NO_LIMITS: dict[str, Any] = {"concurrency": 8}
@@ -57,7 +57,7 @@ async def test_kicked_migrated_and_vanished_groups(rig: Rig) -> None:
         assert moved is not None and moved.active
         assert (moved.city, moved.industries) == (by_id[old].city, by_id[old].industries)
         assert await rig.groups.migrated_to(old) == new
-    outcomes = {o.chat_id: o for o in await rig.store.outcomes(first)}
+    outcomes = {o.chat_id: o for o in await rig.plans.outcomes(first)}
     assert all(outcomes[old].address == new for old, new in migrated.items())
     assert all(outcomes[c].reason == "forbidden" for c in kicked)
 
@@ -119,7 +119,7 @@ async def test_a_group_that_keeps_answering_5xx_fails_after_the_retries(rig: Rig
 
 async def test_a_bad_request_fails_at_once_without_retries(rig: Rig) -> None:
     [group] = await rig.load(1)
-    created = await rig.store.create(plan=[PlanItem(group.chat_id)], post=Post(html="<b>unclosed"))
+    created = await rig.plans.create(plan=[PlanItem(group.chat_id)], post=Post(html="<b>unclosed"))
 
     [p] = await rig.run(created.id)
 
@@ -164,5 +164,5 @@ async def test_lost_replies_follow_the_unknown_outcome_policy(rig: Rig, policy: 
         assert set(sent.values()) == {1}  # nothing sent twice
         assert p.failed == {"unknown_outcome": p.unknown}
         assert len(p.unknown_chats) == p.unknown and p.delivered == 300 - p.unknown
-        outcomes = {o.chat_id: o for o in await rig.store.outcomes(broadcast_id)}
+        outcomes = {o.chat_id: o for o in await rig.plans.outcomes(broadcast_id)}
         assert all(outcomes[c].reason == "unknown_outcome" for c in p.unknown_chats)

@@ -17,11 +17,13 @@ from redis.asyncio import Redis
 from bot.channels.telegram import TelegramSender
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
+from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.expiry import ExpirySweeper
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
@@ -59,7 +61,7 @@ class Matrix:
     bot: Bot
     redis: Redis
     keys: Keys
-    store: BroadcastStore
+    store: BroadcastPlans
     vacancies: VacancyRepository
     planner: BroadcastPlanner
     importer: VacancyImporter
@@ -94,12 +96,13 @@ class Matrix:
         _, recent = await self.store.recent(0, 1000)
         limits = PacingLimits(global_rate=25.0, group_limit=20).scaled(self.sim.speed)
         worker = Worker(
-            self.store,
+            BroadcastTasks(self.redis, self.keys),
             Pacer(self.redis, self.keys, "feeds", limits),
             TelegramSender(self.bot),
             GroupRepository(self.redis, self.keys),
             # Few sends in flight: at 30x speed the pacer's 1 s guard is 33 ms of real time.
             EngineOptions(concurrency=4, backoff=0.02, poll=0.02, heartbeat=0.2, dead_after=1.0),
+            liveness=WorkerLiveness(self.redis, self.keys),
         )
         return await run_until_done([worker], self.store, [p.id for p in recent], poll=0.02)
 
@@ -120,7 +123,7 @@ async def matrix(
             sim.add_chat(chat_id, title=f"{city}求职群")
             await groups.upsert(Group(chat_id=chat_id, kind=GroupKind.community, city=city))
         bot = sim.make_bot()
-        store = BroadcastStore(redis, keys)
+        store = BroadcastPlans(redis, keys)
         planner = BroadcastPlanner(store, groups, vacancies, Texts())
         try:
             yield Matrix(sim, bot, redis, keys, store, vacancies, planner, importer, Clock())

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from bot.__main__ import main
 from devkit.telegram import TelegramSimulator
-from jobfeed.broadcast.store import BroadcastStore
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.models import Group
@@ -150,7 +150,7 @@ async def test_feed_once_broadcasts_new_vacancies_to_the_targeted_groups(
         monkeypatch.setenv("BOT_TOKEN", sim.token)
         result = await cli("feed", "--once")
     assert result.returncode == 0, result.stdout + result.stderr
-    total, progress = await BroadcastStore(redis, keys).recent()
+    total, progress = await BroadcastPlans(redis, keys).recent()
     assert total == 2
     assert sorted(p.vacancy_ids[0] for p in progress) == [f"ours-{r['id']}" for r in rows]
     assert all(p.targeted == 1 and p.target == "city=烟台" for p in progress)
