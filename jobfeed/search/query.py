@@ -42,6 +42,7 @@ class ParsedQuery:
     synsets: frozenset[int]
     terms: tuple[str, ...]  # the trade terms found, for logs and hints
     strong: bool  # a specific trade term was found, not only a head noun such as 司机
+    tolerances: frozenset[str]  # how trade terms were found when not as written: 同音, 形近
     other: str  # text that is neither trade, place nor filler
     after: str  # the part of ``other`` after the last trade term
     intent: bool  # worded as a job query (招…吗, 有没有…的活, 求一份…)
@@ -87,7 +88,7 @@ class QueryParser:
         norm = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
         place, place_spans, terms = self._place_and_terms(norm)
         keep = [Span(m.start, m.end) for m in terms]
-        core = self.lexicon.strip_fillers(_mask(norm, place_spans), keep)
+        core = self.lexicon.strip_fillers(_mask(_corrected(norm, terms), place_spans), keep)
         other = self.lexicon.strip_fillers(_mask(norm, place_spans + keep))
         tail = max((m.end for m in terms), default=len(norm))
         after = self.lexicon.strip_fillers(_mask(norm, place_spans)[tail:])
@@ -105,6 +106,7 @@ class QueryParser:
             synsets=synsets,
             terms=tuple(norm[m.start : m.end] for m in terms),
             strong=any(not m.term.weak for m in terms),
+            tolerances=frozenset(k for m in terms if (k := m.kind) is not None),
             other=other,
             after=after,
             intent=self.lexicon.has_intent(norm),
@@ -139,6 +141,14 @@ class QueryParser:
 
     def _only_place(self, norm: str, spans: list[Span]) -> bool:
         return not self.lexicon.strip_fillers(_mask(norm, spans)) and len(spans) == 1
+
+
+def _corrected(text: str, terms: list[TermMatch]) -> str:
+    """``text`` with each term written with a swapped character as the term reads."""
+    for m in terms:
+        if m.tolerance is not None:
+            text = text[: m.start] + m.term.text + text[m.end :]
+    return text
 
 
 def _mask(text: str, spans: list[Span]) -> str:
