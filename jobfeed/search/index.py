@@ -22,6 +22,7 @@ from jobfeed.search import pinyin, scoring
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import normalise_title
 from jobfeed.search.query import ParsedQuery, QueryParser
+from jobfeed.search.wishes import Offer
 
 MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找到
 PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
@@ -32,12 +33,26 @@ _PARSE_CACHE_CHARS = 200  # the parser reads no further
 _MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
 
 
+NEARBY = "地点附近"  # the hit is not in the place asked for, but the nearest there is
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Why a hit is an answer, briefly enough for an answer line."""
+
+    trade: str  # the trade as the title names it (电焊工)
+    place: str | None  # where the hit is, when the query asked for a place
+    wishes: tuple[str, ...] = ()  # the wishes it meets: 8000以上, 包吃住
+    tolerances: tuple[str, ...] = ()  # how the query was read: 同音, 形近, 地点附近
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     vacancy_id: str
     score: float  # 0–100
     title: str
     city: str
+    matched: Matched = Matched("", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +62,8 @@ class SearchResult:
     query: ParsedQuery
     place: Place | None  # where the search looked: named in the query, else ``city``
     in_place: bool  # False: nothing matched in ``place``, so the hits are from elsewhere
+    unmet: tuple[str, ...] = ()  # wishes of the query that no vacancy found meets
+    best_pay: int | None = None  # when the pay wish is unmet: the most any of them pays
 
     def __bool__(self) -> bool:
         return bool(self.hits)
@@ -63,6 +80,7 @@ class _Entry:
     posted: float
     expires: float | None
     pay: int | None  # monthly equivalent of the upper bound, for ``min_pay``
+    offer: Offer  # what it gives and whom it admits, for the query's wishes
     fingerprint: int  # of the fields the index uses, to skip unchanged vacancies on reload
 
 
@@ -122,6 +140,7 @@ class SearchIndex:
         self._where: dict[tuple[str, str], tuple[str, str, str | None]] = {}
         self._title_texts: dict[str, tuple[str, list[TermMatch]]] = {}
         self._parsed: dict[str, ParsedQuery] = {}
+        self._offers: dict[Offer, Offer] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -154,6 +173,11 @@ class SearchIndex:
         title = self._title_for(vacancy.title)
         city, province, prefecture = self._locate(vacancy.city, vacancy.province)
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
+        pay = _monthly_pay(vacancy)
+        offer = self.lexicon.wishes.read_offer(
+            pay, vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
+        )
+        offer = self._offers.setdefault(offer, offer)  # a few thousand distinct ones
         entry = _Entry(
             id=vacancy.id,
             title=vacancy.title,
@@ -163,7 +187,8 @@ class SearchIndex:
             prefecture=prefecture,
             posted=vacancy.posted_at.timestamp(),
             expires=expires,
-            pay=_monthly_pay(vacancy),
+            pay=pay,
+            offer=offer,
             fingerprint=_fingerprint(vacancy),
         )
         self._entries[entry.id] = entry
@@ -313,22 +338,75 @@ class SearchIndex:
         self.expire(now)
         query = self.parse(text)
         place = query.place or (self._place_for(city) if city else None)
+        wishes = query.wishes
         if query.core:
             matched = self._match_titles(query)
-        elif place is not None:
+        elif place is not None or wishes:
             matched = [(PLACE_ONLY_SCORE, t) for t in self._titles.values()]
         else:
             matched = []
         need = offset + limit
+        if wishes or wishes.facts:
+            return self._search_wishes(query, place, matched, offset, need, min_pay)
         if place is None:
             total, ranked = self._rank_anywhere(matched, need, min_pay)
             in_place = True
         else:
             total, ranked, in_place = self._rank_in(place, matched, need, min_pay)
         hits = [
-            SearchHit(e.id, round(score, 1), e.title, e.city) for score, e in ranked[offset:need]
+            self._hit(query, place, score, e, 0 if in_place else 2)
+            for score, e in ranked[offset:need]
         ]
         return SearchResult(hits, total, query, place, in_place)
+
+    def _search_wishes(
+        self,
+        query: ParsedQuery,
+        place: Place | None,
+        matched: list[tuple[float, _Title]],
+        offset: int,
+        need: int,
+        min_pay: int | None,
+    ) -> SearchResult:
+        """Vacancies admitting the seeker, those meeting every wish first, then those meeting
+        most; within that as without wishes (place, score, newest)."""
+        wishes = query.wishes
+        found: list[tuple[int, float, _Entry]] = []
+        for score, title in matched:
+            for entry in title.entries.values():
+                if entry.offer.admits(wishes) and _pays(entry, min_pay):
+                    tier = 0 if place is None else _tier(place, entry)
+                    found.append((tier, score, entry))
+        in_place = place is None or any(tier <= 1 for tier, _, _ in found)
+        if place is not None and in_place:
+            found = [f for f in found if f[0] <= 1]
+        ranked = heapq.nsmallest(
+            need,
+            found,
+            key=lambda f: (*f[2].offer.unmet(wishes), f[0], -f[1], -f[2].posted, f[2].id),
+        )
+        met = [f[2].offer.met(wishes) for f in found]
+        names = wishes.names()
+        unmet = tuple(n for n in names if not any(n in m for m in met))
+        best_pay = None
+        if wishes.min_pay is not None and names[0] in unmet:
+            best_pay = max((f[2].pay for f in found if f[2].pay is not None), default=None)
+        hits = [self._hit(query, place, score, e, tier) for tier, score, e in ranked[offset:]]
+        return SearchResult(hits, len(found), query, place, in_place, unmet, best_pay)
+
+    def _hit(
+        self, query: ParsedQuery, place: Place | None, score: float, entry: _Entry, tier: int
+    ) -> SearchHit:
+        tolerances = sorted(query.tolerances)
+        if place is not None and tier > 0:
+            tolerances.append(NEARBY)
+        matched = Matched(
+            trade=self._titles[entry.title_id].text if query.core else "",
+            place=entry.city if place is not None else None,
+            wishes=tuple(entry.offer.met(query.wishes)),
+            tolerances=tuple(tolerances),
+        )
+        return SearchHit(entry.id, round(score, 1), entry.title, entry.city, matched)
 
     def popular(self, limit: int = 5, city: str | None = None) -> list[tuple[str, int]]:
         """The titles with the most open vacancies (in ``city`` and its counties if given),
@@ -463,6 +541,9 @@ def _fingerprint(vacancy: Vacancy) -> int:
     return hash(
         (
             vacancy.title,
+            tuple(vacancy.benefits),
+            vacancy.requirements,
+            vacancy.description,
             vacancy.city,
             vacancy.province,
             vacancy.posted_at,

@@ -11,6 +11,7 @@ from pathlib import Path
 from jobfeed.places import LEXICON_DIR
 from jobfeed.search import pinyin
 from jobfeed.search.normalise import is_cjk, normalise
+from jobfeed.search.wishes import WishBook
 
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
 _GAP = "\x00"  # stands for the one character of a term that was written as another
@@ -99,8 +100,10 @@ class Lexicon:
         intent: Iterable[str],
         chatter: Iterable[str],
         confusions: Confusions | None = None,
+        wishes: WishBook | None = None,
     ) -> None:
         self.confusions = confusions or Confusions({}, {})
+        self.wishes = wishes or WishBook({}, {}, {})
         self._by_text: dict[str, Term] = {}
         self._by_code: dict[str, list[Term]] = defaultdict(list)
         self._by_letters: dict[str, list[Term]] = defaultdict(list)
@@ -141,6 +144,7 @@ class Lexicon:
             _read_lines(directory / "intent.txt"),
             _read_words(directory / "chatter.txt"),
             Confusions.load(directory),
+            WishBook.load(directory),
         )
 
     def __len__(self) -> int:

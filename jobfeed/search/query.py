@@ -9,6 +9,7 @@ from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search import pinyin
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import is_cjk, normalise
+from jobfeed.search.wishes import Wishes
 
 # /jobs 电焊工, /search@ZhaopinBot 保安
 _COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*")
@@ -43,6 +44,7 @@ class ParsedQuery:
     terms: tuple[str, ...]  # the trade terms found, for logs and hints
     strong: bool  # a specific trade term was found, not only a head noun such as 司机
     tolerances: frozenset[str]  # how trade terms were found when not as written: 同音, 形近
+    wishes: Wishes  # pay, benefits, shifts; the seeker's gender and age
     other: str  # text that is neither trade, place nor filler
     after: str  # the part of ``other`` after the last trade term
     intent: bool  # worded as a job query (招…吗, 有没有…的活, 求一份…)
@@ -51,7 +53,7 @@ class ParsedQuery:
 
     @property
     def empty(self) -> bool:
-        return not self.core and self.place is None
+        return not self.core and self.place is None and not self.wishes
 
     def looks_like_job_query(self) -> bool:
         """Whether a group message asks for jobs, judged from its wording alone."""
@@ -60,6 +62,8 @@ class ParsedQuery:
         if _PHONE.search(self.normalised):
             return False
         if self.command is not None or self.intent:
+            return True
+        if self.wishes and not self.other and not self.chatter:  # 包吃住的, 日结的活
             return True
         if not self.concepts or self.chatter:
             return False
@@ -85,7 +89,10 @@ class QueryParser:
         else:
             text_body = text
         # Pinyin typed with spaces (dian han gong) is matched as one word.
-        norm = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
+        whole = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
+        wishes = self.lexicon.wishes.read_query(whole)
+        # What the wishes took is blank to the rest: 8000以上 names no trade, 女工 neither.
+        norm = _mask(whole, [Span(start, end) for start, end in wishes.spans])
         place, place_spans, terms = self._place_and_terms(norm)
         keep = [Span(m.start, m.end) for m in terms]
         core = self.lexicon.strip_fillers(_mask(_corrected(norm, terms), place_spans), keep)
@@ -96,7 +103,7 @@ class QueryParser:
         latin = bool(core) and core.isascii() and any(c.isalpha() for c in core)
         return ParsedQuery(
             text=text,
-            normalised=norm,
+            normalised=whole,
             core=core,
             codes=pinyin.codes(core) if core else "",
             letters=pinyin.letters(core) if core else "",
@@ -107,9 +114,10 @@ class QueryParser:
             terms=tuple(norm[m.start : m.end] for m in terms),
             strong=any(not m.term.weak for m in terms),
             tolerances=frozenset(k for m in terms if (k := m.kind) is not None),
+            wishes=wishes,
             other=other,
             after=after,
-            intent=self.lexicon.has_intent(norm),
+            intent=self.lexicon.has_intent(whole),
             chatter=self.lexicon.has_chatter(_mask(norm, keep)),
             command=command,
         )
