@@ -68,6 +68,9 @@ class SearchResult:
     def __bool__(self) -> bool:
         return bool(self.hits)
 
+    def matched_for(self, vacancy_id: str) -> Matched | None:
+        return next((h.matched for h in self.hits if h.vacancy_id == vacancy_id), None)
+
 
 @dataclass(slots=True)
 class _Entry:
