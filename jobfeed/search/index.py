@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from jobfeed.models import SalaryUnit, Vacancy, utcnow
 from jobfeed.places import Place, PlaceLevel, Places
@@ -22,7 +24,7 @@ from jobfeed.search import pinyin, scoring
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import normalise_title
 from jobfeed.search.query import ParsedQuery, QueryParser
-from jobfeed.search.wishes import Offer
+from jobfeed.search.wishes import Offer, Wishes, pays
 
 MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找到
 PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
@@ -31,6 +33,8 @@ MAX_GRAM_CANDIDATES = 400
 _TITLE_CACHE = 100_000  # raw titles whose stripped form is remembered (feeds repeat them)
 _PARSE_CACHE_CHARS = 200  # the parser reads no further
 _MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
+# Figures in titles with what they count (20名, 8000元, 18 45岁); not in a2驾照 or co2焊.
+_NUMBERS = re.compile(r"(?<![a-z])\d[\d ]*(?: ?(?:名|人|位|个|元|块|起|k|w|千|万|岁|天|月|号))*")
 
 
 NEARBY = "地点附近"  # the hit is not in the place asked for, but the nearest there is
@@ -85,6 +89,14 @@ class _Entry:
     pay: int | None  # monthly equivalent of the upper bound, for ``min_pay``
     offer: Offer  # what it gives and whom it admits, for the query's wishes
     fingerprint: int  # of the fields the index uses, to skip unchanged vacancies on reload
+
+
+@dataclass(slots=True)
+class _Wished:
+    ranked: list[tuple[Any, ...]] = field(default_factory=list)  # sortable, the entry last
+    total: int = 0
+    met: set[str] = field(default_factory=set)  # wishes some vacancy meets
+    best_pay: int | None = None
 
 
 @dataclass(slots=True)
@@ -144,6 +156,7 @@ class SearchIndex:
         self._title_texts: dict[str, tuple[str, list[TermMatch]]] = {}
         self._parsed: dict[str, ParsedQuery] = {}
         self._offers: dict[Offer, Offer] = {}
+        self._title_cores: dict[str, tuple[str, list[TermMatch]]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -173,14 +186,14 @@ class SearchIndex:
         self.remove(vacancy.id)
         if not vacancy.is_open(now):
             return False
-        title = self._title_for(vacancy.title)
+        title = self._title_for(_without(vacancy.title, vacancy.employer, vacancy.brand))
         city, province, prefecture = self._locate(vacancy.city, vacancy.province)
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
         pay = _monthly_pay(vacancy)
         offer = self.lexicon.wishes.read_offer(
-            pay, vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
+            vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
         )
-        offer = self._offers.setdefault(offer, offer)  # a few thousand distinct ones
+        offer = self._offers.setdefault(offer, offer)  # a few hundred distinct ones
         entry = _Entry(
             id=vacancy.id,
             title=vacancy.title,
@@ -276,7 +289,16 @@ class SearchIndex:
         return found
 
     def _strip_title(self, raw: str) -> tuple[str, list[TermMatch]]:
-        text = normalise_title(raw)
+        # Pay, headcounts and conditions (20名, 月薪8000, 包吃住) say nothing of the trade.
+        text = _NUMBERS.sub(" ", self.lexicon.wishes.blank_out(normalise_title(raw))).strip()
+        found = self._title_cores.get(text)
+        if found is None:
+            if len(self._title_cores) >= _TITLE_CACHE:
+                self._title_cores.clear()
+            found = self._title_cores[text] = self._title_core(text or normalise_title(raw))
+        return found
+
+    def _title_core(self, text: str) -> tuple[str, list[TermMatch]]:
         places = self.places.find_all(text)
         if places and places[0].start == 0 and places[0].end < len(text):
             text = text[places[0].end :].strip()
@@ -374,28 +396,84 @@ class SearchIndex:
         """Vacancies admitting the seeker, those meeting every wish first, then those meeting
         most; within that as without wishes (place, score, newest)."""
         wishes = query.wishes
-        found: list[tuple[int, float, _Entry]] = []
-        for score, title in matched:
-            for entry in title.entries.values():
-                if entry.offer.admits(wishes) and _pays(entry, min_pay):
-                    tier = 0 if place is None else _tier(place, entry)
-                    found.append((tier, score, entry))
-        in_place = place is None or any(tier <= 1 for tier, _, _ in found)
-        if place is not None and in_place:
-            found = [f for f in found if f[0] <= 1]
-        ranked = heapq.nsmallest(
-            need,
-            found,
-            key=lambda f: (*f[2].offer.unmet(wishes), f[0], -f[1], -f[2].posted, f[2].id),
-        )
-        met = [f[2].offer.met(wishes) for f in found]
-        names = wishes.names()
-        unmet = tuple(n for n in names if not any(n in m for m in met))
-        best_pay = None
-        if wishes.min_pay is not None and names[0] in unmet:
-            best_pay = max((f[2].pay for f in found if f[2].pay is not None), default=None)
-        hits = [self._hit(query, place, score, e, tier) for tier, score, e in ranked[offset:]]
-        return SearchResult(hits, len(found), query, place, in_place, unmet, best_pay)
+        in_place = True
+        if place is not None:
+            names = [place.name]
+            if place.level is PlaceLevel.prefecture:
+                names += [p.name for p in self.places.children(place)]
+            found = self._wished(wishes, place, matched, need, min_pay, names)
+            in_place = bool(found.ranked)
+            if not in_place:
+                found = self._wished(wishes, place, matched, need, min_pay, None)
+        else:
+            found = self._wished(wishes, None, matched, need, min_pay, None)
+        ranked = heapq.nsmallest(need, found.ranked)
+        names_ = wishes.names()
+        unmet = tuple(n for n in names_ if n not in found.met)
+        best_pay = found.best_pay if wishes.min_pay is not None and names_[0] in unmet else None
+        hits = [self._hit(query, place, -k[3], k[-1], k[2]) for k in ranked[offset:]]
+        return SearchResult(hits, found.total, query, place, in_place, unmet, best_pay)
+
+    def _wished(
+        self,
+        wishes: Wishes,
+        place: Place | None,
+        matched: list[tuple[float, _Title]],
+        need: int,
+        min_pay: int | None,
+        names: list[str] | None,
+    ) -> _Wished:
+        """Candidates for ``_search_wishes`` in ``names`` (None: anywhere), best first once
+        sorted. When the total is the number of entries (no facts to check, no filter), a
+        title is looked at only until ``need`` of its vacancies (newest first) meet every
+        wish, and titles no longer once a higher-scoring one had that many."""
+        out = _Wished()
+        judged: dict[int, tuple[bool, int, int, list[str]]] = {}  # per interned offer
+        countable = not wishes.facts and min_pay is None and names is None
+        pay_name = [f"{wishes.min_pay}以上"] if wishes.min_pay is not None else []
+        perfect = 0
+        for n, (score, title) in enumerate(matched):
+            if countable and perfect >= need and score < matched[n - 1][0]:
+                out.total += sum(len(t.entries) for _, t in matched[n:])
+                break
+            if names is None:
+                entries: Iterable[_Entry] = title.sorted_entries()
+                out.total += len(title.entries) if countable else 0
+            elif place is not None and place.level is PlaceLevel.province:
+                entries = (e for e in title.entries.values() if e.province == place.name)
+            else:
+                entries = (e for name in names for e in title.by_city.get(name, {}).values())
+            in_title = 0
+            for entry in entries:
+                offer = entry.offer
+                verdict = judged.get(id(offer))
+                if verdict is None:
+                    missed, unpreferred = offer.unmet(wishes)
+                    verdict = (offer.admits(wishes), missed, unpreferred, offer.met(wishes))
+                    judged[id(offer)] = verdict
+                if not verdict[0] or not _pays(entry, min_pay):
+                    continue
+                tier = 0 if place is None else _tier(place, entry)
+                if names is not None and tier > 1:
+                    continue
+                paid = pays(wishes, entry.pay)
+                missed = verdict[1] + (not paid)
+                out.met.update(verdict[3])
+                if paid:
+                    out.met.update(pay_name)
+                elif entry.pay is not None and (out.best_pay is None or entry.pay > out.best_pay):
+                    out.best_pay = entry.pay
+                out.ranked.append(
+                    (missed, verdict[2], tier, -score, -entry.posted, entry.id, entry)
+                )
+                if not countable:
+                    out.total += 1
+                if missed == verdict[2] == tier == 0:
+                    perfect += 1
+                    in_title += 1
+                    if countable and in_title >= need:
+                        break
+        return out
 
     def _hit(
         self, query: ParsedQuery, place: Place | None, score: float, entry: _Entry, tier: int
@@ -403,10 +481,12 @@ class SearchIndex:
         tolerances = sorted(query.tolerances)
         if place is not None and tier > 0:
             tolerances.append(NEARBY)
+        wishes = query.wishes
+        pay = [f"{wishes.min_pay}以上"] if wishes.min_pay and pays(wishes, entry.pay) else []
         matched = Matched(
             trade=self._titles[entry.title_id].text if query.core else "",
             place=entry.city if place is not None else None,
-            wishes=tuple(entry.offer.met(query.wishes)),
+            wishes=(*pay, *entry.offer.met(wishes)),
             tolerances=tuple(tolerances),
         )
         return SearchHit(entry.id, round(score, 1), entry.title, entry.city, matched)
@@ -517,6 +597,15 @@ class SearchIndex:
             ]
         best = heapq.nsmallest(need, near, key=lambda t: (t[0], -t[1], -t[2].posted, t[2].id))
         return len(near), [(score, entry) for _, score, entry in best], in_place
+
+
+def _without(title: str, *names: str | None) -> str:
+    """``title`` less the employer's or brand's name in it (梅园光伏电站招电工 → 招电工)."""
+    for name in names:
+        if name and len(name) >= 2 and name in title:
+            rest = title.replace(name, " ")
+            title = rest if rest.strip() else title
+    return title
 
 
 def _tier(place: Place, entry: _Entry) -> int:

@@ -127,6 +127,7 @@ class Lexicon:
             word for text in self._by_text for word in _LATIN_RUN.findall(text)
         )
         self._max_term = max(len(t) for t in self._by_text)
+        self._prefixes = frozenset(t[:n] for t in self._by_text for n in range(1, len(t) + 1))
         self._max_code = max(len(c) for c in self._by_code)
         self._max_letters = max(len(c) for c in self._by_letters)
         self._fillers = frozenset(fillers)
@@ -190,11 +191,15 @@ class Lexicon:
         """Every occurrence of a term by its characters (or its pinyin in a Latin run),
         overlapping ones included."""
         out: list[TermMatch] = []
+        prefixes = self._prefixes
         for run in _CJK_RUN.finditer(text):
             for start in range(run.start(), run.end()):
                 stop = min(run.end(), start + self._max_term)
                 for end in range(start + 1, stop + 1):
-                    term = self._by_text.get(text[start:end])
+                    piece = text[start:end]
+                    if piece not in prefixes:
+                        break
+                    term = self._by_text.get(piece)
                     if term is not None:
                         out.append(TermMatch(term, start, end, by_sound=False))
         for run in _LATIN_RUN.finditer(text):

@@ -8,8 +8,10 @@ what a vacancy's own requirements say. The words are data, in ``templates/lexico
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jobfeed.places import LEXICON_DIR
@@ -74,9 +76,9 @@ class Wishes:
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """What a vacancy gives and whom it admits, read once when it is indexed."""
+    """What a vacancy gives and whom it admits, read once when it is indexed (pay apart:
+    vacancies share offers)."""
 
-    pay: int | None  # monthly equivalent of the top of the range
     features: frozenset[str]
     gender: str | None  # the only gender admitted, if the requirements say so
     min_age: int | None
@@ -93,23 +95,22 @@ class Offer:
         return True
 
     def met(self, wishes: Wishes) -> list[str]:
-        """The names of the wishes this vacancy meets."""
-        out = []
-        if wishes.min_pay is not None and self.pay is not None and self.pay >= wishes.min_pay:
-            out.append(f"{wishes.min_pay}以上")
-        out += [
+        """The names of the wishes other than pay that this offer meets."""
+        return [
             label
             for label, need in zip(wishes.labels, wishes.needs, strict=True)
             if need <= self.features
         ]
-        return out
 
     def unmet(self, wishes: Wishes) -> tuple[int, int]:
-        """How many wishes it misses, then how many preferred features."""
+        """How many wishes other than pay it misses, then how many preferred features."""
         missed = sum(not need <= self.features for need in wishes.needs)
-        if wishes.min_pay is not None and (self.pay is None or self.pay < wishes.min_pay):
-            missed += 1
         return missed, len(wishes.prefers - self.features)
+
+
+def pays(wishes: Wishes, pay: int | None) -> bool:
+    """Whether a monthly ``pay`` meets the pay wish (there being none counts as met)."""
+    return wishes.min_pay is None or (pay is not None and pay >= wishes.min_pay)
 
 
 class WishBook:
@@ -201,25 +202,40 @@ class WishBook:
             tuple(spans),
         )
 
+    def blank_out(self, text: str) -> str:
+        """Normalised ``text`` with every benefit, condition and wish word as a space."""
+        for words in (self._feature_words, self._wish_words):
+            if words is not None:
+                text = words.sub(" ", text)
+        return text
+
     def read_offer(
-        self, pay: int | None, benefits: Iterable[str], title: str, description: str, needs: str
+        self, benefits: Iterable[str], title: str, description: str, needs: str
     ) -> Offer:
-        text = normalise(" ".join([*benefits, title, description]))
+        # Not ``normalise``: its traditional-to-simplified step costs more than the rest.
+        text = unicodedata.normalize("NFKC", " ".join([*benefits, title, description]))
         features: set[str] = set()
         for match in self._feature_words.finditer(text) if self._feature_words else ():
             features |= self._features_of[match.group()]
+        gender, min_age, max_age = self._admits(needs)
+        return Offer(frozenset(features), gender, min_age, max_age)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (one book per process; requirements repeat)
+    def _admits(self, needs: str) -> tuple[str | None, int | None, int | None]:
+        """From a vacancy's requirements: the only gender admitted, the youngest, the oldest."""
         requirements = normalise(needs)
-        admitted = {self._only[m.group()] for m in self._only_words.finditer(requirements)}
+        words = self._only_words.finditer(requirements) if self._only_words else ()
+        admitted = {self._only[m.group()] for m in words}
         gender = admitted.pop() if len(admitted) == 1 and "不限" not in requirements else None
         min_age = max_age = None
-        if found := _AGE_RANGE.search(needs):
+        if found := _AGE_RANGE.search(requirements):
             min_age, max_age = int(found.group(1)), int(found.group(2))
         else:
-            if found := _AGE_MAX.search(needs):
+            if found := _AGE_MAX.search(requirements):
                 max_age = int(found.group(1))
-            if found := _AGE_MIN.search(needs):
+            if found := _AGE_MIN.search(requirements):
                 min_age = int(found.group(1))
-        return Offer(pay, frozenset(features), gender, min_age, max_age)
+        return gender, min_age, max_age
 
 
 def _monthly(found: dict[str, str | None]) -> int | None:
