@@ -124,11 +124,14 @@ class QueryParser:
 
     def _place_and_terms(self, norm: str) -> tuple[Place | None, list[Span], list[TermMatch]]:
         match = self.places.find_in(norm)
-        # A trade term longer than the place it overlaps wins (a place inside a trade name).
+        # A trade term longer than the place it overlaps wins (a place inside a trade name),
+        # and one as long as a county's name (安保 over 和安 in 安装工和安保).
         if match is not None:
             for cand in self.lexicon.exact_candidates(norm):
                 overlaps = cand.start < match.end and match.start < cand.end
-                if overlaps and cand.end - cand.start > match.end - match.start:
+                longer = cand.end - cand.start - (match.end - match.start)
+                county = match.place.level >= PlaceLevel.county
+                if overlaps and (longer > 0 or (longer == 0 and county)):
                     match = self.places.find_in(_mask(norm, [Span(cand.start, cand.end)]))
                     break
         if match is None:
