@@ -43,7 +43,9 @@ _PAY_BARE = re.compile(
     rf"\s*(?P<more>{_MORE})?"
 )
 _AGE = re.compile(rf"(?:(?:年龄|今年|我)\s*)?(?P<age>{_NUMBER})\s*(?:多|来)?\s*(?:周岁|岁)")
-_AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|—|~|到|至)\s*(\d{2})\s*周?岁")
+_AGE_RANGE = re.compile(
+    r"(\d{2})\s*(?:-|—|~|到|至|\s)\s*(\d{2})\s*周?岁"
+)  # 18 45岁 once normalised
 _AGE_MAX = re.compile(r"(\d{2})\s*周?岁(?:以下|以内|之内|内)")
 _AGE_MIN = re.compile(r"(\d{2})\s*周?岁(?:以上)")
 
