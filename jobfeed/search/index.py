@@ -411,7 +411,7 @@ class SearchIndex:
         names_ = wishes.names()
         unmet = tuple(n for n in names_ if n not in found.met)
         best_pay = found.best_pay if wishes.min_pay is not None and names_[0] in unmet else None
-        hits = [self._hit(query, place, -k[3], k[-1], k[2]) for k in ranked[offset:]]
+        hits = [self._hit(query, place, -k[4], k[-1], k[2]) for k in ranked[offset:]]
         return SearchResult(hits, found.total, query, place, in_place, unmet, best_pay)
 
     def _wished(
@@ -463,8 +463,10 @@ class SearchIndex:
                     out.met.update(pay_name)
                 elif entry.pay is not None and (out.best_pay is None or entry.pay > out.best_pay):
                     out.best_pay = entry.pay
+                # Short of the pay wished for, the nearest pay first (没有8000以上的，最高7500).
+                short = 0 if paid else (wishes.min_pay or 0) - (entry.pay or 0)
                 out.ranked.append(
-                    (missed, verdict[2], tier, -score, -entry.posted, entry.id, entry)
+                    (missed, verdict[2], tier, short, -score, -entry.posted, entry.id, entry)
                 )
                 if not countable:
                     out.total += 1
