@@ -372,7 +372,14 @@ class SearchIndex:
             matched = []
         need = offset + limit
         if wishes or wishes.facts:
-            return self._search_wishes(query, place, matched, offset, need, min_pay)
+            return self._search_wishes(
+                query=query,
+                place=place,
+                matched=matched,
+                offset=offset,
+                need=need,
+                min_pay=min_pay,
+            )
         if place is None:
             total, ranked = self._rank_anywhere(matched, need, min_pay)
             in_place = True
@@ -386,6 +393,7 @@ class SearchIndex:
 
     def _search_wishes(
         self,
+        *,
         query: ParsedQuery,
         place: Place | None,
         matched: list[tuple[float, _Title]],
@@ -401,12 +409,19 @@ class SearchIndex:
             names = [place.name]
             if place.level is PlaceLevel.prefecture:
                 names += [p.name for p in self.places.children(place)]
-            found = self._wished(wishes, place, matched, need, min_pay, names)
+            found = self._wished(
+                wishes=wishes,
+                place=place,
+                matched=matched,
+                need=need,
+                min_pay=min_pay,
+                names=names,
+            )
             in_place = bool(found.ranked)
-            if not in_place:
-                found = self._wished(wishes, place, matched, need, min_pay, None)
-        else:
-            found = self._wished(wishes, None, matched, need, min_pay, None)
+        if not in_place or place is None:
+            found = self._wished(
+                wishes=wishes, place=place, matched=matched, need=need, min_pay=min_pay, names=None
+            )
         ranked = heapq.nsmallest(need, found.ranked)
         names_ = wishes.names()
         unmet = tuple(n for n in names_ if n not in found.met)
@@ -416,6 +431,7 @@ class SearchIndex:
 
     def _wished(
         self,
+        *,
         wishes: Wishes,
         place: Place | None,
         matched: list[tuple[float, _Title]],
@@ -436,15 +452,10 @@ class SearchIndex:
             if countable and perfect >= need and score < matched[n - 1][0]:
                 out.total += sum(len(t.entries) for _, t in matched[n:])
                 break
-            if names is None:
-                entries: Iterable[_Entry] = title.sorted_entries()
-                out.total += len(title.entries) if countable else 0
-            elif place is not None and place.level is PlaceLevel.province:
-                entries = (e for e in title.entries.values() if e.province == place.name)
-            else:
-                entries = (e for name in names for e in title.by_city.get(name, {}).values())
+            if countable:
+                out.total += len(title.entries)
             in_title = 0
-            for entry in entries:
+            for entry in _entries_in(title, place, names):
                 offer = entry.offer
                 verdict = judged.get(id(offer))
                 if verdict is None:
@@ -599,6 +610,15 @@ class SearchIndex:
             ]
         best = heapq.nsmallest(need, near, key=lambda t: (t[0], -t[1], -t[2].posted, t[2].id))
         return len(near), [(score, entry) for _, score, entry in best], in_place
+
+
+def _entries_in(title: _Title, place: Place | None, names: list[str] | None) -> Iterable[_Entry]:
+    """A title's vacancies in the places ``names`` (None: all, newest first)."""
+    if names is None:
+        return title.sorted_entries()
+    if place is not None and place.level is PlaceLevel.province:
+        return (e for e in title.entries.values() if e.province == place.name)
+    return (e for name in names for e in title.by_city.get(name, {}).values())
 
 
 def _without(title: str, *names: str | None) -> str:

@@ -99,6 +99,7 @@ class Lexicon:
         fillers: Iterable[str],
         intent: Iterable[str],
         chatter: Iterable[str],
+        *,
         confusions: Confusions | None = None,
         wishes: WishBook | None = None,
     ) -> None:
@@ -144,8 +145,8 @@ class Lexicon:
             _read_words(directory / "fillers.txt"),
             _read_lines(directory / "intent.txt"),
             _read_words(directory / "chatter.txt"),
-            Confusions.load(directory),
-            WishBook.load(directory),
+            confusions=Confusions.load(directory),
+            wishes=WishBook.load(directory),
         )
 
     def __len__(self) -> int:

@@ -61,9 +61,9 @@ class ParsedQuery:
             return False
         if _PHONE.search(self.normalised):
             return False
-        if self.command is not None or self.intent:
-            return True
-        if self.wishes and not self.other and not self.chatter:  # 包吃住的, 日结的活
+        # A wish alone counts too: 包吃住的, 日结的活.
+        wish_only = bool(self.wishes) and not self.other and not self.chatter
+        if self.command is not None or self.intent or wish_only:
             return True
         if not self.concepts or self.chatter:
             return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,9 +120,9 @@ class WishBook:
 
     def __init__(
         self,
-        features: dict[str, Sequence[str]],
-        wishes: dict[str, tuple[Sequence[str], frozenset[str], frozenset[str]]],
-        genders: dict[str, tuple[Sequence[str], Sequence[str]]],
+        features: Mapping[str, Sequence[str]],
+        wishes: Mapping[str, tuple[Sequence[str], frozenset[str], frozenset[str]]],
+        genders: Mapping[str, tuple[Sequence[str], Sequence[str]]],
     ) -> None:
         self._feature_words = _alternation(w for words in features.values() for w in words)
         self._features_of: dict[str, set[str]] = {}

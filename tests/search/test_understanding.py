@@ -75,6 +75,7 @@ def test_a_character_written_for_another(
     text: str,
     category: str,
     kind: str,
+    *,
     sample_index: SearchIndex,
     category_of: dict[str, str],
     now: datetime,
