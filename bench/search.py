@@ -190,14 +190,15 @@ def main() -> None:
 
     gc.collect()
     before = rss_bytes()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     index = SearchIndex(lexicon, places)
     index.build(vacancies, NOW)
     build_s = time.perf_counter() - start
+    build_cpu = time.process_time() - start_cpu
     gc.collect()
     grown = rss_bytes() - before
     print(
-        f"index build: {build_s:.2f} s for {len(index):,} open vacancies "
+        f"index build: {build_s:.2f} s ({build_cpu:.2f} s CPU) for {len(index):,} open vacancies "
         f"({index.title_count:,} titles once pay, counts and conditions are stripped); "
         f"memory +{grown / 2**20:.0f} MiB RSS"
     )
