@@ -28,6 +28,7 @@ _NOUN_ENDS = (
 )
 _VOWEL_RUNS = re.compile(r"[aeiouv]+")
 _LATIN_GAP = re.compile(r"(?<=[a-z]) (?=[a-z])")
+_PLUS = re.compile(r"(?<=[0-9kK千万])\s*[+＋]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,9 @@ class QueryParser:
         else:
             text_body = text
         # Pinyin typed with spaces (dian han gong) is matched as one word.
-        whole = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
+        # 7000+ says 以上, but normalising drops the plus.
+        body = _PLUS.sub("以上", text_body[:_READ_CHARS])
+        whole = _LATIN_GAP.sub("", normalise(body))
         wishes = self.lexicon.wishes.read_query(whole)
         # What the wishes took is blank to the rest: 8000以上 names no trade, 女工 neither.
         norm = _mask(whole, [Span(start, end) for start, end in wishes.spans])

@@ -34,12 +34,13 @@ _PER_MONTH = r"(?:月薪|月入|一个月|每月|每个月|月工资|工资|底�
 _MORE = r"(?:以上|往上|上|起|起步|多|加|\+|过|左右|及以上|出头|打底)"
 # 工资要6000往上, 月入过万, 日薪300, 一天三百, 时薪25元, 月薪8k
 _PAY_NAMED = re.compile(
-    rf"(?P<per>{_PER_DAY}|{_PER_HOUR}|{_PER_MONTH})\s*(?:要|能|得|在|至少|最少|不低于|保底|过|有|"
-    rf"是|达到|到)?\s*{_AMOUNT}\s*(?P<more>{_MORE})?\s*(?P<after>天|日|小时|时|月)?"
+    rf"(?P<per>{_PER_DAY}|{_PER_HOUR}|{_PER_MONTH})\s*(?:要|能|得|在|至少|最少|不低于|高于|保底|"
+    rf"过|有|是|达到|到|上)?\s*{_AMOUNT}\s*(?P<more>{_MORE})?\s*(?P<after>天|日|小时|时|月)?"
 )
 # 8000以上, 八千往上, 8k, 300一天, 至少7000
 _PAY_BARE = re.compile(
-    rf"(?P<least>至少|最少|不低于|保底)?\s*{_AMOUNT}\s*(?:一|每|1)?(?P<after>天|日|小时|时|月)?"
+    rf"(?P<least>至少|最少|不低于|高于|保底|过|上)?\s*{_AMOUNT}(?P<upto>\s*\d{{3,6}}(?=元|块|\s|的|$))?"
+    rf"\s*(?:一|每|1)?(?P<after>天|日|小时|时|月)?"
     rf"\s*(?P<more>{_MORE})?"
 )
 _AGE = re.compile(rf"(?:(?:年龄|今年|我)\s*)?(?P<age>{_NUMBER})\s*(?:多|来)?\s*(?:周岁|岁)")
@@ -246,6 +247,9 @@ def _monthly(found: dict[str, str | None]) -> int | None:
     if amount is None:
         return None
     unit = found["unit"] or ""
+    upto = found.get("upto")
+    if upto and (unit or float(upto) <= amount):  # 8000-9000 is a range; 8k 9 is not
+        return None
     if unit in {"k", "千"}:
         amount *= 1000
     elif unit in {"w", "万"}:
@@ -256,7 +260,7 @@ def _monthly(found: dict[str, str | None]) -> int | None:
         amount *= DAYS_A_MONTH
     elif re.fullmatch(_PER_HOUR, per) or after in {"小时", "时"}:
         amount *= HOURS_A_MONTH
-    elif not per and not unit and not found["more"] and not found.get("least"):
+    elif not (per or unit or found["more"] or found.get("least") or found.get("upto")):
         return None
     if amount < _MIN_MONTHLY or amount > 1_000_000:
         return None

@@ -20,7 +20,7 @@ Two published data sets, read straight from the wheels (nothing is installed or 
   one such swap away from a trade term of the lexicon (代工 is no misspelt 大工),
   which search therefore never reads as a misspelt trade.
 
-Only common characters (char-similar's frequency at least ``MIN_FREQUENCY``, about 5,000
+Only common characters (char-similar's frequency at least ``MIN_FREQUENCY``, about 6,000
 characters) are listed, on both sides: input methods and handwriting pads offer those.
 """
 
@@ -34,7 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-MIN_FREQUENCY = 9.0
+MIN_FREQUENCY = 7.0
 MAX_DEPTH = 3  # component splitting stops here (components of components of components)
 MIN_PART_STROKES = 3  # a component this small (人, 二) is in too many characters to mislead
 
