@@ -36,11 +36,19 @@ class SearchQuery(BaseModel):
     )
 
 
+class Matched(BaseModel):
+    trade: str = Field(description="the trade as the title names it; empty for a place search")
+    place: str | None = Field(description="where the hit is, when the query asked for a place")
+    wishes: list[str] = Field(description="wishes of the query it meets: 8000以上, 包吃住")
+    tolerances: list[str] = Field(description="how the query was read: 同音, 形近, 地点附近")
+
+
 class Hit(BaseModel):
     id: str
     title: str
     city: str
     score: float = Field(description="0-100; below the confidence threshold nothing is returned")
+    matched: Matched = Field(description="why it is an answer")
 
 
 class SearchAnswer(BaseModel):
@@ -48,6 +56,8 @@ class SearchAnswer(BaseModel):
     total: int = Field(description="hits in all, for paging")
     place: str | None = Field(description="the place searched: named in the query, else city")
     in_place: bool = Field(description="false: nothing in the place, hits are from elsewhere")
+    unmet: list[str] = Field(description="wishes of the query that no vacancy found meets")
+    best_pay: int | None = Field(description="pay wish unmet: the most a vacancy found pays")
     hits: list[Hit]
 
 
@@ -73,8 +83,21 @@ def setup(api: Api) -> None:
             total=result.total,
             place=result.place.name if result.place else None,
             in_place=result.in_place,
+            unmet=list(result.unmet),
+            best_pay=result.best_pay,
             hits=[
-                Hit(id=h.vacancy_id, title=h.title, city=h.city, score=h.score)
+                Hit(
+                    id=h.vacancy_id,
+                    title=h.title,
+                    city=h.city,
+                    score=h.score,
+                    matched=Matched(
+                        trade=h.matched.trade,
+                        place=h.matched.place,
+                        wishes=list(h.matched.wishes),
+                        tolerances=list(h.matched.tolerances),
+                    ),
+                )
                 for h in result.hits
             ],
         )

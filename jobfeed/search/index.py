@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from jobfeed.models import SalaryUnit, Vacancy, utcnow
 from jobfeed.places import Place, PlaceLevel, Places
@@ -22,6 +24,7 @@ from jobfeed.search import pinyin, scoring
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import normalise_title
 from jobfeed.search.query import ParsedQuery, QueryParser
+from jobfeed.search.wishes import Offer, Wishes, pays
 
 MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找到
 PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
@@ -30,6 +33,21 @@ MAX_GRAM_CANDIDATES = 400
 _TITLE_CACHE = 100_000  # raw titles whose stripped form is remembered (feeds repeat them)
 _PARSE_CACHE_CHARS = 200  # the parser reads no further
 _MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
+# Figures in titles with what they count (20名, 8000元, 18 45岁); not in a2驾照 or co2焊.
+_NUMBERS = re.compile(r"(?<![a-z])\d[\d ]*(?: ?(?:名|人|位|个|元|块|起|k|w|千|万|岁|天|月|号))*")
+
+
+NEARBY = "地点附近"  # the hit is not in the place asked for, but the nearest there is
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Why a hit is an answer, briefly enough for an answer line."""
+
+    trade: str  # the trade as the title names it (电焊工)
+    place: str | None  # where the hit is, when the query asked for a place
+    wishes: tuple[str, ...] = ()  # the wishes it meets: 8000以上, 包吃住
+    tolerances: tuple[str, ...] = ()  # how the query was read: 同音, 形近, 地点附近
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +56,7 @@ class SearchHit:
     score: float  # 0–100
     title: str
     city: str
+    matched: Matched = Matched("", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +66,14 @@ class SearchResult:
     query: ParsedQuery
     place: Place | None  # where the search looked: named in the query, else ``city``
     in_place: bool  # False: nothing matched in ``place``, so the hits are from elsewhere
+    unmet: tuple[str, ...] = ()  # wishes of the query that no vacancy found meets
+    best_pay: int | None = None  # when the pay wish is unmet: the most any of them pays
 
     def __bool__(self) -> bool:
         return bool(self.hits)
+
+    def matched_for(self, vacancy_id: str) -> Matched | None:
+        return next((h.matched for h in self.hits if h.vacancy_id == vacancy_id), None)
 
 
 @dataclass(slots=True)
@@ -63,7 +87,16 @@ class _Entry:
     posted: float
     expires: float | None
     pay: int | None  # monthly equivalent of the upper bound, for ``min_pay``
+    offer: Offer  # what it gives and whom it admits, for the query's wishes
     fingerprint: int  # of the fields the index uses, to skip unchanged vacancies on reload
+
+
+@dataclass(slots=True)
+class _Wished:
+    ranked: list[tuple[Any, ...]] = field(default_factory=list)  # sortable, the entry last
+    total: int = 0
+    met: set[str] = field(default_factory=set)  # wishes some vacancy meets
+    best_pay: int | None = None
 
 
 @dataclass(slots=True)
@@ -122,6 +155,8 @@ class SearchIndex:
         self._where: dict[tuple[str, str], tuple[str, str, str | None]] = {}
         self._title_texts: dict[str, tuple[str, list[TermMatch]]] = {}
         self._parsed: dict[str, ParsedQuery] = {}
+        self._offers: dict[Offer, Offer] = {}
+        self._title_cores: dict[str, tuple[str, list[TermMatch]]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -151,9 +186,14 @@ class SearchIndex:
         self.remove(vacancy.id)
         if not vacancy.is_open(now):
             return False
-        title = self._title_for(vacancy.title)
+        title = self._title_for(_without(vacancy.title, vacancy.employer, vacancy.brand))
         city, province, prefecture = self._locate(vacancy.city, vacancy.province)
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
+        pay = _monthly_pay(vacancy)
+        offer = self.lexicon.wishes.read_offer(
+            vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
+        )
+        offer = self._offers.setdefault(offer, offer)  # a few hundred distinct ones
         entry = _Entry(
             id=vacancy.id,
             title=vacancy.title,
@@ -163,7 +203,8 @@ class SearchIndex:
             prefecture=prefecture,
             posted=vacancy.posted_at.timestamp(),
             expires=expires,
-            pay=_monthly_pay(vacancy),
+            pay=pay,
+            offer=offer,
             fingerprint=_fingerprint(vacancy),
         )
         self._entries[entry.id] = entry
@@ -248,7 +289,16 @@ class SearchIndex:
         return found
 
     def _strip_title(self, raw: str) -> tuple[str, list[TermMatch]]:
-        text = normalise_title(raw)
+        # Pay, headcounts and conditions (20名, 月薪8000, 包吃住) say nothing of the trade.
+        text = _NUMBERS.sub(" ", self.lexicon.wishes.blank_out(normalise_title(raw))).strip()
+        found = self._title_cores.get(text)
+        if found is None:
+            if len(self._title_cores) >= _TITLE_CACHE:
+                self._title_cores.clear()
+            found = self._title_cores[text] = self._title_core(text or normalise_title(raw))
+        return found
+
+    def _title_core(self, text: str) -> tuple[str, list[TermMatch]]:
         places = self.places.find_all(text)
         if places and places[0].start == 0 and places[0].end < len(text):
             text = text[places[0].end :].strip()
@@ -313,22 +363,146 @@ class SearchIndex:
         self.expire(now)
         query = self.parse(text)
         place = query.place or (self._place_for(city) if city else None)
+        wishes = query.wishes
         if query.core:
             matched = self._match_titles(query)
-        elif place is not None:
+        elif place is not None or wishes:
             matched = [(PLACE_ONLY_SCORE, t) for t in self._titles.values()]
         else:
             matched = []
         need = offset + limit
+        if wishes or wishes.facts:
+            return self._search_wishes(
+                query=query,
+                place=place,
+                matched=matched,
+                offset=offset,
+                need=need,
+                min_pay=min_pay,
+            )
         if place is None:
             total, ranked = self._rank_anywhere(matched, need, min_pay)
             in_place = True
         else:
             total, ranked, in_place = self._rank_in(place, matched, need, min_pay)
         hits = [
-            SearchHit(e.id, round(score, 1), e.title, e.city) for score, e in ranked[offset:need]
+            self._hit(query, place, score, e, 0 if in_place else 2)
+            for score, e in ranked[offset:need]
         ]
         return SearchResult(hits, total, query, place, in_place)
+
+    def _search_wishes(
+        self,
+        *,
+        query: ParsedQuery,
+        place: Place | None,
+        matched: list[tuple[float, _Title]],
+        offset: int,
+        need: int,
+        min_pay: int | None,
+    ) -> SearchResult:
+        """Vacancies admitting the seeker, those meeting every wish first, then those meeting
+        most; within that as without wishes (place, score, newest)."""
+        wishes = query.wishes
+        in_place = True
+        if place is not None:
+            names = [place.name]
+            if place.level is PlaceLevel.prefecture:
+                names += [p.name for p in self.places.children(place)]
+            found = self._wished(
+                wishes=wishes,
+                place=place,
+                matched=matched,
+                need=need,
+                min_pay=min_pay,
+                names=names,
+            )
+            in_place = bool(found.ranked)
+        if not in_place or place is None:
+            found = self._wished(
+                wishes=wishes, place=place, matched=matched, need=need, min_pay=min_pay, names=None
+            )
+        ranked = heapq.nsmallest(need, found.ranked)
+        names_ = wishes.names()
+        unmet = tuple(n for n in names_ if n not in found.met)
+        best_pay = found.best_pay if wishes.min_pay is not None and names_[0] in unmet else None
+        hits = [self._hit(query, place, -k[4], k[-1], k[2]) for k in ranked[offset:]]
+        return SearchResult(hits, found.total, query, place, in_place, unmet, best_pay)
+
+    def _wished(
+        self,
+        *,
+        wishes: Wishes,
+        place: Place | None,
+        matched: list[tuple[float, _Title]],
+        need: int,
+        min_pay: int | None,
+        names: list[str] | None,
+    ) -> _Wished:
+        """Candidates for ``_search_wishes`` in ``names`` (None: anywhere), best first once
+        sorted. When the total is the number of entries (no facts to check, no filter), a
+        title is looked at only until ``need`` of its vacancies (newest first) meet every
+        wish, and titles no longer once a higher-scoring one had that many."""
+        out = _Wished()
+        judged: dict[int, tuple[bool, int, int, list[str]]] = {}  # per interned offer
+        countable = not wishes.facts and min_pay is None and names is None
+        pay_name = [f"{wishes.min_pay}以上"] if wishes.min_pay is not None else []
+        perfect = 0
+        for n, (score, title) in enumerate(matched):
+            if countable and perfect >= need and score < matched[n - 1][0]:
+                out.total += sum(len(t.entries) for _, t in matched[n:])
+                break
+            if countable:
+                out.total += len(title.entries)
+            in_title = 0
+            for entry in _entries_in(title, place, names):
+                offer = entry.offer
+                verdict = judged.get(id(offer))
+                if verdict is None:
+                    missed, unpreferred = offer.unmet(wishes)
+                    verdict = (offer.admits(wishes), missed, unpreferred, offer.met(wishes))
+                    judged[id(offer)] = verdict
+                if not verdict[0] or not _pays(entry, min_pay):
+                    continue
+                tier = 0 if place is None else _tier(place, entry)
+                if names is not None and tier > 1:
+                    continue
+                paid = pays(wishes, entry.pay)
+                missed = verdict[1] + (not paid)
+                out.met.update(verdict[3])
+                if paid:
+                    out.met.update(pay_name)
+                elif entry.pay is not None and (out.best_pay is None or entry.pay > out.best_pay):
+                    out.best_pay = entry.pay
+                # Short of the pay wished for, the nearest pay first (没有8000以上的，最高7500).
+                short = 0 if paid else (wishes.min_pay or 0) - (entry.pay or 0)
+                out.ranked.append(
+                    (missed, verdict[2], tier, short, -score, -entry.posted, entry.id, entry)
+                )
+                if not countable:
+                    out.total += 1
+                if missed == verdict[2] == tier == 0:
+                    perfect += 1
+                    in_title += 1
+                    if countable and in_title >= need:
+                        break
+        return out
+
+    def _hit(
+        self, query: ParsedQuery, place: Place | None, score: float, entry: _Entry, tier: int
+    ) -> SearchHit:
+        tolerances = sorted(query.tolerances)
+        if place is not None and tier > 0:
+            tolerances.append(NEARBY)
+        wishes = query.wishes
+        pay = [f"{wishes.min_pay}以上"] if wishes.min_pay and pays(wishes, entry.pay) else []
+        matched = Matched(
+            trade=self._titles[entry.title_id].text if query.core else "",
+            place=entry.city if place is not None else None,
+            wishes=(*pay, *entry.offer.met(wishes)),
+            tolerances=tuple(tolerances),
+        )
+        return SearchHit(entry.id, round(score, 1), entry.title, entry.city, matched)
 
     def popular(self, limit: int = 5, city: str | None = None) -> list[tuple[str, int]]:
         """The titles with the most open vacancies (in ``city`` and its counties if given),
@@ -438,6 +612,24 @@ class SearchIndex:
         return len(near), [(score, entry) for _, score, entry in best], in_place
 
 
+def _entries_in(title: _Title, place: Place | None, names: list[str] | None) -> Iterable[_Entry]:
+    """A title's vacancies in the places ``names`` (None: all, newest first)."""
+    if names is None:
+        return title.sorted_entries()
+    if place is not None and place.level is PlaceLevel.province:
+        return (e for e in title.entries.values() if e.province == place.name)
+    return (e for name in names for e in title.by_city.get(name, {}).values())
+
+
+def _without(title: str, *names: str | None) -> str:
+    """``title`` less the employer's or brand's name in it (梅园光伏电站招电工 → 招电工)."""
+    for name in names:
+        if name and len(name) >= 2 and name in title:
+            rest = title.replace(name, " ")
+            title = rest if rest.strip() else title
+    return title
+
+
 def _tier(place: Place, entry: _Entry) -> int:
     """0: in the place; 1: in a county of the prefecture asked for; 2: same province; 3: else."""
     if place.level is PlaceLevel.province:
@@ -463,6 +655,9 @@ def _fingerprint(vacancy: Vacancy) -> int:
     return hash(
         (
             vacancy.title,
+            tuple(vacancy.benefits),
+            vacancy.requirements,
+            vacancy.description,
             vacancy.city,
             vacancy.province,
             vacancy.posted_at,

@@ -11,8 +11,10 @@ from pathlib import Path
 from jobfeed.places import LEXICON_DIR
 from jobfeed.search import pinyin
 from jobfeed.search.normalise import is_cjk, normalise
+from jobfeed.search.wishes import WishBook
 
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
+_GAP = "\x00"  # stands for the one character of a term that was written as another
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -31,6 +33,52 @@ class TermMatch:
     end: int
     by_sound: bool  # found through pinyin (电汗工, dianhangong), not the characters
     loosely: bool = False  # only with merged sounds (zh/z, -ng/-n): 饲养 is not 实验
+    # One character written for another (``Confusions``): 形近 (玉稠 for 玉雕) or 同音 (蛆床
+    # for 车床); the text then reads as ``term.text``.
+    tolerance: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        """How the term was found, if not as written: 同音 or 形近."""
+        return self.tolerance or (SOUND if self.by_sound else None)
+
+
+SOUND = "同音"
+SHAPE = "形近"
+
+
+class Confusions:
+    """Characters written for others: look-alikes (handwriting) and sound-alikes (a pinyin
+    keyboard's neighbours), from ``confusions.tsv``; and the real words (``real_words.txt``)
+    that such a swap would turn into a trade (村里 is a village, not 木里)."""
+
+    def __init__(
+        self,
+        shapes: dict[str, frozenset[str]],
+        sounds: dict[str, frozenset[str]],
+        words: Iterable[str] = (),
+    ) -> None:
+        self._shapes = shapes
+        self._sounds = sounds
+        self.words = frozenset(words)
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> Confusions:
+        shapes: dict[str, frozenset[str]] = {}
+        sounds: dict[str, frozenset[str]] = {}
+        for line in _read_lines(directory / "confusions.tsv"):
+            char, shape, sound = line.split("\t")
+            shapes[char] = frozenset(shape)
+            sounds[char] = frozenset(sound)
+        return cls(shapes, sounds, _read_words(directory / "real_words.txt"))
+
+    def kind(self, written: str, meant: str) -> str | None:
+        """形近 or 同音 when ``written`` may stand for ``meant``, else None."""
+        if written in self._shapes.get(meant, ()):
+            return SHAPE
+        if written in self._sounds.get(meant, ()):
+            return SOUND
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +99,12 @@ class Lexicon:
         fillers: Iterable[str],
         intent: Iterable[str],
         chatter: Iterable[str],
+        *,
+        confusions: Confusions | None = None,
+        wishes: WishBook | None = None,
     ) -> None:
+        self.confusions = confusions or Confusions({}, {})
+        self.wishes = wishes or WishBook({}, {}, {})
         self._by_text: dict[str, Term] = {}
         self._by_code: dict[str, list[Term]] = defaultdict(list)
         self._by_letters: dict[str, list[Term]] = defaultdict(list)
@@ -65,10 +118,17 @@ class Lexicon:
             if len(code) >= 2:
                 self._by_code[code].append(term)
             self._by_letters[pinyin.letters(term.text)].append(term)
+        # Each strong term with one character left out, for one character written for another.
+        self._by_gap: dict[str, list[tuple[Term, int]]] = defaultdict(list)
+        for term in self._by_text.values():
+            if not term.weak and len(term.text) >= 2 and all(is_cjk(c) for c in term.text):
+                for i in range(len(term.text)):
+                    self._by_gap[term.text[:i] + _GAP + term.text[i + 1 :]].append((term, i))
         self.latin_words = frozenset(
             word for text in self._by_text for word in _LATIN_RUN.findall(text)
         )
         self._max_term = max(len(t) for t in self._by_text)
+        self._prefixes = frozenset(t[:n] for t in self._by_text for n in range(1, len(t) + 1))
         self._max_code = max(len(c) for c in self._by_code)
         self._max_letters = max(len(c) for c in self._by_letters)
         self._fillers = frozenset(fillers)
@@ -81,10 +141,12 @@ class Lexicon:
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
         return cls(
-            _read_trades(directory / "trades.txt"),
+            _read_trades(directory / "trades.txt", directory / "descriptions.txt"),
             _read_words(directory / "fillers.txt"),
             _read_lines(directory / "intent.txt"),
             _read_words(directory / "chatter.txt"),
+            confusions=Confusions.load(directory),
+            wishes=WishBook.load(directory),
         )
 
     def __len__(self) -> int:
@@ -110,10 +172,17 @@ class Lexicon:
         if by_sound:
             exact_spans = list(blocked) + [Span(m.start, m.end) for m in _select(exact, [])]
             words = self._words(text, exact_spans)
+            # A swapped character may be a filler's (快的 for 快递): words as typed count too.
+            typed = words | _typed_words(text, exact_spans)
             candidates = exact + [
                 m
                 for m in self._sound_candidates(text)
                 if m.end - m.start > 2 or (m.start, m.end) in words
+            ]
+            candidates += [
+                m
+                for m in self._swap_candidates(text)
+                if m.end - m.start > 2 or (m.start, m.end) in typed
             ]
         found = _select(candidates, list(blocked))
         found.sort(key=lambda m: m.start)
@@ -123,11 +192,15 @@ class Lexicon:
         """Every occurrence of a term by its characters (or its pinyin in a Latin run),
         overlapping ones included."""
         out: list[TermMatch] = []
+        prefixes = self._prefixes
         for run in _CJK_RUN.finditer(text):
             for start in range(run.start(), run.end()):
                 stop = min(run.end(), start + self._max_term)
                 for end in range(start + 1, stop + 1):
-                    term = self._by_text.get(text[start:end])
+                    piece = text[start:end]
+                    if piece not in prefixes:
+                        break
+                    term = self._by_text.get(piece)
                     if term is not None:
                         out.append(TermMatch(term, start, end, by_sound=False))
         for run in _LATIN_RUN.finditer(text):
@@ -153,6 +226,27 @@ class Lexicon:
                     for term in self._by_code.get(code, ()):
                         loose = pinyin.letters(text[start:end]) != pinyin.letters(term.text)
                         out.append(TermMatch(term, start, end, by_sound=True, loosely=loose))
+        return out
+
+    def _swap_candidates(self, text: str) -> list[TermMatch]:
+        """Terms written with one character swapped for a look-alike or sound-alike (制荼,
+        蛆床), where what was written is no word of its own (村里 stays a village)."""
+        out: list[TermMatch] = []
+        confusions = self.confusions
+        for run in _CJK_RUN.finditer(text):
+            for start in range(run.start(), run.end() - 1):
+                for end in range(start + 2, min(run.end(), start + self._max_term) + 1):
+                    written = text[start:end]
+                    if written in self._by_text or written in confusions.words:
+                        continue
+                    for i in range(end - start):
+                        key = written[:i] + _GAP + written[i + 1 :]
+                        for term, at in self._by_gap.get(key, ()):
+                            kind = confusions.kind(written[at], term.text[at])
+                            if kind is not None:
+                                out.append(
+                                    TermMatch(term, start, end, by_sound=True, tolerance=kind)
+                                )
         return out
 
     # --- the rest of a message --------------------------------------------------------------
@@ -234,6 +328,22 @@ class Lexicon:
         return self._chatter.search(text) is not None
 
 
+def _typed_words(text: str, keep: Sequence[Span]) -> set[tuple[int, int]]:
+    """Spans of the runs between spaces and kept spans."""
+    cut = [c.isspace() for c in text]
+    for span in keep:
+        cut[span.start : span.end] = [True] * (span.end - span.start)
+    words = set()
+    start = None
+    for i, blocked in enumerate([*cut, True]):
+        if not blocked and start is None:
+            start = i
+        elif blocked and start is not None:
+            words.add((start, i))
+            start = None
+    return words
+
+
 def _merge(one: Term, other: Term) -> Term:
     return Term(
         one.text,
@@ -249,7 +359,15 @@ def _select(candidates: list[TermMatch], taken: list[Span]) -> list[TermMatch]:
     characters before sound-alikes, exact pinyin before merged sounds, then the leftmost."""
     chosen = []
     ranked = sorted(
-        candidates, key=lambda m: (m.term.weak, m.start - m.end, m.by_sound, m.loosely, m.start)
+        candidates,
+        key=lambda m: (
+            m.term.weak,
+            m.start - m.end,
+            m.by_sound,
+            m.tolerance is not None,
+            m.loosely,
+            m.start,
+        ),
     )
     for match in ranked:
         if not any(span.overlaps(match.start, match.end) for span in taken):
@@ -279,10 +397,10 @@ def _read_words(path: Path) -> list[str]:
     return [normalise(w) for line in _read_lines(path) for w in line.split() if normalise(w)]
 
 
-def _read_trades(path: Path) -> list[Term]:
+def _read_trades(*paths: Path) -> list[Term]:
     """Parse ``concept: term term | term ...`` lines; indented lines continue the one above."""
     entries: list[tuple[str, str]] = []
-    for line in _read_lines(path):
+    for line in (line for path in paths for line in _read_lines(path)):
         if line[0].isspace() and entries:
             concept, body = entries[-1]
             entries[-1] = (concept, f"{body} {line}")

@@ -9,6 +9,7 @@ from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search import pinyin
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import is_cjk, normalise
+from jobfeed.search.wishes import Wishes
 
 # /jobs 电焊工, /search@ZhaopinBot 保安
 _COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*")
@@ -27,6 +28,7 @@ _NOUN_ENDS = (
 )
 _VOWEL_RUNS = re.compile(r"[aeiouv]+")
 _LATIN_GAP = re.compile(r"(?<=[a-z]) (?=[a-z])")
+_PLUS = re.compile(r"(?<=[0-9kK千万])\s*[+＋]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class ParsedQuery:
     synsets: frozenset[int]
     terms: tuple[str, ...]  # the trade terms found, for logs and hints
     strong: bool  # a specific trade term was found, not only a head noun such as 司机
+    tolerances: frozenset[str]  # how trade terms were found when not as written: 同音, 形近
+    wishes: Wishes  # pay, benefits, shifts; the seeker's gender and age
     other: str  # text that is neither trade, place nor filler
     after: str  # the part of ``other`` after the last trade term
     intent: bool  # worded as a job query (招…吗, 有没有…的活, 求一份…)
@@ -50,7 +54,7 @@ class ParsedQuery:
 
     @property
     def empty(self) -> bool:
-        return not self.core and self.place is None
+        return not self.core and self.place is None and not self.wishes
 
     def looks_like_job_query(self) -> bool:
         """Whether a group message asks for jobs, judged from its wording alone."""
@@ -58,7 +62,9 @@ class ParsedQuery:
             return False
         if _PHONE.search(self.normalised):
             return False
-        if self.command is not None or self.intent:
+        # A wish alone counts too: 包吃住的, 日结的活.
+        wish_only = bool(self.wishes) and not self.other and not self.chatter
+        if self.command is not None or self.intent or wish_only:
             return True
         if not self.concepts or self.chatter:
             return False
@@ -84,10 +90,15 @@ class QueryParser:
         else:
             text_body = text
         # Pinyin typed with spaces (dian han gong) is matched as one word.
-        norm = _LATIN_GAP.sub("", normalise(text_body[:_READ_CHARS]))
+        # 7000+ says 以上, but normalising drops the plus.
+        body = _PLUS.sub("以上", text_body[:_READ_CHARS])
+        whole = _LATIN_GAP.sub("", normalise(body))
+        wishes = self.lexicon.wishes.read_query(whole)
+        # What the wishes took is blank to the rest: 8000以上 names no trade, 女工 neither.
+        norm = _mask(whole, [Span(start, end) for start, end in wishes.spans])
         place, place_spans, terms = self._place_and_terms(norm)
         keep = [Span(m.start, m.end) for m in terms]
-        core = self.lexicon.strip_fillers(_mask(norm, place_spans), keep)
+        core = self.lexicon.strip_fillers(_mask(_corrected(norm, terms), place_spans), keep)
         other = self.lexicon.strip_fillers(_mask(norm, place_spans + keep))
         tail = max((m.end for m in terms), default=len(norm))
         after = self.lexicon.strip_fillers(_mask(norm, place_spans)[tail:])
@@ -95,7 +106,7 @@ class QueryParser:
         latin = bool(core) and core.isascii() and any(c.isalpha() for c in core)
         return ParsedQuery(
             text=text,
-            normalised=norm,
+            normalised=whole,
             core=core,
             codes=pinyin.codes(core) if core else "",
             letters=pinyin.letters(core) if core else "",
@@ -105,20 +116,25 @@ class QueryParser:
             synsets=synsets,
             terms=tuple(norm[m.start : m.end] for m in terms),
             strong=any(not m.term.weak for m in terms),
+            tolerances=frozenset(k for m in terms if (k := m.kind) is not None),
+            wishes=wishes,
             other=other,
             after=after,
-            intent=self.lexicon.has_intent(norm),
+            intent=self.lexicon.has_intent(whole),
             chatter=self.lexicon.has_chatter(_mask(norm, keep)),
             command=command,
         )
 
     def _place_and_terms(self, norm: str) -> tuple[Place | None, list[Span], list[TermMatch]]:
         match = self.places.find_in(norm)
-        # A trade term longer than the place it overlaps wins (a place inside a trade name).
+        # A trade term longer than the place it overlaps wins (a place inside a trade name),
+        # and one as long as a county's name (安保 over 和安 in 安装工和安保).
         if match is not None:
             for cand in self.lexicon.exact_candidates(norm):
                 overlaps = cand.start < match.end and match.start < cand.end
-                if overlaps and cand.end - cand.start > match.end - match.start:
+                longer = cand.end - cand.start - (match.end - match.start)
+                county = match.place.level >= PlaceLevel.county
+                if overlaps and (longer > 0 or (longer == 0 and county)):
                     match = self.places.find_in(_mask(norm, [Span(cand.start, cand.end)]))
                     break
         if match is None:
@@ -139,6 +155,14 @@ class QueryParser:
 
     def _only_place(self, norm: str, spans: list[Span]) -> bool:
         return not self.lexicon.strip_fillers(_mask(norm, spans)) and len(spans) == 1
+
+
+def _corrected(text: str, terms: list[TermMatch]) -> str:
+    """``text`` with each term written with a swapped character as the term reads."""
+    for m in terms:
+        if m.tolerance is not None:
+            text = text[: m.start] + m.term.text + text[m.end :]
+    return text
 
 
 def _mask(text: str, spans: list[Span]) -> str:

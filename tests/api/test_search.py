@@ -49,7 +49,13 @@ async def test_returns_ids_titles_and_scores_best_first(system: System) -> None:
     )
     status, body = await search(system, "q=" + quote("天津招电焊工吗"))
     assert status == 200
-    assert body["hits"][0] == {"id": "W-1", "title": "电焊工", "city": "天津", "score": 100.0}
+    assert body["hits"][0] == {
+        "id": "W-1",
+        "title": "电焊工",
+        "city": "天津",
+        "score": 100.0,
+        "matched": {"trade": "电焊工", "place": "天津", "wishes": [], "tolerances": []},
+    }
     assert "G-1" not in [h["id"] for h in body["hits"]]
     assert body["place"] == "天津" and body["in_place"] is True
 
@@ -61,6 +67,25 @@ async def test_returns_ids_titles_and_scores_best_first(system: System) -> None:
     assert [h["id"] for h in body["hits"]] == ["W-1"]
     status, body = await search(system, "q=" + quote("有没有宇航员的工作"))
     assert (status, body["hits"], body["total"]) == (200, [], 0)
+
+
+async def test_each_hit_says_why_it_matched(system: System) -> None:
+    lodged = vacancy("W-3", "电焊工", "天津", "天津", 9000) | {"benefits": ["包吃包住"]}
+    await created(system, lodged, vacancy("W-4", "电焊工", "天津", "天津", 7500))
+    status, body = await search(system, "q=" + quote("包吃住的电悍工 8000以上"))
+    assert status == 200
+    first = body["hits"][0]
+    assert first["id"] == "W-3"
+    assert first["matched"] == {
+        "trade": "电焊工",
+        "place": None,
+        "wishes": ["8000以上", "包吃住"],
+        "tolerances": ["同音"],
+    }
+    assert body["unmet"] == [] and body["best_pay"] is None
+    status, body = await search(system, "q=" + quote("电焊工 一万以上"))
+    assert body["unmet"] == ["10000以上"] and body["best_pay"] == 9000
+    assert body["hits"] and body["hits"][0]["matched"]["wishes"] == []
 
 
 async def test_bad_parameters_are_a_400_with_details(system: System) -> None:

@@ -64,6 +64,27 @@ async def test_a_query_gets_a_threaded_reply_with_apply_buttons_and_a_more_link(
     assert re.fullmatch(r"search_[A-Za-z0-9_-]{16}", more)
 
 
+async def test_an_answer_says_briefly_why_each_line_matched(searching: System) -> None:
+    await ask(searching, "包吃住的电悍工", 42)
+    [answer] = searching.sim.messages_in(GROUP)
+    shown = answer.plain_text or ""
+    assert shown.count("✅ 同音 · 满足：包吃住") == 3, shown
+    for vacancy_id in applied_ids(answer):
+        benefits = set(VACANCIES[vacancy_id].benefits)
+        assert "包吃包住" in benefits or {"包住宿", "提供工作餐"} <= benefits
+
+
+async def test_an_unmet_pay_wish_is_named_with_the_highest_pay(searching: System) -> None:
+    await ask(searching, "有没有50000以上的保安", 43)
+    [answer] = searching.sim.messages_in(GROUP)
+    shown = answer.plain_text or ""
+    top = re.search(r"没有50000以上的，最高(\d+)", shown)
+    assert top is not None, shown
+    ids = applied_ids(answer)
+    assert len(ids) == 3  # the nearest are shown all the same, the best paid first
+    assert VACANCIES[ids[0]].salary_max == int(top.group(1))
+
+
 async def test_chatter_gets_silence_and_writes_nothing(searching: System, redis: Redis) -> None:
     chatter = [str(q["text"]) for q in QUERIES if not q["is_query"]]
     for n, text in enumerate(chatter):

@@ -33,8 +33,8 @@ def make_vacancy(vacancy_id: str, title: str, city: str = "天津", **extra: Any
     return Vacancy(**fields)
 
 
-def load_queries() -> list[dict[str, Any]]:
-    with (SAMPLES / "queries.jsonl").open(encoding="utf-8") as lines:
+def load_queries(name: str = "queries.jsonl") -> list[dict[str, Any]]:
+    with (SAMPLES / name).open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
 
 
