@@ -20,30 +20,9 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 
-# KEYS: stream, dead set, dead records, the update's calls
-# ARGV: entry id, update id, record JSON, time, then call/result pairs
-_BURY = """
-redis.call('XDEL', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
-for i = 5, #ARGV - 1, 2 do
-  redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
-end
-redis.call('PERSIST', KEYS[4])
-return 1
-"""
-
-# KEYS: stream, dead set, dead records; ARGV: update id, owner. Returns {entry id, raw}.
-_REPLAY = """
-local record = redis.call('HGET', KEYS[3], ARGV[1])
-if not record then return false end
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-local raw = cjson.decode(record)['raw']
-local id = redis.call('XADD', KEYS[1], '*', 'o', ARGV[2], 'u', raw)
-return {id, raw}
-"""
+PACKAGE = "jobfeed"
 
 # An owner that never beats a heartbeat: the first live receiver adopts what it owns.
 ANY_RECEIVER = "replayed"
@@ -61,8 +40,8 @@ class DeadLetters:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
-        self._bury = redis.register_script(_BURY)
-        self._replay = redis.register_script(_REPLAY)
+        self._bury = load_script(redis, PACKAGE, "bury_update")
+        self._replay = load_script(redis, PACKAGE, "replay_update")
 
     async def bury(
         self,

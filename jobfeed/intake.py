@@ -20,6 +20,9 @@ from redis.asyncio import Redis
 
 from jobfeed.batching import Call, Coalescer
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
+
+PACKAGE = "jobfeed"
 
 # Telegram keeps an unconfirmed update for 24 hours, so it cannot come back later than that.
 SEEN_TTL_SECONDS = 2 * 24 * 3600
@@ -27,38 +30,6 @@ HEARTBEAT_TTL_SECONDS = 10
 MAX_BATCH = 256  # updates per script call or XDEL: the command costs about the same
 
 _Logged = tuple[int, str]  # update_id, the update's raw JSON
-
-# Several updates in one call; the seen markers are named from their prefix inside the
-# script (fine on a single Redis node). Returns each update's entry id, or false.
-_ACCEPT = """
-local out = {}
-for i = 3, #ARGV - 1, 2 do
-  if redis.call('SET', KEYS[2] .. ARGV[i], '1', 'NX', 'EX', ARGV[1]) then
-    table.insert(out, redis.call('XADD', KEYS[1], '*', 'o', ARGV[2], 'u', ARGV[i + 1]))
-  else
-    table.insert(out, false)
-  end
-end
-return out
-"""
-
-# Re-own the entries of receivers whose heartbeat is gone; returns {id, raw, ...}.
-# The heartbeat keys are named from their prefix inside the script (single node).
-_ADOPT = """
-local found = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
-local adopted = {}
-for _, entry in ipairs(found) do
-  local fields = entry[2]
-  local owner, raw = fields[2], fields[4]
-  if owner ~= ARGV[1] and redis.call('EXISTS', KEYS[2] .. owner) == 0 then
-    redis.call('XDEL', KEYS[1], entry[1])
-    local id = redis.call('XADD', KEYS[1], '*', 'o', ARGV[1], 'u', raw)
-    table.insert(adopted, id)
-    table.insert(adopted, raw)
-  end
-end
-return adopted
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +46,8 @@ class UpdateInbox:
         self._redis = redis
         self._keys = keys
         self.owner = owner
-        self._accept = redis.register_script(_ACCEPT)
-        self._adopt = redis.register_script(_ADOPT)
+        self._accept = load_script(redis, PACKAGE, "accept_updates")
+        self._adopt = load_script(redis, PACKAGE, "adopt_updates")
         self._accepts: Coalescer[_Logged, str | None] = Coalescer(
             self._accept_calls, max_batch=MAX_BATCH
         )

@@ -24,11 +24,8 @@ def script_text(package: str, name: str) -> str:
     return resources.files(package).joinpath(FOLDER, f"{name}.lua").read_text("utf-8")
 
 
-def load_script(redis: Redis, package: str, *names: str, prelude: str = "") -> AsyncScript:
-    """One script made of ``prelude`` and the named files of ``package``, in that order.
-
-    ``prelude`` is Lua text kept elsewhere (a function another module shares).
-    """
+def load_script(redis: Redis, package: str, *names: str) -> AsyncScript:
+    """One script made of the named files of ``package``, in that order."""
     if not names:
         raise ValueError("name at least one script file")
-    return redis.register_script(prelude + "".join(script_text(package, n) for n in names))
+    return redis.register_script("".join(script_text(package, n) for n in names))

@@ -20,42 +20,18 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 
-# KEYS: address counter[, account counter]; ARGV: window seconds.
-# Returns {count, ttl} per key.
-_ATTEMPT = """
-local out = {}
-for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  local ttl = redis.call('TTL', key)
-  if ttl < 0 then
-    redis.call('EXPIRE', key, ARGV[1])
-    ttl = tonumber(ARGV[1])
-  end
-  out[2 * i - 1] = count
-  out[2 * i] = ttl
-end
-return out
-"""
-
-# KEYS: address counter[, account counter].
-_SUCCEEDED = """
-if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
-  redis.call('DECR', KEYS[1])
-end
-if KEYS[2] then
-  redis.call('DEL', KEYS[2])
-end
-return 0
-"""
+PACKAGE = "bot.dashboard"
 
 
 class Lockout:
     def __init__(self, redis: Redis, keys: Keys, max_failures: int, window_seconds: int) -> None:
-        self._redis = redis
         self._keys = keys
         self.max_failures = max_failures
         self.window = window_seconds
+        self._attempt = load_script(redis, PACKAGE, "signin_attempt")
+        self._succeeded = load_script(redis, PACKAGE, "signin_succeeded")
 
     def _keys_of(self, ip: str, account: str | None) -> list[str]:
         keys = [self._keys.dashboard_failures_ip(ip)]
@@ -67,9 +43,7 @@ class Lockout:
         """Count one attempt from ``ip`` (and for ``account`` when one is named); the
         seconds until sign-in is allowed again, 0 when this one may be checked."""
         keys = self._keys_of(ip, account)
-        found = [
-            int(value) for value in await self._redis.eval(_ATTEMPT, len(keys), *keys, self.window)
-        ]
+        found = [int(value) for value in await self._attempt(keys, [self.window])]
         waits = [
             max(ttl, 1)
             for count, ttl in zip(found[::2], found[1::2], strict=True)
@@ -79,4 +53,4 @@ class Lockout:
 
     async def succeeded(self, ip: str, account: str | None) -> None:
         keys = self._keys_of(ip, account)
-        await self._redis.eval(_SUCCEEDED, len(keys), *keys)
+        await self._succeeded(keys)

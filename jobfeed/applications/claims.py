@@ -13,22 +13,12 @@ import secrets
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import utcnow
 
+PACKAGE = "jobfeed.applications"
+
 LEASE_SECONDS = 120.0  # well above a card's sends with their retries and flood waits
-
-# KEYS: claim, application hash, undelivered set; ARGV: owner, number, delivered at
-_DELIVERED = """
-redis.call('HSET', KEYS[2], 'delivered', ARGV[3])
-redis.call('ZREM', KEYS[3], ARGV[2])
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
-"""
-
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 
 
 class DeliveryClaims:
@@ -36,8 +26,8 @@ class DeliveryClaims:
         self._redis = redis
         self._keys = keys
         self._lease_ms = max(1, int(lease_seconds * 1000))
-        self._delivered = redis.register_script(_DELIVERED)
-        self._release = redis.register_script(_RELEASE)
+        self._delivered = load_script(redis, PACKAGE, "claim_delivered")
+        self._release = load_script(redis, PACKAGE, "claim_release")
 
     async def claim(self, number: int) -> str | None:
         """The owner token, or None while another sender holds the card."""

@@ -33,91 +33,11 @@ from redis.exceptions import RedisError
 
 from jobfeed.batching import ScriptBatcher
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 
 log = logging.getLogger(__name__)
 
-# Returns {granted, wait_ms, slot}: granted=1 -> send in wait_ms; 0 -> ask again then.
-# Floats travel as strings: Redis truncates Lua numbers to integers. A function, so that
-# the broadcast store can reserve and mark a task as being sent in one script.
-# sent: slot -> the latest it can have arrived (ms); span, cap: the overall window and how
-# many it holds; in_flight: how long after its slot an unreported request may arrive.
-RESERVE_FUNCTION = """
-local function reserve(tat_key, sent, log, interval, window, limit, horizon, span, cap,
-    in_flight)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-  local base = math.max(tonumber(redis.call('GET', tat_key) or '0'), now)
-  local slot = base
-  redis.call('ZREMRANGEBYSCORE', sent, '-inf', string.format('%.3f', now - span))
-  local edge = string.format('(%.3f', slot - span)
-  local n = redis.call('ZCOUNT', sent, edge, '+inf')
-  if n >= cap then
-    local blocker = redis.call('ZRANGEBYSCORE', sent, edge, '+inf', 'WITHSCORES',
-      'LIMIT', n - cap, 1)
-    local arrived = tonumber(blocker[2])
-    if arrived > now then  -- still in flight: its reply will tell when it arrived
-      return {0, string.format('%.3f', interval), ''}
-    end
-    slot = math.max(slot, arrived + span)
-  end
-  if slot - now > horizon then
-    return {0, string.format('%.3f', slot - now - horizon), ''}
-  end
-  local head = redis.call('LINDEX', log, 0)
-  while head and tonumber(head) <= slot - window do
-    redis.call('LPOP', log)
-    head = redis.call('LINDEX', log, 0)
-  end
-  local count = redis.call('LLEN', log)
-  if count >= limit then
-    local oldest = tonumber(redis.call('LINDEX', log, count - limit))
-    return {0, string.format('%.3f', oldest + window - now), ''}
-  end
-  local at = string.format('%.3f', slot)
-  while redis.call('ZSCORE', sent, at) do  -- one member per slot, however close
-    slot = slot + 0.001
-    at = string.format('%.3f', slot)
-  end
-  redis.call('RPUSH', log, at)
-  redis.call('PEXPIRE', log, math.ceil(slot - now + window) + 1000)
-  redis.call('ZADD', sent, string.format('%.3f', slot + in_flight), at)
-  redis.call('PEXPIRE', sent, math.ceil(slot - now + in_flight + span) + 1000)
-  -- The schedule moves on from its own time, not from a slot the window put later: a
-  -- late reply delays one slot, not every slot after it.
-  redis.call('SET', tat_key, string.format('%.3f', base + interval), 'PX',
-    math.ceil(base - now + interval) + 60000)
-  return {1, string.format('%.3f', slot - now), at}
-end
-"""
-
-_RESERVE = (
-    RESERVE_FUNCTION
-    + """
-return reserve(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]),
-  tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))
-"""
-)
-
-# The reply to the request sent in slot ARGV[1] came back: it arrived by now.
-_SENT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local bound = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0')
-if now < bound then
-  redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[1])
-end
-return 1
-"""
-
-_PENALIZE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local until_ = now + tonumber(ARGV[1])
-if until_ > tonumber(redis.call('GET', KEYS[1]) or '0') then
-  redis.call('SET', KEYS[1], string.format('%.3f', until_), 'PX', math.ceil(ARGV[1]) + 60000)
-end
-return 1
-"""
+PACKAGE = "jobfeed.broadcast"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +88,9 @@ class Pacer:
         self._tat = keys.pace_global(bucket)
         self._sent = keys.pace_sent(bucket)
         self._chat_prefix = keys.pace_chat_prefix(bucket)
-        self._reserve = redis.register_script(_RESERVE)
-        self._record_sent = redis.register_script(_SENT)
-        self._penalize = redis.register_script(_PENALIZE)
+        self._reserve = load_script(redis, PACKAGE, "fn_reserve", "reserve")
+        self._record_sent = load_script(redis, PACKAGE, "sent")
+        self._penalize = load_script(redis, PACKAGE, "penalize")
         self._batched = ScriptBatcher(redis)
         self._args = (
             1000.0 / limits.global_rate,
@@ -193,7 +113,7 @@ class Pacer:
         return self.slot(await self._reserve(keys=keys, args=args))
 
     def script_input(self, chat_id: int) -> tuple[list[str], list[float]]:
-        """KEYS and ARGV of ``reserve()`` in ``RESERVE_FUNCTION``, for a combined script."""
+        """KEYS and ARGV of ``reserve()`` in ``scripts/fn_reserve.lua``, for a combined script."""
         return [self._tat, self._sent, f"{self._chat_prefix}{chat_id}"], list(self._args)
 
     @staticmethod

@@ -26,7 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from jobfeed.batching import ScriptBatcher
 from jobfeed.broadcast.models import Action, FailReason, Post, SkipReason
-from jobfeed.broadcast.pacing import RESERVE_FUNCTION, Pacer, Slot
+from jobfeed.broadcast.pacing import Pacer, Slot
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
@@ -62,7 +62,7 @@ class BroadcastTasks:
         self._begin = load_script(redis, PACKAGE, "fn_terminal", "fn_begin", "begin")
         # The pacer's reserve() comes first: one script reserves and begins.
         self._paced_begin = load_script(
-            redis, PACKAGE, "fn_terminal", "fn_begin", "paced_begin", prelude=RESERVE_FUNCTION
+            redis, PACKAGE, "fn_reserve", "fn_terminal", "fn_begin", "paced_begin"
         )
         self._finish = load_script(redis, PACKAGE, "fn_terminal", "finish")
         # The calls every send makes share round trips (see batching).

@@ -16,8 +16,8 @@ from aiohttp import ClientError, ClientSession
 from redis.asyncio import Redis
 
 from bot.readiness import Readiness
-from devkit.telegram import TelegramSimulator
 from bot.supervision import Supervised, supervise
+from devkit.telegram import TelegramSimulator
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from tests.conftest import redis_url

@@ -1,7 +1,7 @@
 -- The common case at full speed in one round trip: a send slot that is due at once
 -- (within ARGV[13] ms) and the task marked as being sent. An unused slot is given back.
 -- KEYS: the pacer's three, then begin's six   ARGV: the pacer's seven, begin's five, the limit
--- Needs the pacer's reserve() (jobfeed.broadcast.pacing), fn_terminal, fn_begin.
+-- Needs fn_reserve (the pacer's reserve()), fn_terminal, fn_begin.
 local slot = reserve(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]),
   tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]),
   tonumber(ARGV[7]))
