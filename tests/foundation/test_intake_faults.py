@@ -15,8 +15,8 @@ from aiohttp import ClientError, ClientSession
 
 from bot.app import WEBHOOK_PATH
 from bot.appkeys import PIPELINE
-from bot.demo_seeker import button_data
 from bot.updates import SECRET_HEADER, RetryPolicy
+from devkit.demo.seeker import button_data
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from tests.conftest import redis_url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.demo_seeker import button_data
+from devkit.demo.seeker import button_data
 from devkit.telegram import SentMessage
 from jobfeed.applications.models import ApplicationStatus
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
