@@ -63,9 +63,7 @@ class Faults:
         """The next `n` send-type requests answer 429 with `parameters.retry_after`."""
         self._plan(n, 429, retry_after, methods)
 
-    def stall(
-        self, n: int = 1, *, methods: Collection[str], chat_id: int | None = None
-    ) -> None:
+    def stall(self, n: int = 1, *, methods: Collection[str], chat_id: int | None = None) -> None:
         """The next `n` requests of `methods` (to `chat_id` if given) hang unanswered and
         do nothing until `unstall()`, then answer 502: requests lost on the way, which
         hold their sender at a known point (a test can kill it there)."""
