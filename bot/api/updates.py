@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import PIPELINE, SERVICES
+from bot.params import Integer
 from jobfeed.dead_letters import DeadLetter, DeadLetters
 
 MAX_SHOWN = 500
@@ -17,6 +18,10 @@ MAX_SHOWN = 500
 class DeadLetterList(BaseModel):
     total: int
     updates: list[DeadLetter]
+
+
+class UpdatePath(BaseModel):
+    update_id: Integer = Field(ge=0, le=2**53)
 
 
 class Replayed(BaseModel):
@@ -42,13 +47,12 @@ def setup(api: Api) -> None:
         "/api/updates/dead/{update_id}/replay",
         summary="Handle a dead-lettered update again (calls already made are not repeated)",
         tag="updates",
+        path_params=UpdatePath,
         response=Replayed,
+        errors={404: "no such dead-lettered update"},
     )
-    async def replay_update(request: web.Request) -> Any:
-        raw = request.match_info["update_id"]
-        if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
-            raise ApiError(400, f"update_id must be a non-negative integer, got {raw!r}")
-        update_id = int(raw)
+    async def replay_update(request: web.Request, path: UpdatePath) -> Any:
+        update_id = path.update_id
         if not await request.app[PIPELINE].replay(update_id):
             raise ApiError(404, "no such dead-lettered update")
         return Replayed(update_id=update_id, replayed=True)
