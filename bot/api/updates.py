@@ -21,7 +21,7 @@ class DeadLetterList(BaseModel):
 
 
 class UpdatePath(BaseModel):
-    update_id: Integer = Field(ge=0, le=10**18 - 1)
+    update_id: Integer = Field(ge=0, le=2**53)
 
 
 class Replayed(BaseModel):
@@ -49,6 +49,7 @@ def setup(api: Api) -> None:
         tag="updates",
         path_params=UpdatePath,
         response=Replayed,
+        errors={404: "no such dead-lettered update"},
     )
     async def replay_update(request: web.Request, path: UpdatePath) -> Any:
         update_id = path.update_id
