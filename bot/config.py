@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
 
     # Broadcast pacing and policy (jobfeed.broadcast).
-    global_rate: float = Field(default=28.0, gt=0, le=1000)
+    global_rate: float = Field(default=30.0, gt=0, le=1000)
     group_rate_per_minute: int = Field(default=20, ge=1, le=1000)
     quiet_hours: str | None = None
     unknown_outcome_policy: Literal["resend", "report"] = "resend"

@@ -52,13 +52,18 @@ class Coalescer(Generic[Item, Result]):
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def __call__(self, item: Item) -> Result:
+        return await self.submit(item)
+
+    def submit(self, item: Item) -> asyncio.Future[Result]:
+        """Queue ``item`` and return its future without waiting for it (a caller that
+        does not need the result: it goes out with this turn's batch all the same)."""
         loop = asyncio.get_running_loop()
         call: Call[Item, Result] = Call(item, loop.create_future())
         self._queue.append(call)
         if not self._scheduled:
             self._scheduled = True
             loop.call_soon(self._flush)  # after every caller ready in this turn has queued
-        return await call.future
+        return call.future
 
     def _flush(self) -> None:
         self._scheduled = False
@@ -101,6 +106,12 @@ class ScriptBatcher:
 
     async def __call__(self, script: AsyncScript, keys: Sequence[Any], args: Sequence[Any]) -> Any:
         return await self._calls((script, keys, args))
+
+    def submit(
+        self, script: AsyncScript, keys: Sequence[Any], args: Sequence[Any]
+    ) -> asyncio.Future[Any]:
+        """The call, not waited for: its future holds the result or the error."""
+        return self._calls.submit((script, keys, args))
 
     async def _run(self, batch: list[Call[_Script, Any]]) -> list[Any]:
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -110,6 +110,8 @@ def setup(api: Api) -> None:
     )
     async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
         services = request.app[SERVICES]
+        if body.key is not None and (earlier := await services.broadcasts.by_key(body.key)):
+            return await _progress(request, earlier.id)  # a retry: what the first one made
         found = {v.id: v for v in await services.vacancies.get_many(body.vacancy_ids)}
         missing = [i for i in body.vacancy_ids if i not in found]
         if missing:

@@ -2,15 +2,100 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import datetime
+from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
 from bot.params import MAX_OFFSET, Integer
-from jobfeed.models import Vacancy, VacancyId, VacancyStatus
+from jobfeed.models import SalaryUnit, Vacancy, VacancyId, VacancyStatus
+
+# The domain's Vacancy is lenient (it reads feeds): it strips strings, takes an integer
+# for a timestamp. The API's body says exactly what it takes, as its OpenAPI schema
+# says it: strict types, and text with something besides whitespace (``\S`` as Python
+# reads it is what ``str.strip`` keeps), checked before stripping.
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _timestamp(value: object) -> object:
+    if not isinstance(value, str) or _RFC3339.fullmatch(value) is None:
+        raise ValueError(
+            "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-15T02:00:00+08:00"
+        )
+    return datetime.fromisoformat(value.upper())
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+LongText = Annotated[StrictStr, StringConstraints(max_length=4000)]
+Phone = Annotated[StrictStr, StringConstraints(pattern=r"(?:\D*\d){7}")]
+Salary = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
+class ScreeningInput(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re")
+
+    text: Text
+    choices: list[Text] = Field(default_factory=lambda: ["是", "否"], min_length=2)
+    accepted: list[Text] = Field(default_factory=list)
+
+
+class VacancyInput(BaseModel):
+    """``POST /api/vacancies``: a vacancy in the feed format (see ``Vacancy``)."""
+
+    model_config = ConfigDict(extra="ignore", regex_engine="python-re")
+
+    id: VacancyId
+    title: Text
+    employer: Text
+    city: Text
+    province: Text
+    salary_min: Salary | None = None
+    salary_max: Salary | None = None
+    salary_unit: SalaryUnit = SalaryUnit.month
+    headcount: Annotated[StrictInt, Field(ge=1, le=100_000)] = 1
+    requirements: LongText = ""
+    benefits: list[Text] = Field(default_factory=list)
+    description: LongText = ""
+    brand: Text | None = None
+    contact_phone: Phone | None = None
+    posted_at: Timestamp | None = None
+    expires_at: Timestamp | None = None
+    url: Annotated[StrictStr, StringConstraints(max_length=2000)] | None = None
+    status: VacancyStatus = VacancyStatus.active
+    source: StrictStr = "manual"
+    recruiter_id: StrictInt | None = None
+    screening: list[ScreeningInput] = Field(default_factory=list)
+    updated_at: Timestamp | None = None
+
+    @field_validator("salary_max")
+    @classmethod
+    def _max_not_below_min(cls, value: int | None, info: object) -> int | None:
+        low = getattr(info, "data", {}).get("salary_min")
+        if value is not None and low is not None and value < low:
+            raise ValueError("salary_max is below salary_min")
+        return value
+
+    def to_vacancy(self) -> Vacancy:
+        given = self.model_dump(exclude_unset=True)
+        return Vacancy.model_validate({k: v for k, v in given.items() if v is not None})
 
 
 class VacancyQuery(BaseModel):
@@ -36,13 +121,21 @@ def setup(api: Api) -> None:
         "/api/vacancies",
         summary="Create or replace a vacancy",
         tag="vacancies",
-        body=Vacancy,
+        body=VacancyInput,
         response=Vacancy,
         status=201,
     )
-    async def create_vacancy(request: web.Request, body: Vacancy) -> Any:
-        await request.app[SERVICES].vacancies.save(body)
-        return body
+    async def create_vacancy(request: web.Request, body: VacancyInput) -> Any:
+        try:
+            vacancy = body.to_vacancy()
+        except ValidationError as exc:  # the body's rules are the domain's: not expected
+            raise ApiError(
+                400,
+                "invalid vacancy",
+                exc.errors(include_url=False, include_input=False, include_context=False),
+            ) from None
+        await request.app[SERVICES].vacancies.save(vacancy)
+        return vacancy
 
     @api.route(
         "GET",

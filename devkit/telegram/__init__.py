@@ -58,6 +58,8 @@ retry_after=1)`` answer the next n send-type requests with 5xx / 429;
 ``drop_reply_ratio`` records the message, then drops the connection instead of
 answering (aiogram raises TelegramNetworkError), drawn from ``faults.seed(x)``'s
 random.Random; ``latency`` holds every request that many real seconds after its arrival.
+``stall(n, methods=..., chat_id=None)`` leaves the next n matching requests hanging,
+unexecuted, until ``unstall()`` (then 502); ``faults.stalled`` counts those hanging now.
 
 Read back: ``sent`` (as sent), ``messages[(chat_id, message_id)]`` and
 ``messages_in(chat_id)`` (as now: edited text, ``deleted``); a `SentMessage`'s ``text``

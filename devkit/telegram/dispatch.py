@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .context import SimContext
-from .errors import ApiError
+from .errors import ApiError, server_error
 from .faults import SEND_METHODS
 from .models import Rejection
 from .params import Params
@@ -50,6 +50,9 @@ class ApiDispatcher:
         stats.requests[name] += 1
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
+        if faults.stalls(key, params.raw("chat_id")):
+            await faults.hang()
+            return self.reject(name, params, server_error(502))
         planned = faults.take(key)
         if planned is not None:
             return self.reject(name, params, planned)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import deque
 from collections.abc import Collection
@@ -30,7 +31,8 @@ class _Planned:
 
 
 class Faults:
-    """Knobs: `fail_next`, `retry_after_storm`, `drop_reply_ratio`, `latency`, `seed`.
+    """Knobs: `fail_next`, `retry_after_storm`, `drop_reply_ratio`, `latency`, `seed`,
+    `stall`.
 
     Planned errors hit send-type methods (sendMessage, sendDocument, sendPhoto,
     copyMessage, forwardMessage, editMessageText) unless `methods` says otherwise, in the
@@ -42,6 +44,9 @@ class Faults:
         self.drop_reply_ratio = 0.0
         self._rng = random.Random(0)
         self._planned: deque[_Planned] = deque()
+        self._stalls: list[tuple[frozenset[str], str | None]] = []
+        self.stalled = 0  # requests hanging now (a test waits for its client to be stuck)
+        self._unstall = asyncio.Event()
 
     def seed(self, value: int) -> None:
         self._rng.seed(value)
@@ -58,8 +63,37 @@ class Faults:
         """The next `n` send-type requests answer 429 with `parameters.retry_after`."""
         self._plan(n, 429, retry_after, methods)
 
+    def stall(self, n: int = 1, *, methods: Collection[str], chat_id: int | None = None) -> None:
+        """The next `n` requests of `methods` (to `chat_id` if given) hang unanswered and
+        do nothing until `unstall()`, then answer 502: requests lost on the way, which
+        hold their sender at a known point (a test can kill it there)."""
+        names = frozenset(m.lower() for m in methods)
+        target = None if chat_id is None else str(chat_id)
+        self._stalls += [(names, target)] * n
+
+    def unstall(self) -> None:
+        self._stalls.clear()
+        self._unstall.set()
+
+    def stalls(self, method: str, chat_id: object) -> bool:
+        """True (and the stall used up) when this request is to hang (`method` lower-cased)."""
+        for i, (names, target) in enumerate(self._stalls):
+            if method in names and (target is None or target == str(chat_id)):
+                del self._stalls[i]
+                return True
+        return False
+
+    async def hang(self) -> None:
+        self.stalled += 1
+        try:
+            await self._unstall.wait()
+        finally:
+            self.stalled -= 1
+
     def clear(self) -> None:
         self._planned.clear()
+        self.unstall()
+        self._unstall = asyncio.Event()
         self.latency = 0.0
         self.drop_reply_ratio = 0.0
 

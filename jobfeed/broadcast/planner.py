@@ -45,7 +45,9 @@ class BroadcastPlanner:
         key: str | None = None,
     ) -> Broadcast:
         """Plan a broadcast; a repeated call with the same idempotency ``key`` returns the
-        broadcast the first one made."""
+        broadcast the first one made, even if its vacancies have closed since."""
+        if key is not None and (found := await self._store.by_key(key)) is not None:
+            return found
         vacancies = await self._open_vacancies(vacancy_ids)
         try:
             post = render_post(self._texts, vacancies, bot_username)

@@ -65,6 +65,11 @@ class BroadcastPlans:
 
     # --- planning ------------------------------------------------------------------------
 
+    async def by_key(self, key: str) -> Broadcast | None:
+        """The broadcast created under the idempotency ``key``, if any."""
+        existing = cast(str | None, await self._redis.get(self._keys.broadcast_by_key(key)))
+        return await self.get(existing) if existing else None
+
     async def create(
         self,
         *,
@@ -82,10 +87,8 @@ class BroadcastPlans:
         With an idempotency ``key``, a repeated call (a retry after a crash) returns the
         broadcast the first call created instead of creating another one.
         """
-        if key is not None:
-            existing = cast(str | None, await self._redis.get(self._keys.broadcast_by_key(key)))
-            if existing and (found := await self.get(existing)) is not None:
-                return found
+        if key is not None and (found := await self.by_key(key)) is not None:
+            return found
         now = utcnow()
         broadcast_id = str(await self._redis.incr(self._keys.broadcast_seq))
         target = target or Target()

@@ -124,3 +124,25 @@ async def test_the_approval_workflow_announces_once_and_retracts(system: System)
     [done] = await run_here(system.services, system.bot, [edit])
     assert done.delivered == len(groups)
     assert all("已招满" in (system.sim.messages_in(g.chat_id)[0].text or "") for g in groups)
+
+
+async def test_a_retry_with_its_key_gets_the_original_broadcast_after_the_vacancy_closed(
+    system: System,
+) -> None:
+    await matrix(system, 10)
+    [vacancy] = sample_vacancies(1)
+    request = {"vacancy_ids": [vacancy.id], "key": "announce:retry"}
+    status, created = await system.api("POST", "/api/broadcasts", json=request)
+    assert status == 201, created
+    vacancy.status = VacancyStatus.closed
+    await system.services.vacancies.save(vacancy)
+
+    # The client lost the first answer and retries: the broadcast it made, not a 409.
+    status, again = await system.api("POST", "/api/broadcasts", json=request)
+    assert (status, again["id"]) == (201, created["id"]), again
+    # A new request for the closed vacancy is still refused.
+    status, refused = await system.api(
+        "POST", "/api/broadcasts", json={"vacancy_ids": [vacancy.id], "key": "announce:other"}
+    )
+    assert status == 409, refused
+    assert (await system.services.broadcasts.recent(0, 10))[0] == 1

@@ -1,4 +1,5 @@
-"""At Telegram's ceiling (GLOBAL_RATE=30): every slot used, no 429, at any speed.
+"""At Telegram's ceiling (the default GLOBAL_RATE, 30): every slot used, no 429, at any
+speed.
 
 Efficiency is measured where Telegram counts: over the simulator's arrival stamps, in
 simulated seconds. Each window costs about one round trip to the simulator, a larger
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import Settings
 from jobfeed.broadcast.models import Status
 from tests.broadcast.conftest import Rig
 
@@ -26,7 +28,8 @@ async def test_at_the_ceiling_no_request_is_refused(
     await rig.load(groups)
     broadcast_id = await rig.create()
 
-    [done] = await rig.run(broadcast_id, workers=[rig.worker(rig.pacer(TELEGRAM_GLOBAL))])
+    default_rate = Settings.model_fields["global_rate"].default
+    [done] = await rig.run(broadcast_id, workers=[rig.worker(rig.pacer(default_rate))])
 
     assert done.status is Status.done and done.delivered == groups
     assert rig.sim.count_429 == 0

@@ -88,5 +88,30 @@ async def test_openapi_documents_every_route(system: System) -> None:
     assert served and served == documented
     create = doc["paths"]["/api/vacancies"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/Vacancy"
+        "/VacancyInput"
     )
+
+
+async def test_a_vacancy_body_is_taken_as_its_schema_says(system: System) -> None:
+    # A number is not a timestamp, nor text; blank text is refused where text is needed.
+    for field, value in (
+        ("updated_at", 1_700_000_000),
+        ("posted_at", "2026-11-15T02:00:00"),  # no offset
+        ("salary_min", 6000.0),
+        ("salary_min", "6000"),
+        ("headcount", True),
+        ("title", 7),
+        ("title", " \u3000\t"),
+        ("screening", [{"text": "能上夜班吗", "choices": ["能", "  "]}]),
+        ("benefits", ["\x1c"]),  # whitespace to str.strip
+        ("contact_phone", "call 123"),
+    ):
+        status, body = await system.api("POST", "/api/vacancies", json=VACANCY | {field: value})
+        assert status == 400, (field, value, body)
+        assert body["details"][0]["loc"][0] == field, (field, body)
+    padded = VACANCY | {"id": "T-2", "title": "  电焊工 ", "contact_phone": "139-1234-5678"}
+    status, body = await system.api("POST", "/api/vacancies", json=padded)
+    assert (status, body["title"]) == (201, "电焊工"), body
+    status, doc = await system.api("GET", "/openapi.json", token=None)
+    schema = doc["components"]["schemas"]["VacancyInput"]["properties"]
+    assert schema["title"]["pattern"] == r"\S" and schema["title"]["minLength"] == 1
