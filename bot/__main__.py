@@ -1,4 +1,5 @@
-"""``python -m bot COMMAND``: run | worker | feed | import | broadcast | updates | hash-password.
+"""``python -m bot COMMAND``: run | worker | feed | import | broadcast | updates | hash-password
+| backup | restore | check.
 
 The demo and the simulator are development tools: ``python -m devkit``.
 """
@@ -9,7 +10,19 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bot.commands import broadcast, feed, hash_password, importing, run, updates, worker
+from bot.commands import (
+    EXIT_CONFIG,
+    backup,
+    broadcast,
+    check,
+    feed,
+    hash_password,
+    importing,
+    run,
+    updates,
+    worker,
+)
+from bot.storage import RedisUnavailable
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -20,6 +33,8 @@ COMMANDS: list[Register] = [
     broadcast.add,
     hash_password.add,
     updates.add,
+    backup.add,
+    check.add,
 ]
 
 
@@ -29,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     for register in COMMANDS:
         register(sub)
     args = parser.parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except RedisUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return code
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     Field,
@@ -138,6 +139,23 @@ class Settings(BaseSettings):
         if value and not _QUIET.match(value):
             raise ValueError("must look like 22:00-07:00")
         return value or None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^(rediss?|unix)://\S+$", value):
+            # Never echo it: a Redis URL may carry a password.
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name such as Asia/Shanghai") from None
+        return value
 
     @model_validator(mode="after")
     def _webhook_pair(self) -> Settings:

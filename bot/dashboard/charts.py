@@ -58,6 +58,25 @@ class Chart:
         return self.total == 0
 
 
+# A value above zero never draws thinner than this (in SVG units, about 1.5 px on a
+# phone): 1 against 1,400 would otherwise be a bar of 0.1 units, invisible.
+MIN_BAR = 2.5
+
+
+def extent(value: int, top_value: int, room: float) -> float:
+    """How long a bar of ``value`` is on an axis of ``room`` units topped at ``top_value``."""
+    return max(room * value / top_value, MIN_BAR) if value > 0 else 0.0
+
+
+def tick_label(value: float) -> str:
+    """2.5 stays 2.5 (``round`` would say 2); whole numbers print without a point."""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def axis_ticks(top: float, height: float, top_value: int) -> list[Tick]:
+    return [Tick(top + height * (1 - f), tick_label(top_value * f)) for f in (0, 0.5, 1)]
+
+
 def nice_ceiling(value: int) -> int:
     """The axis top: 1, 2 or 5 times a power of ten, at least ``value`` (and at least 1)."""
     if value <= 1:
@@ -86,12 +105,12 @@ def column_chart(
     slot = plot_w / max(len(points), 1)
     chart = Chart(title, width, height, left=left, bottom=top + plot_h)
     for i, (label, value) in enumerate(points):
-        h = plot_h * value / top_value
+        h = extent(value, top_value, plot_h)
         x = left + i * slot + slot * 0.15
         chart.bars.append(Bar(x, top + plot_h - h, slot * 0.7, h, value, label, color=color))
         if i % label_every == 0:
             chart.labels.append(Tick(left + i * slot + slot / 2, label))
-    chart.ticks = [Tick(top + plot_h * (1 - f), str(round(top_value * f))) for f in (0, 0.5, 1)]
+    chart.ticks = axis_ticks(top, plot_h, top_value)
     return chart
 
 
@@ -106,7 +125,7 @@ def bar_chart(
     chart = Chart(title, width, height, horizontal=True, left=left)
     for i, (label, value) in enumerate(points):
         color = PALETTE[i % len(PALETTE)]
-        w = plot_w * value / top_value
+        w = extent(value, top_value, plot_w)
         chart.bars.append(Bar(left, 4 + i * row + 3, w, row - 6, value, label, color=color))
         chart.labels.append(Tick(4 + i * row + row / 2, label))
     return chart
@@ -131,12 +150,12 @@ def grouped_chart(
     chart.legend = [Legend(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(series)]
     for g, (label, values) in enumerate(groups):
         for s, value in enumerate(values):
-            h = plot_h * value / top_value
+            h = extent(value, top_value, plot_h)
             x = left + g * slot + slot * 0.1 + s * inner
             color = PALETTE[s % len(PALETTE)]
             chart.bars.append(
                 Bar(x, top + plot_h - h, inner * 0.9, h, value, label, series[s], color)
             )
         chart.labels.append(Tick(left + g * slot + slot / 2, label))
-    chart.ticks = [Tick(top + plot_h * (1 - f), str(round(top_value * f))) for f in (0, 0.5, 1)]
+    chart.ticks = axis_ticks(top, plot_h, top_value)
     return chart

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 from pathlib import Path
 
 from bot.commands import run_async
@@ -17,8 +19,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--samples", type=Path, default=Path("samples"))
     parser.add_argument("--port", type=int, default=8080, help="HTTP port of API and dashboard")
     parser.add_argument(
-        "--keep-running", action="store_true", help="keep serving the dashboard after the summary"
+        "--exit",
+        action="store_true",
+        help="stop after the summary (for scripts); by default the dashboard stays up until "
+        "Ctrl-C or SIGTERM",
     )
+    # The default since the dashboard URL it prints must answer; kept for old command lines.
+    parser.add_argument("--keep-running", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=main)
 
 
@@ -31,7 +38,14 @@ def main(args: argparse.Namespace) -> int:
         return 2
 
     async def go() -> int:
-        await Demo(settings, args.samples, speed=args.speed).run(keep_running=args.keep_running)
+        # SIGTERM as Ctrl-C: unwind through the cleanups, which stop the embedded Redis.
+        main_task = asyncio.current_task()
+        assert main_task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+        try:
+            await Demo(settings, args.samples, speed=args.speed).run(keep_running=not args.exit)
+        except asyncio.CancelledError:
+            print("stopped")
         return 0
 
     try:

@@ -1,5 +1,6 @@
 """CSV with English or Chinese headers (职位, 单位, 地点, 薪资, ...), comma, tab, semicolon
-or pipe separated, as exported by Excel or WPS (UTF-8 with or without BOM, or GB18030)."""
+or pipe separated, as exported by Excel or WPS (UTF-8 with or without BOM, GB18030
+or Big5)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from jobfeed.sources.fields import canonical
 from jobfeed.sources.records import RawRecord, Rejection, SourceError
 
 _DELIMITERS = ",\t;|"
+
+
+def names_a_title(head: str) -> bool:
+    """Whether the first non-blank line of this text is a header with a title column."""
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    delimiter = max(_DELIMITERS, key=first.count)
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    return "title" in (canonical(name) for name in header)
 
 
 def parse_csv(lines: Iterable[str], unknown: set[str]) -> Iterator[RawRecord | Rejection]:

@@ -1,10 +1,15 @@
 """Text from bytes: UTF-8 (with or without BOM), else GB18030 (Excel and WPS on Chinese
-Windows), decided on the first megabyte; a file in neither is a ``SourceError``."""
+Windows) or Big5 (Taiwan, Hong Kong), decided on the first megabyte; a file in none of
+them is a ``SourceError``.
+
+Big5 bytes usually decode as GB18030 too, into nonsense: where both decode, the caller
+says which reading makes sense (``choose``; for a CSV, the one whose header names a
+title column)."""
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,30 +18,45 @@ from jobfeed.sources.records import SourceError
 _SNIFF = 1 << 20
 
 
-def detect_encoding(head: bytes) -> str:
+_LEGACY = ("gb18030", "big5")
+Chooser = Callable[[str], bool]
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
-        try:
-            codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-        except UnicodeDecodeError:
-            raise SourceError("the text is neither UTF-8 nor GB18030") from None
-        return "gb18030"
-    return "utf-8-sig"
+        return False
+    return True
 
 
-def decode(data: bytes) -> str:
-    encoding = detect_encoding(data[:_SNIFF])
+def detect_encoding(head: bytes, choose: Chooser | None = None) -> str:
+    """UTF-8 if it decodes; else the first of GB18030 and Big5 that decodes and that
+    ``choose`` accepts (given the decoded head), else the first that decodes."""
+    if _decodes(head, "utf-8"):
+        return "utf-8-sig"
+    possible = [encoding for encoding in _LEGACY if _decodes(head, encoding)]
+    if not possible:
+        raise SourceError("the text is neither UTF-8 nor GB18030 nor Big5")
+    if choose is not None:
+        for encoding in possible:
+            if choose(head.decode(encoding, errors="ignore")):
+                return encoding
+    return possible[0]
+
+
+def decode(data: bytes, choose: Chooser | None = None) -> str:
+    encoding = detect_encoding(data[:_SNIFF], choose)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise SourceError(f"undecodable bytes at offset {exc.start} ({encoding})") from None
 
 
-def read_lines(path: Path) -> Iterator[str]:
+def read_lines(path: Path, choose: Chooser | None = None) -> Iterator[str]:
     """The file's lines, decoded; a decoding error names the byte offset."""
     with path.open("rb") as raw:
-        encoding = detect_encoding(raw.read(_SNIFF))
+        encoding = detect_encoding(raw.read(_SNIFF), choose)
         raw.seek(0)
         yield from _lines(raw, encoding)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jobfeed.sources.config import SourceKind
-from jobfeed.sources.csvfile import parse_csv
+from jobfeed.sources.csvfile import names_a_title, parse_csv
 from jobfeed.sources.encoding import decode, read_lines
 from jobfeed.sources.jsonapi import parse_json
 from jobfeed.sources.jsonl import parse_jsonl
@@ -39,8 +39,9 @@ def records_from_bytes(
         return parse_feed(body, unknown)
     if kind is SourceKind.json:
         return parse_json(body, unknown, items)
-    lines = decode(body).splitlines(keepends=True)
-    return parse_jsonl(lines, unknown) if kind is SourceKind.jsonl else parse_csv(lines, unknown)
+    if kind is SourceKind.jsonl:
+        return parse_jsonl(decode(body).splitlines(keepends=True), unknown)
+    return parse_csv(decode(body, names_a_title).splitlines(keepends=True), unknown)
 
 
 def records_from_file(
@@ -50,7 +51,7 @@ def records_from_file(
     if kind is SourceKind.jsonl:
         return parse_jsonl(read_lines(path), unknown)
     if kind is SourceKind.csv:
-        return parse_csv(read_lines(path), unknown)
+        return parse_csv(read_lines(path, names_a_title), unknown)
     return records_from_bytes(kind, path.read_bytes(), unknown, items)
 
 

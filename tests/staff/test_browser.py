@@ -132,3 +132,47 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(staff: Staff, pag
     await page.wait_for_url("**notice=tagged")
     stored = await staff.system.services.groups.get(group.chat_id)
     assert stored is not None and stored.city == "天津"
+
+
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+SHOTS = Path(os.environ.get("DASHBOARD_SHOTS", "")) if os.environ.get("DASHBOARD_SHOTS") else None
+# Every chart label's rendered size, in CSS pixels: the font size times the SVG's scale.
+LABEL_SIZES = """svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * scale);
+}"""
+
+
+async def test_on_a_phone_the_lists_page_and_the_chart_labels_stay_readable(
+    staff: Staff, page: object
+) -> None:
+    from playwright.async_api import Page  # noqa: PLC0415
+
+    assert isinstance(page, Page)
+    await broadcast_day(staff, groups=130)
+    await page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    await page.goto("/dashboard/login")
+    await page.fill("input[name=password]", ADMIN_TOKEN)
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/dashboard/")
+
+    charts = page.locator("svg.chart")
+    assert await charts.count() >= 4
+    for chart in await charts.all():
+        sizes = await chart.evaluate(LABEL_SIZES)
+        assert sizes and min(sizes) >= 10, (await chart.get_attribute("id"), min(sizes))
+    if SHOTS:
+        await page.screenshot(path=str(SHOTS / "overview-390.png"), full_page=True)
+    # The page itself never scrolls sideways; a wide chart or table scrolls in its panel.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+
+    await page.goto("/dashboard/groups")
+    assert await page.locator("tr[data-chat]").count() == 100
+    assert "第 1 / 2 页" in await page.inner_text(".pager")
+    await page.click(".pager >> text=下一页")
+    await page.wait_for_url("**page=2")
+    assert await page.locator("tr[data-chat]").count() == 30
+    if SHOTS:
+        await page.screenshot(path=str(SHOTS / "groups-390.png"), full_page=True)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
