@@ -34,7 +34,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession
 from redis.asyncio import Redis
 
-from bot.channels.telegram import TelegramSender
+from bot.telegram.channel import TelegramSender
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Post, Target

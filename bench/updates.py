@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import WEBHOOK_PATH, create_app
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram import create_bot, create_dispatcher
-from bot.updates import SECRET_HEADER
+from bot.telegram.factory import create_bot, create_dispatcher
+from bot.telegram.intake import SECRET_HEADER
 from devkit.telegram import TelegramSimulator
 
 TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN_xyz"

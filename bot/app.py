@@ -20,19 +20,29 @@ from bot.api import updates as updates_api
 from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
-from bot.appkeys import APPROVALS, BOT, DISPATCHER, PIPELINE, READINESS, SERVICES, STOP
+from bot.appkeys import (
+    APPROVALS,
+    BOT,
+    DISPATCHER,
+    NOTIFIER,
+    PIPELINE,
+    READINESS,
+    SERVICES,
+    STOP,
+)
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
 from bot.readiness import Readiness
-from bot.redelivery import CardRedelivery
 from bot.searching import SearchFollower
 from bot.services import Services
 from bot.supervision import Supervised, supervise
+from bot.telegram.cards import CardRedelivery
+from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline, webhook_handler
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.webhook import WebhookSetter
 from bot.unavailable import dependency_down
-from bot.updates import RECEIVING, Poller, UpdatePipeline, webhook_handler
 from bot.web.site import PublicSite
-from bot.webhook import WebhookSetter
 from jobfeed.approvals import Approvals
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.expiry import ExpirySweeper
@@ -84,6 +94,8 @@ def create_app(
         on_feed_closed=FeedLedger(services.redis, services.keys).vacancies_ended,
     )
     app[APPROVALS] = dispatcher["approvals"] = approvals
+    notifier = TelegramNotifier(bot, services.texts, services.applications, settings.admin_ids)
+    app[NOTIFIER] = dispatcher["notifier"] = notifier
     app.add_subapp(DASHBOARD, create_dashboard(services))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
@@ -101,7 +113,7 @@ def create_app(
         Supervised("update intake", pipeline.run),
         Supervised("expiry sweep", sweeper.run),
         Supervised("search index", SearchFollower(services.search).run),
-        Supervised("card redelivery", CardRedelivery(services, bot).run),
+        Supervised("card redelivery", CardRedelivery(notifier.cards).run),
     ]
     allowed = dispatcher.resolve_used_update_types()
     if settings.use_webhook:

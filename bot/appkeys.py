@@ -9,8 +9,9 @@ from aiohttp import web
 
 from bot.readiness import Readiness
 from bot.services import Services
-from bot.updates import UpdatePipeline
+from bot.telegram.intake import UpdatePipeline
 from jobfeed.approvals import Approvals
+from jobfeed.notify import Notifier
 
 SERVICES = web.AppKey("services", Services)
 BOT = web.AppKey("bot", Bot)
@@ -19,3 +20,4 @@ STOP = web.AppKey("stop", asyncio.Event)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 READINESS = web.AppKey("readiness", Readiness)
+NOTIFIER = web.AppKey("notifier", Notifier)

@@ -13,10 +13,10 @@ from typing import Any
 
 from aiogram import Bot
 
-from bot.channels.telegram import TelegramSender
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram import bot_username
+from bot.telegram.channel import TelegramSender
+from bot.telegram.username import bot_username
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
@@ -30,11 +30,18 @@ log = logging.getLogger(__name__)
 RETRACT_WAIT = 5.0  # seconds a retraction waits for a cancelled broadcast's sends to settle
 
 
+def quiet_hours(settings: Settings) -> QuietHours | None:
+    """``QUIET_HOURS`` in ``TIMEZONE``, if set: when no broadcast posts."""
+    if not settings.quiet_hours:
+        return None
+    return QuietHours.parse(settings.quiet_hours, settings.timezone)
+
+
 def engine_options(settings: Settings, **overrides: Any) -> EngineOptions:
-    quiet = (
-        QuietHours.parse(settings.quiet_hours, settings.timezone) if settings.quiet_hours else None
-    )
-    values: dict[str, Any] = {"policy": settings.unknown_outcome_policy, "quiet": quiet}
+    values: dict[str, Any] = {
+        "policy": settings.unknown_outcome_policy,
+        "quiet": quiet_hours(settings),
+    }
     values.update(overrides)
     return EngineOptions(**values)
 

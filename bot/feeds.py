@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 
+from bot.broadcasting import quiet_hours
 from bot.services import Services
-from bot.telegram import bot_username as telegram_username
+from bot.telegram.username import bot_username as telegram_username
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
-from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.places import Places
 from jobfeed.sources.autopost import FeedBroadcasts, Username
 from jobfeed.sources.config import FeedsConfig
@@ -48,10 +48,6 @@ def build_poller(
 def build_feed_broadcasts(
     services: Services, config: FeedsConfig, username: Username
 ) -> FeedBroadcasts:
-    settings = services.settings
-    quiet = (
-        QuietHours.parse(settings.quiet_hours, settings.timezone) if settings.quiet_hours else None
-    )
     store = BroadcastPlans(services.redis, services.keys)
     planner = BroadcastPlanner(store, services.groups, services.vacancies, services.texts)
     return FeedBroadcasts(
@@ -61,7 +57,7 @@ def build_feed_broadcasts(
         store,
         services.vacancies,
         username=username,
-        quiet=quiet,
+        quiet=quiet_hours(services.settings),
     )
 
 

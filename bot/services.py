@@ -17,7 +17,8 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.searching import open_live_index
 from bot.storage import RedisHandle, durability_warnings, open_redis
-from bot.updates import receiver_name
+from bot.telegram.intake import receiver_name
+from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
@@ -30,6 +31,7 @@ from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.live import LiveIndex
 from jobfeed.search.saved import SavedSearches
+from jobfeed.search.service import SearchService
 from jobfeed.search.throttle import ReplyGate, ReplyLimits
 from jobfeed.stats import Stats
 from jobfeed.submissions import SubmissionRepository
@@ -60,6 +62,8 @@ class Services:
     search_analytics: SearchAnalytics
     saved_searches: SavedSearches
     search_gate: ReplyGate
+    search_service: SearchService  # find, record, page: what every surface searches with
+    resume_flow: ResumeFlow  # the résumé conversation's steps, for every channel
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -85,6 +89,8 @@ class Services:
         places = Places.load()
         pacer = Pacer(redis, keys, settings.bot_id, pacing_limits(settings))
         search_analytics = SearchAnalytics(redis, keys, tz=ZoneInfo(settings.timezone))
+        search = await open_live_index(vacancies, redis, keys, places)
+        saved_searches = SavedSearches(redis, keys)
         return cls(
             settings=settings,
             handle=handle,
@@ -108,10 +114,12 @@ class Services:
                 search=search_analytics,
                 timezone=settings.timezone,
             ),
-            search=await open_live_index(vacancies, redis, keys, places),
+            search=search,
             search_analytics=search_analytics,
-            saved_searches=SavedSearches(redis, keys),
+            saved_searches=saved_searches,
             search_gate=ReplyGate(redis, keys, pacer, reply_limits(settings)),
+            search_service=SearchService(search, vacancies, saved_searches, search_analytics),
+            resume_flow=ResumeFlow(applications, vacancies),
         )
 
     def handler_data(self) -> dict[str, Any]:
@@ -133,6 +141,8 @@ class Services:
             "search_analytics": self.search_analytics,
             "saved_searches": self.saved_searches,
             "search_gate": self.search_gate,
+            "search_service": self.search_service,
+            "resume_flow": self.resume_flow,
             **self.extra,
         }
 

@@ -20,7 +20,7 @@ from aiohttp import ClientSession, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram import create_bot, create_dispatcher
+from bot.telegram.factory import create_bot, create_dispatcher
 from devkit.demo.scenario import settled
 from devkit.telegram import TelegramSimulator
 from jobfeed.keys import Keys

@@ -12,9 +12,8 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import BOT, SERVICES
+from bot.appkeys import NOTIFIER, SERVICES
 from bot.params import MAX_OFFSET, Integer
-from handlers.applications import notify_applicant
 from jobfeed.applications.masking import mask_phone
 from jobfeed.applications.models import (
     RECRUITER_STATUSES,
@@ -26,6 +25,7 @@ from jobfeed.applications.models import (
     StatusChange,
 )
 from jobfeed.models import VacancyId
+from jobfeed.notify import tell_applicant
 
 ACTOR = "api"
 MAX_NUMBER = 10**12 - 1
@@ -191,7 +191,7 @@ def setup(api: Api) -> None:
         if updated is None:
             raise ApiError(404, "no such application")
         await services.applications.log_access([number], ACTOR, AccessAction.status)
-        notified = changed and await notify_applicant(request.app[BOT], services.texts, updated)
+        notified = changed and await tell_applicant(request.app[NOTIFIER], updated)
         return StatusResult(
             application=ApplicationOut.of(updated), changed=changed, notified=notified
         )

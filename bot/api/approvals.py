@@ -12,11 +12,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import APPROVALS, BOT, SERVICES
-from bot.decisions import recruiter_decided, vacancy_decided
+from bot.appkeys import APPROVALS, NOTIFIER, SERVICES
 from bot.params import INT64_MAX, Integer
+from jobfeed import notify
 from jobfeed.approvals import Outcome, Result
 from jobfeed.models import Vacancy, VacancyId
+from jobfeed.notify import tell_vacancy_decided
 from jobfeed.roles import Recruiter, RecruiterStatus
 from jobfeed.submissions import Submission
 
@@ -123,7 +124,9 @@ def setup(api: Api) -> None:
         result = await request.app[APPROVALS].approve(path.vacancy_id, ACTOR)
         await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
-            await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=True)
+            await tell_vacancy_decided(
+                request.app[NOTIFIER], request.app[SERVICES].groups, result, approved=True
+            )
         return _answer(result)
 
     @api.route(
@@ -139,7 +142,9 @@ def setup(api: Api) -> None:
         result = await request.app[APPROVALS].reject(path.vacancy_id, ACTOR)
         await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
-            await vacancy_decided(request.app[SERVICES], request.app[BOT], result, approved=False)
+            await tell_vacancy_decided(
+                request.app[NOTIFIER], request.app[SERVICES].groups, result, approved=False
+            )
         return _answer(result)
 
     @api.route(
@@ -186,9 +191,8 @@ def setup(api: Api) -> None:
         if decision.recruiter is None:
             raise ApiError(404, "no such recruiter application")
         if decision.changed:
-            await recruiter_decided(
-                services, request.app[BOT], decision.recruiter, approved=approve
-            )
+            notice = notify.RecruiterDecided(decision.recruiter, approve)
+            await request.app[NOTIFIER].tell(decision.recruiter.user_id, notice)
         return RecruiterDecided(changed=decision.changed, recruiter=decision.recruiter)
 
     @api.route(

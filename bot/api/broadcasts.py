@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.api.registry import Api, ApiError
 from bot.appkeys import BOT, SERVICES
 from bot.params import MAX_OFFSET, Integer
-from bot.telegram import bot_username
+from bot.telegram.username import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.broadcast.plans import BroadcastError

@@ -14,8 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from bot.api.registry import Api, ApiError
 from bot.appkeys import SERVICES
 from bot.params import ASCII_DIGITS, Integer
+from jobfeed.search.saved import MAX_CITY, MAX_TEXT, SavedSearch
 
-QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+QueryText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
+]
 
 
 class SearchQuery(BaseModel):
@@ -27,7 +30,7 @@ class SearchQuery(BaseModel):
     city: str | None = Field(
         default=None,
         min_length=1,
-        max_length=20,
+        max_length=MAX_CITY,
         description="where to look when the query names no place",
     )
     # Bounds before the validator: pydantic writes them as minimum/maximum only so.
@@ -72,12 +75,11 @@ def setup(api: Api) -> None:
         errors={503: "the search index is still loading, or Redis is unavailable"},
     )
     async def search(request: web.Request, query: SearchQuery) -> Any:
-        live = request.app[SERVICES].search
-        if not live.loaded.is_set():
+        service = request.app[SERVICES].search_service
+        if not service.loaded:
             raise ApiError(503, "the search index is still loading; try again shortly")
-        result = live.index.search(
-            query.q, query.limit, query.offset, city=query.city, min_pay=query.min_pay
-        )
+        wanted = SavedSearch(text=query.q, city=query.city, min_pay=query.min_pay)
+        result = service.lookup(wanted, query.limit, query.offset)
         return SearchAnswer(
             query=query.q,
             total=result.total,

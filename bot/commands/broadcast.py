@@ -21,7 +21,8 @@ from bot.commands import run_async, settings_or_exit
 from bot.config import Settings
 from bot.progress import progress
 from bot.services import Services
-from bot.telegram import bot_username, create_bot
+from bot.telegram.factory import create_bot
+from bot.telegram.username import bot_username
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress, Target
 from jobfeed.broadcast.planner import PlanError
@@ -108,6 +109,11 @@ async def _broadcast(
     try:
         matching = await services.planner.preview(target)
         if args.dry_run:
+            try:
+                await services.planner.check(args.vacancy_ids)
+            except PlanError as exc:
+                console.print(f"error: {exc}")
+                return 1
             console.print(f"{len(matching)} active groups match ({target.describe()})")
             return 0
         try:

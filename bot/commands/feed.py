@@ -15,7 +15,7 @@ from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
 from bot.feeds import bot_username, build_feed_broadcasts, build_poller
 from bot.services import Services
 from bot.supervision import Supervised, supervise
-from bot.telegram import create_bot
+from bot.telegram.factory import create_bot
 from jobfeed.sources.autopost import FeedBroadcasts
 from jobfeed.sources.config import FeedsConfigError, load_feeds
 from jobfeed.sources.fetch import Fetcher

@@ -17,7 +17,7 @@ from bot.commands import run_async, settings_or_exit
 from bot.config import Settings
 from bot.services import Services
 from bot.supervision import Supervised, supervise
-from bot.telegram import create_bot
+from bot.telegram.factory import create_bot
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.appkeys import APPROVALS, BOT, SERVICES
+from bot.appkeys import APPROVALS, NOTIFIER, SERVICES
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import BASE, MAX_PAGE, with_notice
-from bot.decisions import recruiter_decided, vacancy_decided
 from bot.params import INT64_MAX, path_int, query_int
 from jobfeed.approvals import Outcome
 from jobfeed.models import Vacancy, VacancyStatus
+from jobfeed.notify import RecruiterDecided, tell_vacancy_decided
 from jobfeed.submissions import Submission
 
 PAGE = 50
@@ -76,8 +76,8 @@ async def decide_vacancy(request: web.Request) -> web.StreamResponse:
         )
         back = BASE + "/vacancies?status=active"
     if result.outcome is Outcome.done and verb in ("approve", "reject"):
-        await vacancy_decided(
-            services, request.config_dict[BOT], result, approved=verb == "approve"
+        await tell_vacancy_decided(
+            request.config_dict[NOTIFIER], services.groups, result, approved=verb == "approve"
         )
     raise web.HTTPSeeOther(with_notice(back, f"{verb}_{result.outcome.value}"))
 
@@ -104,8 +104,7 @@ async def decide_recruiter(request: web.Request) -> web.StreamResponse:
         else await services.recruiters.decide(user_id, approve=approve, actor=actor)
     )
     if decision.changed and decision.recruiter is not None:
-        await recruiter_decided(
-            services, request.config_dict[BOT], decision.recruiter, approved=approve
-        )
+        told = RecruiterDecided(decision.recruiter, approve)
+        await request.config_dict[NOTIFIER].tell(decision.recruiter.user_id, told)
     notice = "decided" if decision.changed else "already" if decision.recruiter else "missing"
     raise web.HTTPSeeOther(with_notice(BASE + "/recruiters", f"recruiter_{notice}"))

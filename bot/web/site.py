@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from bot.params import BadInput, query_int
 from bot.services import Services
-from bot.telegram import bot_username
+from bot.telegram.username import bot_username
 from bot.web.templates import page_environment
 from jobfeed.broadcast.rendering import apply_link
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus

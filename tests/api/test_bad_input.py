@@ -15,7 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.app import WEBHOOK_PATH
-from bot.updates import SECRET_HEADER
+from bot.telegram.intake import SECRET_HEADER
 from jobfeed.keys import Keys
 from tests.conftest import redis_url
 from tests.harness import ADMIN_TOKEN, System, running_system

@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 
 from bot.app import WEBHOOK_PATH
-from bot.updates import SECRET_HEADER
+from bot.telegram.intake import SECRET_HEADER
 from jobfeed.keys import Keys
 from tests.harness import running_system
 from tests.redis_server import RedisServer

@@ -17,7 +17,7 @@ import pytest
 from aiogram import Bot
 from redis.asyncio import Redis
 
-from bot.channels.telegram import TelegramSender
+from bot.telegram.channel import TelegramSender
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness

@@ -63,6 +63,8 @@ async def test_preview_broadcast_and_errors(
         assert code == 0
         assert f"{len(expected)} active groups match (province={province})" in out
         assert sim.sent == []
+        code, out = await cli("NOPE-1", "--dry-run")
+        assert (code, out.strip()) == (1, "error: no such vacancy: NOPE-1")
 
         code, out = await cli("D-00000", "--province", province)
         assert code == 0, out

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram import TelegramSender
+from bot.telegram.channel import TelegramSender
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
 from jobfeed.broadcast.plans import PlanItem

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.telegram import TelegramSender
+from bot.telegram.channel import TelegramSender
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.broadcast.rendering import PostTooLong, apply_link, render_post

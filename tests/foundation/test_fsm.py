@@ -6,7 +6,7 @@ import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from redis.asyncio import Redis
 
-from bot.fsm import PrivateChatStorage
+from bot.telegram.fsm import PrivateChatStorage
 from jobfeed.keys import Keys
 
 

@@ -15,7 +15,7 @@ from aiohttp import ClientError, ClientSession
 
 from bot.app import WEBHOOK_PATH
 from bot.appkeys import PIPELINE
-from bot.updates import SECRET_HEADER, RetryPolicy
+from bot.telegram.intake import SECRET_HEADER, RetryPolicy
 from devkit.demo.seeker import button_data
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bot.app import WEBHOOK_PATH
 from bot.appkeys import PIPELINE
-from bot.updates import SECRET_HEADER
+from bot.telegram.intake import SECRET_HEADER
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from tests.conftest import redis_url

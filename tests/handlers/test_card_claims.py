@@ -9,8 +9,8 @@ from collections import Counter
 
 from redis.asyncio import Redis
 
+from bot.telegram.cards import CardDelivery
 from devkit.telegram import TelegramSimulator
-from handlers.applications import deliver_pending
 from jobfeed.applications.claims import DeliveryClaims
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.keys import Keys
@@ -94,7 +94,7 @@ async def test_several_processes_send_each_card_once_and_a_dead_claim_runs_out(
             admins = frozenset({ADMIN_ID})
             await asyncio.gather(
                 *(
-                    deliver_pending(bot, texts, repo, admins)
+                    CardDelivery(bot, texts, repo, admins).deliver_pending()
                     for bot, repo in zip(bots, repos, strict=True)
                     for _ in range(2)  # two filings in each of three processes
                 )
@@ -102,7 +102,7 @@ async def test_several_processes_send_each_card_once_and_a_dead_claim_runs_out(
             sent = cards_per_application(sim, queued)
             assert sent == dict.fromkeys(queued[1:], 1)  # the claimed one waits for its lease
             await asyncio.sleep(0.6)
-            await deliver_pending(bots[0], texts, repos[1], admins)
+            await CardDelivery(bots[0], texts, repos[1], admins).deliver_pending()
             assert cards_per_application(sim, queued) == dict.fromkeys(queued, 1)
             assert await repos[0].undelivered() == []
         finally:

@@ -11,11 +11,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 
-from bot.config import Settings
-from bot.fsm import PrivateChatStorage
-from bot.handling import ReplyGuard
 from bot.services import Services
 from bot.storage import sibling_client
+from bot.telegram.fsm import PrivateChatStorage
+from bot.telegram.handling import ReplyGuard
 from handlers import get_routers
 
 
@@ -51,14 +50,3 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(storage=storage, **services.handler_data())
     dp.include_routers(*get_routers())
     return dp
-
-
-async def bot_username(settings: Settings, bot: Bot) -> str:
-    """The @username in apply links: ``BOT_USERNAME`` if set, else getMe's (aiogram caches
-    it). Every link the product makes (posts, search answers, web pages) uses this."""
-    if settings.bot_username:
-        return settings.bot_username.lstrip("@")
-    me = await bot.me()
-    if not me.username:
-        raise RuntimeError("the bot has no username: set one with @BotFather")
-    return me.username

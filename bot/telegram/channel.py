@@ -29,9 +29,9 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import DeleteMessage, EditMessageText, SendMessage
 from aiogram.methods.base import Response
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientConnectorError
 
+from handlers.posts import post_keyboard
 from jobfeed.broadcast.models import Post
 from jobfeed.broadcast.sender import (
     Delivered,
@@ -66,7 +66,7 @@ class TelegramSender:
                 chat_id,
                 post.html,
                 parse_mode="HTML",
-                reply_markup=_keyboard(post),
+                reply_markup=post_keyboard(post),
                 disable_web_page_preview=True,
                 request_timeout=self._timeout,
             )
@@ -81,7 +81,7 @@ class TelegramSender:
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode="HTML",
-                reply_markup=_keyboard(post),
+                reply_markup=post_keyboard(post),
                 disable_web_page_preview=True,
                 request_timeout=self._timeout,
             )
@@ -98,14 +98,6 @@ class TelegramSender:
         except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
             return classify(exc)
         return Delivered(message_id)
-
-
-def _keyboard(post: Post) -> InlineKeyboardMarkup | None:
-    if not post.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=b.text, url=b.url)] for b in post.buttons]
-    )
 
 
 def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind

@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
 from bot.readiness import Readiness
-from bot.updates import FIRST_BACKOFF, MAX_BACKOFF, RECEIVING
+from bot.telegram.intake import FIRST_BACKOFF, MAX_BACKOFF, RECEIVING
 
 log = logging.getLogger(__name__)
 
