@@ -10,18 +10,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsAdmin
+from handlers.private import private_only
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict, drop_buttons
 from jobfeed.approvals import Approvals, Outcome
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.models import Group, GroupFilter
+from jobfeed.notify import Notifier, RecruiterDecided, tell_vacancy_decided
 from jobfeed.places import Places
 from jobfeed.posting import InvalidInput, parse_target
 from jobfeed.roles import RecruiterRepository
@@ -45,7 +46,9 @@ def router() -> Router:
     r.callback_query.register(vacancy_verdict, VacancyVerdict.filter(), IsAdmin())
     r.callback_query.register(admins_only_button, RecruiterVerdict.filter())
     r.callback_query.register(admins_only_button, VacancyVerdict.filter())
-    r.message.register(private_only, Command(*COMMANDS), IsAdmin(), ~InPrivate())
+    r.message.register(
+        private_only("recruiters.private_only"), Command(*COMMANDS), IsAdmin(), ~InPrivate()
+    )
     r.message.register(stats, Command("stats"), IsAdmin())
     r.message.register(groups_summary, Command("groups"), IsAdmin())
     r.message.register(broadcasts_progress, Command("broadcasts"), IsAdmin())
@@ -66,17 +69,6 @@ async def admins_only_button(query: CallbackQuery, texts: Texts) -> None:
     await answer_press(query, texts.render("admins.admins_only_button"), show_alert=True)
 
 
-async def private_only(message: Message, texts: Texts) -> None:
-    await message.reply(texts.render("recruiters.private_only"))
-
-
-async def _tell(bot: Bot, user_id: int, text: str) -> None:
-    try:
-        await bot.send_message(user_id, text)
-    except TelegramAPIError as exc:
-        log.warning("Could not message user %s: %s", user_id, exc)
-
-
 async def _conclude(query: CallbackQuery, text: str) -> None:
     """Replace the buttons of the admin's message with the outcome."""
     await answer_press(query)
@@ -94,7 +86,7 @@ async def recruiter_verdict(
     callback_data: RecruiterVerdict,
     texts: Texts,
     recruiters: RecruiterRepository,
-    bot: Bot,
+    notifier: Notifier,
 ) -> None:
     approve = callback_data.verdict is Verdict.approve
     decision = await recruiters.decide(
@@ -120,8 +112,7 @@ async def recruiter_verdict(
         query,
         texts.render("admins.recruiter_decided", recruiter=recruiter, approved=approve, by=by),
     )
-    name = "recruiters.approved" if approve else "recruiters.rejected"
-    await _tell(bot, recruiter.user_id, texts.render(name, recruiter=recruiter))
+    await notifier.tell(recruiter.user_id, RecruiterDecided(recruiter, approve))
 
 
 async def vacancy_verdict(
@@ -131,7 +122,7 @@ async def vacancy_verdict(
     texts: Texts,
     approvals: Approvals,
     groups: GroupRepository,
-    bot: Bot,
+    notifier: Notifier,
 ) -> None:
     who = actor(query.from_user.id)
     if callback_data.verdict is Verdict.approve:
@@ -153,19 +144,17 @@ async def vacancy_verdict(
         )
         return
     by = query.from_user.full_name
-    if callback_data.verdict is Verdict.approve:
+    approved = callback_data.verdict is Verdict.approve
+    if approved:
         await _conclude(
             query,
             texts.render(
                 "admins.vacancy_approved", vacancy=vacancy, broadcast_id=result.broadcast_id, by=by
             ),
         )
-        reached = len(await groups.select(submission.target))
-        text = texts.render("admins.recruiter_vacancy_approved", vacancy=vacancy, groups=reached)
     else:
         await _conclude(query, texts.render("admins.vacancy_rejected", vacancy=vacancy, by=by))
-        text = texts.render("admins.recruiter_vacancy_rejected", vacancy=vacancy)
-    await _tell(bot, submission.recruiter_id, text)
+    await tell_vacancy_decided(notifier, groups, result, approved=approved)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -11,18 +11,16 @@ import logging
 from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsRecruiter, Magic
+from handlers.private import private_only
 from handlers.staff_callbacks import (
     STAFF_PREFIXES,
     CloseMode,
     CloseVacancy,
-    RecruiterVerdict,
-    Verdict,
     drop_buttons,
 )
 from jobfeed.applications.masking import masked
@@ -32,6 +30,7 @@ from jobfeed.approvals import Approvals, Outcome
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.models import Vacancy, VacancyStatus
+from jobfeed.notify import Notifier, RecruiterRequest
 from jobfeed.posting import EMPLOYER_MAX, InvalidInput, parse_short
 from jobfeed.roles import Recruiter, RecruiterRepository
 from jobfeed.submissions import SubmissionRepository
@@ -56,7 +55,11 @@ APPLICANTS_LIMIT = 20
 def router() -> Router:
     r = Router(name="recruiters")
     r.message.register(apply, Command("recruiter"), InPrivate())
-    r.message.register(private_only, Command("recruiter", "myjobs", "applicants"), ~InPrivate())
+    r.message.register(
+        private_only("recruiters.private_only"),
+        Command("recruiter", "myjobs", "applicants"),
+        ~InPrivate(),
+    )
     r.message.register(my_jobs, Command("myjobs"), IsRecruiter(or_admin=True))
     r.message.register(applicants, Command("applicants"), IsRecruiter(or_admin=True))
     r.message.register(recruiters_only, Command("myjobs", "applicants"))
@@ -70,10 +73,6 @@ def expired_router() -> Router:
     r = Router(name="staff-expired")
     r.callback_query.register(expired_button, Magic(F.data.startswith(STAFF_PREFIXES)))
     return r
-
-
-async def private_only(message: Message, texts: Texts) -> None:
-    await message.reply(texts.render("recruiters.private_only"))
 
 
 async def recruiters_only(message: Message, texts: Texts) -> None:
@@ -98,7 +97,7 @@ async def apply(
     texts: Texts,
     recruiters: RecruiterRepository,
     admin_ids: frozenset[int],
-    bot: Bot,
+    notifier: Notifier,
 ) -> None:
     user = message.from_user
     assert user is not None  # private chats always have a sender
@@ -118,42 +117,7 @@ async def apply(
         await message.answer(texts.render("recruiters.already_recruiter", recruiter=recruiter))
         return
     await message.answer(texts.render("recruiters.applied", recruiter=recruiter))
-    await notify_admins_of_applicant(bot, texts, admin_ids, recruiter)
-
-
-async def notify_admins_of_applicant(
-    bot: Bot, texts: Texts, admin_ids: frozenset[int], recruiter: Recruiter
-) -> None:
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.render("admins.button_approve_recruiter"),
-                    callback_data=RecruiterVerdict(
-                        verdict=Verdict.approve,
-                        user_id=recruiter.user_id,
-                        version=recruiter.version,
-                    ).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=texts.render("admins.button_reject"),
-                    callback_data=RecruiterVerdict(
-                        verdict=Verdict.reject,
-                        user_id=recruiter.user_id,
-                        version=recruiter.version,
-                    ).pack(),
-                ),
-            ]
-        ]
-    )
-    text = texts.render("admins.recruiter_applied", recruiter=recruiter)
-    for admin_id in sorted(admin_ids):
-        try:
-            await bot.send_message(admin_id, text, reply_markup=markup)
-        except TelegramAPIError as exc:
-            log.warning(
-                "Could not notify admin %s of recruiter %s: %s", admin_id, recruiter.user_id, exc
-            )
+    await notifier.ask_admins(RecruiterRequest(recruiter))
 
 
 # -- their vacancies -----------------------------------------------------------------------

@@ -22,6 +22,11 @@ class Keys:
         """``SCAN`` pattern that matches every key of this prefix."""
         return f"{self.prefix}:*"
 
+    @property
+    def data_version(self) -> str:
+        """String: the version of the data layout this prefix holds (backups record it)."""
+        return self._k("data", "version")
+
     # --- Telegram update intake (bot.intake) ---------------------------------------------
     @property
     def updates_stream(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -187,3 +188,56 @@ def parse_target(text: str, places: Places) -> GroupFilter:
 
 def _city_key(city: str, places: Places) -> str:
     return PlaceResolver(places).city_key(city)
+
+
+# -- the steps of the conversation ----------------------------------------------------------
+
+
+class PostingStep(StrEnum):
+    """What the recruiter is asked, in this order; any channel walks them alike."""
+
+    job_title = "title"
+    employer = "employer"
+    city = "city"
+    pay = "pay"
+    headcount = "headcount"
+    requirements = "requirements"
+    benefits = "benefits"
+    phone = "phone"
+    target = "target"
+    confirm = "confirm"  # the preview: submit, restart or cancel
+
+
+POSTING_STEPS: tuple[PostingStep, ...] = tuple(PostingStep)
+
+
+def next_step(step: PostingStep) -> PostingStep:
+    return POSTING_STEPS[POSTING_STEPS.index(step) + 1]
+
+
+def take(draft: VacancyDraft, step: PostingStep, text: str, places: Places) -> VacancyDraft:
+    """The draft with the answer to ``step`` in it; raises ``InvalidInput`` with the reason."""
+    update: dict[str, Any]
+    if step is PostingStep.job_title:
+        update = {"title": parse_short(text, TITLE_MAX)}
+    elif step is PostingStep.employer:
+        update = {"employer": parse_short(text, EMPLOYER_MAX)}
+    elif step is PostingStep.city:
+        city, province = parse_place(text, places)
+        update = {"city": city, "province": province}
+    elif step is PostingStep.pay:
+        low, high, unit = parse_salary(text)
+        update = {"salary_min": low, "salary_max": high, "salary_unit": unit}
+    elif step is PostingStep.headcount:
+        update = {"headcount": parse_headcount(text)}
+    elif step is PostingStep.requirements:
+        update = {"requirements": parse_requirements(text)}
+    elif step is PostingStep.benefits:
+        update = {"benefits": parse_benefits(text)}
+    elif step is PostingStep.phone:
+        update = {"contact_phone": parse_phone(text)}
+    elif step is PostingStep.target:
+        update = {"target": parse_target(text, places)}
+    else:
+        raise ValueError(f"{step} takes no typed answer")
+    return draft.model_copy(update=update)

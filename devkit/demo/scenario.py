@@ -26,7 +26,8 @@ from bot.feeds import build_importer
 from bot.progress import progress
 from bot.services import Services
 from bot.summary import dashboard_url, stats_rows
-from bot.telegram import bot_username, create_bot, create_dispatcher
+from bot.telegram.factory import create_bot, create_dispatcher
+from bot.telegram.username import bot_username
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.models import Progress
@@ -96,7 +97,9 @@ class Demo:
                     await step()
                 await self._print_summary(token)
                 if keep_running:
-                    self.console.print("Serving until Ctrl-C …")
+                    self.console.print(
+                        "Serving the dashboard until Ctrl-C or SIGTERM (`--exit` to stop here) …"
+                    )
                     await asyncio.Event().wait()
             finally:
                 await self.http.close()

@@ -16,10 +16,8 @@ from aiogram.utils.deep_linking import create_start_link
 
 from handlers.filters import InGroup, InPrivate, Magic
 from handlers.flood import patiently
-from handlers.resume.conversation import Conversation
-from handlers.resume.keyboards import returning_keyboard
-from handlers.resume.prompts import show_consent
-from handlers.resume.states import Applying
+from handlers.private import OpenPrivate, private_only
+from handlers.resume.prompts import show
 from handlers.resume.turn import Turn
 from jobfeed.applications.links import (
     APPLY_PREFIX,
@@ -39,7 +37,12 @@ def register(r: Router) -> None:
         start_link, CommandStart(deep_link=True, magic=F.args.regexp(OWNED)), InPrivate()
     )
     r.message.register(apply_command, Command("apply", "resume"), InPrivate())
-    r.message.register(private_only, Command("apply", "resume", "myresume", "forget"), InGroup())
+    to_private = OpenPrivate("resume.button", RESUME_PAYLOAD, {"name": "open_private_resume"})
+    r.message.register(
+        private_only("resume.private_only", to_private),
+        Command("apply", "resume", "myresume", "forget"),
+        InGroup(),
+    )
     r.message.register(group_apply, InGroup(), Magic(F.text.regexp(WANTS_TO_APPLY, mode="search")))
 
 
@@ -65,31 +68,8 @@ async def apply_command(message: Message, command: CommandObject, turn: Turn) ->
 
 async def begin(turn: Turn, vacancy_id: str | None) -> None:
     await turn.state.clear()
-    vacancy = None
-    if vacancy_id is not None:
-        vacancy = await turn.vacancies.get(vacancy_id)
-        if vacancy is None or not vacancy.is_open():
-            await turn.say(turn.render("vacancy_unavailable"))
-            return
-        existing = await turn.applications.applied_to(turn.user_id, vacancy_id)
-        if existing is not None:
-            await turn.say(turn.render("already_applied", app=existing))
-            return
-    conversation = Conversation.for_vacancy(vacancy)
-    resume = await turn.applications.get_resume(turn.user_id)
-    if resume is None:
-        await show_consent(turn, conversation)
-        return
-    await turn.state.set_state(Applying.choosing_resume)
-    await turn.save(conversation)
-    text = turn.render(
-        "returning",
-        resume=resume,
-        vacancy_title=conversation.vacancy_title,
-        employer=conversation.employer,
-        retention_days=turn.retention_days,
-    )
-    await turn.say(text, returning_keyboard(turn.texts, vacancy is not None, conversation.token))
+    conversation, step = await turn.flow.begin(turn.user_id, vacancy_id)
+    await show(turn, conversation, step)
 
 
 async def group_apply(
@@ -108,17 +88,6 @@ async def group_apply(
     text = texts.render("resume.group_apply", vacancy_title=vacancy.title if vacancy else "")
     markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
     await patiently(lambda: message.reply(text, reply_markup=markup))
-
-
-async def private_only(message: Message, bot: Bot, texts: Texts) -> None:
-    button = InlineKeyboardButton(
-        text=texts.render("resume.button", name="open_private_resume"),
-        url=await create_start_link(bot, RESUME_PAYLOAD),
-    )
-    markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
-    await patiently(
-        lambda: message.reply(texts.render("resume.private_only"), reply_markup=markup)
-    )
 
 
 def replied_vacancy(message: Message) -> str | None:

@@ -9,7 +9,6 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from handlers.answering import answer_press
-from handlers.applications import scrub_cards
 from handlers.filters import InPrivate
 from handlers.resume.keyboards import ResumeAction, forget_keyboard
 from handlers.resume.states import Applying
@@ -59,7 +58,7 @@ async def forget(query: CallbackQuery, turn: Turn) -> None:
     log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
     await drop_buttons(query)
     await turn.say(turn.render("forgotten", count=len(numbers)), ReplyKeyboardRemove())
-    await scrub_cards(turn.bot, turn.texts, turn.applications, numbers)
+    await turn.notifier.forget_cards(numbers)
 
 
 async def keep(query: CallbackQuery, turn: Turn) -> None:

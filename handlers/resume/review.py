@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message
 
 from handlers.answering import answer_press
 from handlers.filters import Magic, NotCommand
-from handlers.resume.conversation import Conversation, draft_of
-from handlers.resume.filing import proceed
+from handlers.resume.conversation import Conversation
 from handlers.resume.keyboards import ResumeAction
-from handlers.resume.prompts import ask, show_review
+from handlers.resume.prompts import show
 from handlers.resume.states import Applying
 from handlers.resume.turn import Turn, drop_buttons
-from jobfeed.applications.models import RESUME_FIELDS
-from jobfeed.models import utcnow
 from jobfeed.texts import Texts
 
 
@@ -52,67 +49,45 @@ async def _accept(query: CallbackQuery, data: ResumeAction, turn: Turn) -> Conve
 
 async def agree(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
     conversation = await _accept(query, callback_data, turn)
-    if conversation is None:
-        return
-    conversation.consent_at = utcnow()
-    await ask(turn, RESUME_FIELDS[0], conversation)
+    if conversation is not None:
+        await show(turn, conversation, turn.flow.agree(conversation))
 
 
 async def decline(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if await _accept(query, callback_data, turn) is None:
-        return
-    await turn.state.clear()
-    await turn.say(turn.render("consent_declined"), ReplyKeyboardRemove())
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is not None:
+        await show(turn, conversation, turn.flow.decline(conversation))
 
 
 async def reuse(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
     """One tap: the stored résumé goes to this vacancy (the message stated the consent)."""
     conversation = await _accept(query, callback_data, turn)
-    if conversation is None:
-        return
-    conversation.consent_at = utcnow()
-    resume = await turn.applications.get_resume(turn.user_id)
-    if resume is None:  # expired or forgotten since the message was shown: ask afresh
-        await ask(turn, "name", conversation)
-        return
-    conversation.draft = draft_of(resume)
-    await turn.save(conversation)
-    await proceed(turn)
+    if conversation is not None:
+        await show(turn, conversation, await turn.flow.reuse(conversation, turn.user_id))
 
 
 async def update(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
     conversation = await _accept(query, callback_data, turn)
-    if conversation is None:
-        return
-    conversation.consent_at = utcnow()
-    resume = await turn.applications.get_resume(turn.user_id)
-    if resume is not None:
-        conversation.draft = draft_of(resume)
-    missing = conversation.missing_field()
-    if missing is None:
-        await show_review(turn, conversation)
-    else:
-        await ask(turn, missing, conversation)
+    if conversation is not None:
+        await show(turn, conversation, await turn.flow.update(conversation, turn.user_id))
 
 
 async def edit(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
     conversation = await _accept(query, callback_data, turn)
-    if conversation is None:
-        return
-    conversation.editing = True
-    await ask(turn, callback_data.field, conversation)
+    if conversation is not None:
+        await show(turn, conversation, turn.flow.edit(conversation, callback_data.field))
 
 
 async def confirm(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if await _accept(query, callback_data, turn) is not None:
-        await proceed(turn)
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is not None:
+        await show(turn, conversation, await turn.flow.confirm(conversation, turn.user_id))
 
 
 async def cancel(query: CallbackQuery, callback_data: ResumeAction, turn: Turn) -> None:
-    if await _accept(query, callback_data, turn) is None:
-        return
-    await turn.state.clear()
-    await turn.say(turn.render("cancelled"), ReplyKeyboardRemove())
+    conversation = await _accept(query, callback_data, turn)
+    if conversation is not None:
+        await show(turn, conversation, turn.flow.cancel(conversation))
 
 
 async def stale(query: CallbackQuery, texts: Texts) -> None:

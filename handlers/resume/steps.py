@@ -1,10 +1,11 @@
-"""The résumé fields, one state each: a handler per valid kind of answer and a fallback."""
+"""The résumé fields, one state each: a handler per valid kind of answer and a fallback.
+
+Typed answers go to the flow as they are; a shared contact and a file are Telegram's, so
+they are checked here and handed over as values."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -13,54 +14,14 @@ from aiogram.types import Message
 from aiohttp import ClientError
 
 from handlers.filters import Magic, NotCommand
-from handlers.resume.prompts import ask, ask_next, reask, show_consent, show_review
+from handlers.resume.prompts import show
 from handlers.resume.states import FIELD_STATES, STATE_FIELDS
 from handlers.resume.turn import Turn
 from jobfeed.applications.files import check_content, check_document, check_size
-from jobfeed.applications.models import RESUME_FIELDS, Attachment, FileKind
-from jobfeed.applications.validation import (
-    BACK_WORDS,
-    SKIP_WORDS,
-    InvalidAnswer,
-    is_word,
-    parse_age,
-    parse_experience,
-    parse_long,
-    parse_name,
-    parse_phone,
-    parse_short,
-)
-from jobfeed.models import utcnow
+from jobfeed.applications.models import Attachment, FileKind
+from jobfeed.applications.validation import InvalidAnswer, parse_phone
 
 log = logging.getLogger(__name__)
-
-Parser = Callable[[str], dict[str, Any]]
-
-
-def _age(text: str) -> dict[str, Any]:
-    age, birth_year = parse_age(text, utcnow().date())
-    return {"age": age, "birth_year": birth_year}
-
-
-def _skip_file(text: str) -> dict[str, Any]:
-    if not is_word(text, SKIP_WORDS):
-        raise InvalidAnswer("file_expected")
-    return {"attachment": None}
-
-
-PARSERS: dict[str, Parser] = {
-    "name": lambda t: {"name": parse_name(t)},
-    "phone": lambda t: {"phone": parse_phone(t), "phone_shared": False},
-    "age": _age,
-    "city": lambda t: {"city": parse_short(t)},
-    "desired_job": lambda t: {"desired_job": parse_short(t)},
-    "desired_place": lambda t: {"desired_place": parse_short(t)},
-    "skills": lambda t: {"skills": parse_long(t)},
-    "experience_years": lambda t: {"experience_years": parse_experience(t)},
-    "expected_pay": lambda t: {"expected_pay": parse_short(t)},
-    "start_date": lambda t: {"start_date": parse_short(t)},
-    "attachment": _skip_file,
-}
 
 
 def register(r: Router) -> None:
@@ -77,19 +38,9 @@ def register(r: Router) -> None:
 
 
 async def typed_answer(message: Message, turn: Turn, raw_state: str | None) -> None:
-    field = STATE_FIELDS[raw_state]
     conversation = await turn.load()
-    text = message.text or ""
-    if is_word(text, BACK_WORDS):
-        await go_back(turn, field)
-        return
-    try:
-        values = PARSERS[field](text)
-    except InvalidAnswer as exc:
-        await reask(turn, field, conversation, exc.reason)
-        return
-    conversation.draft.update(values)
-    await ask_next(turn, conversation, field)
+    step = turn.flow.answer(conversation, STATE_FIELDS[raw_state], message.text or "")
+    await show(turn, conversation, step)
 
 
 async def shared_contact(message: Message, turn: Turn) -> None:
@@ -99,15 +50,15 @@ async def shared_contact(message: Message, turn: Turn) -> None:
     # Someone else's contact (picked from the address book) has their id, or none.
     if contact.user_id != turn.user_id:
         log.info("User %s shared a contact that is not their own", turn.user_id)
-        await reask(turn, "phone", conversation, "not_own_contact")
+        await show(turn, conversation, turn.flow.ask(conversation, "phone", "not_own_contact"))
         return
     try:
         phone = parse_phone(contact.phone_number)
     except InvalidAnswer as exc:
-        await reask(turn, "phone", conversation, exc.reason)
+        await show(turn, conversation, turn.flow.ask(conversation, "phone", exc.reason))
         return
-    conversation.draft.update({"phone": phone, "phone_shared": True})
-    await ask_next(turn, conversation, "phone")
+    step = turn.flow.accept(conversation, "phone", {"phone": phone, "phone_shared": True})
+    await show(turn, conversation, step)
 
 
 async def sent_document(message: Message, turn: Turn) -> None:
@@ -120,17 +71,17 @@ async def sent_document(message: Message, turn: Turn) -> None:
         check_content(kind, data)
     except InvalidAnswer as exc:
         log.info("Résumé file refused: %s", exc.reason)
-        await reask(turn, "attachment", conversation, exc.reason)
+        await show(turn, conversation, turn.flow.ask(conversation, "attachment", exc.reason))
         return
-    conversation.draft["attachment"] = Attachment(
+    attachment = Attachment(
         file_id=document.file_id,
         file_unique_id=document.file_unique_id,
         file_name=(document.file_name or "")[:255],
         mime_type=document.mime_type or "",
         size=len(data),
         kind=kind,
-    ).model_dump(mode="json")
-    await ask_next(turn, conversation, "attachment")
+    )
+    await show(turn, conversation, turn.flow.attach(conversation, attachment))
 
 
 async def sent_photo(message: Message, turn: Turn) -> None:
@@ -140,25 +91,26 @@ async def sent_photo(message: Message, turn: Turn) -> None:
     try:
         check_size(largest.file_size)
     except InvalidAnswer as exc:
-        await reask(turn, "attachment", conversation, exc.reason)
+        await show(turn, conversation, turn.flow.ask(conversation, "attachment", exc.reason))
         return
     # Telegram re-encodes a photo itself (always JPEG): no client claim to distrust.
-    conversation.draft["attachment"] = Attachment(
+    attachment = Attachment(
         file_id=largest.file_id,
         file_unique_id=largest.file_unique_id,
         mime_type="image/jpeg",
         size=largest.file_size or 0,
         kind=FileKind.jpeg,
         as_photo=True,
-    ).model_dump(mode="json")
-    await ask_next(turn, conversation, "attachment")
+    )
+    await show(turn, conversation, turn.flow.attach(conversation, attachment))
 
 
 async def wrong_kind(message: Message, turn: Turn, raw_state: str | None) -> None:
     """A sticker, voice note, location... where an answer of another kind is expected."""
     field = STATE_FIELDS[raw_state]
     reason = "file_expected" if field == "attachment" else "not_text"
-    await reask(turn, field, await turn.load(), reason)
+    conversation = await turn.load()
+    await show(turn, conversation, turn.flow.ask(conversation, field, reason))
 
 
 async def _download(turn: Turn, file_id: str) -> bytes:
@@ -170,15 +122,3 @@ async def _download(turn: Turn, file_id: str) -> bytes:
     if buffer is None:
         raise InvalidAnswer("file_download")
     return buffer.read()
-
-
-async def go_back(turn: Turn, field: str) -> None:
-    conversation = await turn.load()
-    if conversation.editing:
-        await show_review(turn, conversation)
-        return
-    index = RESUME_FIELDS.index(field)
-    if index == 0:
-        await show_consent(turn, conversation)
-    else:
-        await ask(turn, RESUME_FIELDS[index - 1], conversation)

@@ -25,7 +25,9 @@ from aiogram.types import (
 
 from handlers.flood import patiently
 from handlers.resume.conversation import Conversation, load, save
+from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.notify import Notifier
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
@@ -44,6 +46,8 @@ class Turn:
     applications: ApplicationRepository
     vacancies: VacancyRepository
     admin_ids: frozenset[int]
+    notifier: Notifier
+    flow: ResumeFlow
 
     def render(self, name: str, /, **values: Any) -> str:
         return self.texts.render(f"resume.{name}", **values)
@@ -98,5 +102,7 @@ class TurnMiddleware(BaseMiddleware):
                 applications=data["applications"],
                 vacancies=data["vacancies"],
                 admin_ids=data["admin_ids"],
+                notifier=data["notifier"],
+                flow=data["resume_flow"],
             )
         return await handler(event, data)

@@ -1,21 +1,16 @@
-"""What a search answer looks like: the hits as text, apply and paging buttons, filter menus."""
+"""What a search answer looks like in Telegram: the hits as text, apply and paging buttons,
+filter menus. Finding, paging and recording are ``jobfeed.search.service``'s."""
 
 from __future__ import annotations
 
-import asyncio
 import html
-import logging
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.deep_linking import create_start_link
-from redis.exceptions import RedisError
 
 from handlers.search.callbacks import (
-    CITY_BUTTON,
     PAY_STEPS,
     FilterKind,
     SearchMenu,
@@ -24,56 +19,16 @@ from handlers.search.callbacks import (
 )
 from jobfeed.applications.links import apply_payload
 from jobfeed.models import Vacancy
-from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.index import SearchResult
-from jobfeed.search.live import LiveIndex
-from jobfeed.search.saved import SavedSearch, search_payload
+from jobfeed.search.saved import search_payload
+from jobfeed.search.service import Found, Page
 from jobfeed.texts import Texts
-from jobfeed.vacancies import VacancyRepository
-
-log = logging.getLogger(__name__)
 
 GROUP_TOP = 3
-PAGE_SIZE = 5
-LOAD_WAIT = 20.0  # seconds an early update waits for the first load of the index
 CITY_CHOICES = 8
-_CITY_SAMPLE = 300  # hits looked at to offer the cities they are in
+Trades = list[tuple[str, int]]
 
 Rows = list[list[InlineKeyboardButton]]
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    result: SearchResult
-    vacancies: list[Vacancy]  # the hits' vacancies in order (one deleted meanwhile is left out)
-
-
-async def index_ready(search: LiveIndex, wait: float = LOAD_WAIT) -> bool:
-    try:
-        await asyncio.wait_for(search.loaded.wait(), wait)
-    except TimeoutError:
-        return False
-    return True
-
-
-async def find(
-    search: LiveIndex,
-    vacancies: VacancyRepository,
-    saved: SavedSearch,
-    limit: int,
-    offset: int = 0,
-) -> Found:
-    result = search.index.search(saved.text, limit, offset, city=saved.city, min_pay=saved.min_pay)
-    stored = {v.id: v for v in await vacancies.get_many(h.vacancy_id for h in result.hits)}
-    return Found(result, [stored[h.vacancy_id] for h in result.hits if h.vacancy_id in stored])
-
-
-async def record(analytics: SearchAnalytics, text: str, total: int) -> None:
-    """Count an answered query; a lost count must not fail an answer that went out."""
-    try:
-        await analytics.record(text, total)
-    except RedisError as exc:
-        log.warning("Search analytics not recorded: %s", exc)
 
 
 def label(texts: Texts, name: str, value: Any = None) -> str:
@@ -93,11 +48,12 @@ async def apply_buttons(bot: Bot, texts: Texts, vacancies: list[Vacancy], first:
 
 
 async def group_answer(
-    bot: Bot, texts: Texts, search: LiveIndex, found: Found, more_token: str | None
+    bot: Bot, texts: Texts, found: Found, more_token: str | None, trades: Trades
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The top hits, or (none found) what there is plenty of: ``trades``."""
     result = found.result
     if not found.vacancies:
-        return not_found(texts, result, hint_trades(search, result)), None
+        return not_found(texts, result, trades), None
     text = texts.render("search.group_answer", result=result, vacancies=found.vacancies)
     rows = await apply_buttons(bot, texts, found.vacancies, 1)
     if more_token is not None:
@@ -106,37 +62,28 @@ async def group_answer(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def not_found(texts: Texts, result: SearchResult, trades: list[tuple[str, int]]) -> str:
+def not_found(texts: Texts, result: SearchResult, trades: Trades) -> str:
     return texts.render("search.not_found", query=result.query, trades=trades)
 
 
-def hint_trades(search: LiveIndex, result: SearchResult) -> list[tuple[str, int]]:
-    """What there is plenty of (in the place asked about, if any), after 没有找到."""
-    place = result.query.place
-    trades = search.index.popular(5, city=place.name) if place else []
-    return trades or search.index.popular(5)
+def shows_not_found(page: Page) -> bool:
+    """Whether ``private_page`` will say nothing was found (and wants the ``trades``)."""
+    saved = page.search
+    return not page.found.result.hits and not (saved.city or saved.min_pay)
 
 
 async def private_page(
-    *,
-    bot: Bot,
-    texts: Texts,
-    search: LiveIndex,
-    found: Found,
-    saved: SavedSearch,
-    token: str,
-    page: int,
-    user_id: int,
+    *, bot: Bot, texts: Texts, page: Page, trades: Trades, user_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
+    found, saved, token = page.found, page.search, page.token
     result = found.result
-    pages = max(1, -(-result.total // PAGE_SIZE))
-    first = page * PAGE_SIZE + 1
+    pages, first = page.pages, page.first
     if result.hits:
         text = texts.render(
             "search.private_page",
             result=result,
             vacancies=found.vacancies,
-            page=page,
+            page=page.number,
             pages=pages,
             first=first,
             saved=saved,
@@ -152,14 +99,14 @@ async def private_page(
             saved=saved,
         )
     else:
-        text = not_found(texts, result, hint_trades(search, result))
+        text = not_found(texts, result, trades)
     rows = await apply_buttons(bot, texts, found.vacancies, first)
     nav = []
-    if page > 0:
-        back = SearchPage(t=token, u=user_id, p=page - 1)
+    if page.has_previous:
+        back = SearchPage(t=token, u=user_id, p=page.number - 1)
         nav.append(InlineKeyboardButton(text=label(texts, "prev"), callback_data=back.pack()))
-    if page + 1 < pages:
-        ahead = SearchPage(t=token, u=user_id, p=page + 1)
+    if page.has_next:
+        ahead = SearchPage(t=token, u=user_id, p=page.number + 1)
         nav.append(InlineKeyboardButton(text=label(texts, "next"), callback_data=ahead.pack()))
     if nav:
         rows.append(nav)
@@ -178,14 +125,8 @@ async def private_page(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def city_menu(
-    texts: Texts, search: LiveIndex, saved: SavedSearch, token: str, user_id: int
-) -> InlineKeyboardMarkup:
-    """The cities the search's hits are in, most hits first."""
-    anywhere = saved.model_copy(update={"city": None})
-    result = search.index.search(anywhere.text, _CITY_SAMPLE, min_pay=saved.min_pay)
-    counts = Counter(h.city for h in result.hits if CITY_BUTTON.fullmatch(h.city))
-    cities = [city for city, _ in counts.most_common(CITY_CHOICES)]
+def city_menu(texts: Texts, cities: list[str], token: str, user_id: int) -> InlineKeyboardMarkup:
+    """``cities``: the search's hits' cities, most hits first (``SearchService.cities``)."""
     buttons = [
         InlineKeyboardButton(
             text=city,

@@ -8,14 +8,12 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from handlers.search.answers import GROUP_TOP, find, group_answer, index_ready, record
+from handlers.search.answers import GROUP_TOP, group_answer
 from handlers.search.asking import Ask
-from jobfeed.search.analytics import SearchAnalytics
-from jobfeed.search.live import LiveIndex
-from jobfeed.search.saved import MAX_TEXT, SavedSearch, SavedSearches
+from jobfeed.search.saved import MAX_TEXT, SavedSearch
+from jobfeed.search.service import SearchService
 from jobfeed.search.throttle import ReplyGate
 from jobfeed.texts import Texts
-from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +24,12 @@ async def answer_in_group(
     ask: Ask,
     bot: Bot,
     texts: Texts,
-    search: LiveIndex,
-    vacancies: VacancyRepository,
+    search_service: SearchService,
     search_gate: ReplyGate,
-    saved_searches: SavedSearches,
-    search_analytics: SearchAnalytics,
 ) -> None:
     assert message.from_user is not None  # AsksForJobs lets only users' messages through
-    if not await index_ready(search):
+    service = search_service
+    if not await service.ready():
         return  # an answer from a half-loaded index could wrongly say 没有找到
     admission = await search_gate.admit(message.chat.id, message.from_user.id, message.message_id)
     if admission is None:
@@ -45,10 +41,11 @@ async def answer_in_group(
         text = texts.render("search.usage")
     else:
         saved = SavedSearch(text=ask.text[:MAX_TEXT])
-        found = await find(search, vacancies, saved, GROUP_TOP)
-        total = found.result.total
-        more = await saved_searches.save(saved) if total > len(found.vacancies) else None
-        text, markup = await group_answer(bot, texts, search, found, more)
+        found = await service.find(saved, GROUP_TOP)
+        total = found.total
+        more = await service.more(saved, found)
+        trades = service.hint_trades(found.result) if not found.vacancies else []
+        text, markup = await group_answer(bot, texts, found, more, trades)
     try:
         await message.reply(text, reply_markup=markup)
     except TelegramRetryAfter as exc:
@@ -62,4 +59,4 @@ async def answer_in_group(
         log.warning("Search answer in %s failed: %s", message.chat.id, exc)
         return
     if total is not None:
-        await record(search_analytics, ask.text, total)
+        await service.record(ask.text, total)

@@ -16,20 +16,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Telegram
 
 from handlers.answering import answer_press
 from handlers.search.answers import (
-    PAGE_SIZE,
+    CITY_CHOICES,
     city_menu,
-    find,
-    index_ready,
     pay_menu,
     private_page,
-    record,
+    shows_not_found,
 )
-from handlers.search.callbacks import FilterKind, SearchMenu, SearchPage, SearchSet
-from jobfeed.search.analytics import SearchAnalytics
-from jobfeed.search.live import LiveIndex
-from jobfeed.search.saved import MAX_TEXT, SavedSearch, SavedSearches, parse_payload
+from handlers.search.callbacks import CITY_BUTTON, FilterKind, SearchMenu, SearchPage, SearchSet
+from jobfeed.search.saved import MAX_TEXT, SavedSearch, parse_payload
+from jobfeed.search.service import SearchService
 from jobfeed.texts import Texts
-from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +38,19 @@ class Desk:
 
     bot: Bot
     texts: Texts
-    search: LiveIndex
-    vacancies: VacancyRepository
-    saved: SavedSearches
+    service: SearchService
 
     async def page(
         self, wanted: SavedSearch, page: int, user_id: int
     ) -> tuple[str, InlineKeyboardMarkup, int]:
         """The page's text and buttons (a page past the end shows the last one), and the
         number of hits in all."""
-        token = await self.saved.save(wanted)
-        found = await find(self.search, self.vacancies, wanted, PAGE_SIZE, page * PAGE_SIZE)
-        total = found.result.total
-        if page > 0 and not found.result.hits and total:
-            page = (total - 1) // PAGE_SIZE
-            found = await find(self.search, self.vacancies, wanted, PAGE_SIZE, page * PAGE_SIZE)
+        shown = await self.service.page(wanted, page)
+        trades = self.service.hint_trades(shown.found.result) if shows_not_found(shown) else []
         text, markup = await private_page(
-            bot=self.bot,
-            texts=self.texts,
-            search=self.search,
-            found=found,
-            saved=wanted,
-            token=token,
-            page=page,
-            user_id=user_id,
+            bot=self.bot, texts=self.texts, page=shown, trades=trades, user_id=user_id
         )
-        return text, markup, total
+        return text, markup, shown.found.total
 
 
 class DeskMiddleware(BaseMiddleware):
@@ -79,52 +62,33 @@ class DeskMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["desk"] = Desk(
-            data["bot"], data["texts"], data["search"], data["vacancies"], data["saved_searches"]
-        )
+        data["desk"] = Desk(data["bot"], data["texts"], data["search_service"])
         return await handler(event, data)
 
 
-async def query_command(
-    message: Message,
-    command: CommandObject,
-    desk: Desk,
-    search_analytics: SearchAnalytics,
-) -> None:
+async def query_command(message: Message, command: CommandObject, desk: Desk) -> None:
     """``/jobs 天津 电焊工`` in private chat."""
-    await answer_query(message, command.args or "", desk, search_analytics)
+    await answer_query(message, command.args or "", desk)
 
 
-async def query_text(
-    message: Message,
-    desk: Desk,
-    search_analytics: SearchAnalytics,
-) -> None:
+async def query_text(message: Message, desk: Desk) -> None:
     """Any other text in private chat, outside a conversation, is a search."""
-    await answer_query(message, message.text or "", desk, search_analytics)
+    await answer_query(message, message.text or "", desk)
 
 
-async def answer_query(
-    message: Message, text: str, desk: Desk, analytics: SearchAnalytics
-) -> None:
+async def answer_query(message: Message, text: str, desk: Desk) -> None:
     text = text.strip()[:MAX_TEXT]
-    if not text or message.from_user is None or _small_talk(desk, text):
+    if not text or message.from_user is None or desk.service.is_small_talk(text):
         await message.answer(desk.texts.render("search.usage"))
         return
-    if not await index_ready(desk.search):
+    if not await desk.service.ready():
         await message.answer(desk.texts.render("search.loading"))
         return
     body, markup, total = await desk.page(SavedSearch(text=text), 0, message.from_user.id)
     # A 429 is waited out (bot/handling.py) or the update is handled again later: the
     # answer to a person is never dropped.
     await message.answer(body, reply_markup=markup)
-    await record(analytics, text, total)
-
-
-def _small_talk(desk: Desk, text: str) -> bool:
-    """你好, 谢谢: the answer is how to search, not 没有找到."""
-    query = desk.search.index.parse(text)
-    return query.chatter and not query.concepts and query.place is None
+    await desk.service.record(text, total)
 
 
 async def start_link(
@@ -138,11 +102,11 @@ async def start_link(
     if token is None or message.from_user is None:
         await message.answer(texts.render("search.link_invalid"))
         return
-    saved = await desk.saved.get(token)
+    saved = await desk.service.saved(token)
     if saved is None:
         await message.answer(texts.render("search.expired"))
         return
-    if not await index_ready(desk.search):
+    if not await desk.service.ready():
         await message.answer(texts.render("search.loading"))
         return
     body, markup, _ = await desk.page(saved, 0, message.from_user.id)
@@ -173,7 +137,9 @@ async def show_menu(
     message, saved = checked
     user_id, token = query.from_user.id, callback_data.t
     if callback_data.k is FilterKind.city:
-        markup = city_menu(desk.texts, desk.search, saved, token, user_id)
+        fits = lambda city: CITY_BUTTON.fullmatch(city) is not None  # noqa: E731
+        cities = desk.service.cities(saved, CITY_CHOICES, fits)
+        markup = city_menu(desk.texts, cities, token, user_id)
     else:
         markup = pay_menu(desk.texts, token, user_id)
     await show(query, message, desk, None, markup)
@@ -217,11 +183,11 @@ async def pressed(
     if not isinstance(query.message, Message):
         await answer_press(query, texts.render("search.button_gone"), show_alert=True)
         return None
-    saved = await desk.saved.get(token)
+    saved = await desk.service.saved(token)
     if saved is None:
         await answer_press(query, texts.render("search.expired"), show_alert=True)
         return None
-    if not await index_ready(desk.search, CALLBACK_LOAD_WAIT):
+    if not await desk.service.ready(CALLBACK_LOAD_WAIT):
         await answer_press(query, texts.render("search.loading"), show_alert=True)
         return None
     return query.message, saved

@@ -35,6 +35,10 @@ class BroadcastPlanner:
         """The groups a broadcast with this target would go to, right now."""
         return await self._groups.select(target)
 
+    async def check(self, vacancy_ids: Sequence[str]) -> None:
+        """Raise ``PlanError`` as ``create`` would for these vacancies (for a dry run)."""
+        await self._open_vacancies(vacancy_ids)
+
     async def create(
         self,
         vacancy_ids: Sequence[str],
