@@ -298,6 +298,8 @@ class Worker:
                     await self._pacer.unused(task.address, slot)
                     continue
                 verdict = await self._store.begin(task, worker_id, action)
+                if verdict != "go":  # paused, cancelled, left or taken over meanwhile
+                    await self._pacer.unused(task.address, slot)
             if verdict != "go":
                 return
             result = await self._call(action, task, post)
