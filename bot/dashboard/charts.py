@@ -48,6 +48,7 @@ class Chart:
     horizontal: bool = False
     left: float = 0  # where the plot area starts
     bottom: float = 0  # baseline of vertical charts
+    right: float = 0  # where the plot area ends, when a second scale stands beyond it
 
     @property
     def total(self) -> int:
@@ -97,13 +98,15 @@ def column_chart(
     label_every: int = 1,
     color: str = PALETTE[0],
 ) -> Chart:
-    """One column per point, labelled underneath (every ``label_every``-th label shown)."""
-    left, top, bottom_margin = 44.0, 12.0, 24.0
+    """One column per point, labelled underneath (every ``label_every``-th label shown).
+
+    The scale stands on both sides: a phone shows a time series from its newest end."""
+    left, right, top, bottom_margin = 44.0, 44.0, 12.0, 24.0
     plot_h = height - top - bottom_margin
-    plot_w = width - left - 8
+    plot_w = width - left - right
     top_value = nice_ceiling(max((v for _, v in points), default=0))
     slot = plot_w / max(len(points), 1)
-    chart = Chart(title, width, height, left=left, bottom=top + plot_h)
+    chart = Chart(title, width, height, left=left, bottom=top + plot_h, right=left + plot_w)
     for i, (label, value) in enumerate(points):
         h = extent(value, top_value, plot_h)
         x = left + i * slot + slot * 0.15

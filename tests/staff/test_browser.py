@@ -143,6 +143,12 @@ LABEL_SIZES = """svg => {
     t => parseFloat(getComputedStyle(t).fontSize) * scale);
 }"""
 
+# The y-axis tick labels of a chart that lie inside the viewport.
+TICKS_IN_VIEW = """svg => [...svg.querySelectorAll('text.tick')]
+  .filter(t => { const r = t.getBoundingClientRect();
+                 return r.left >= 0 && r.right <= window.innerWidth && r.width > 0; })
+  .map(t => t.textContent.trim())"""
+
 
 async def test_on_a_phone_the_lists_page_and_the_chart_labels_stay_readable(
     staff: Staff, page: object
@@ -162,6 +168,10 @@ async def test_on_a_phone_the_lists_page_and_the_chart_labels_stay_readable(
     for chart in await charts.all():
         sizes = await chart.evaluate(LABEL_SIZES)
         assert sizes and min(sizes) >= 10, (await chart.get_attribute("id"), min(sizes))
+    # A time series opens at its newest end; its scale is readable there without scrolling.
+    timeline = page.locator(".timeline svg.chart").first
+    visible = await timeline.evaluate(TICKS_IN_VIEW)
+    assert len(set(visible)) == 3, visible  # 0, the middle and the top
     if SHOTS:
         await page.screenshot(path=str(SHOTS / "overview-390.png"), full_page=True)
     # The page itself never scrolls sideways; a wide chart or table scrolls in its panel.
