@@ -67,10 +67,16 @@ async def test_feed_xml_lists_the_open_vacancies_newest_first_properly_escaped(
     assert "<script>" not in first.summary and "月薪&lt;8000&gt; &amp; 包吃住" in first.summary
     assert f"https://t.me/zhaopin_test_bot?start=apply_{nasty.id}" in first.summary
 
-    status, _, _ = await get(site, "/feed.xml", **{"If-None-Match": headers["ETag"]})
+    etag = headers["ETag"]
+    for _ in range(3):  # the expiry sweeper may record vacancy 4's end meanwhile: a new version
+        status, _, again = await get(site, "/feed.xml", **{"If-None-Match": etag})
+        if status == 304:
+            break
+        assert again["ETag"] != etag
+        etag = again["ETag"]
     assert status == 304
     await site.services.vacancies.save(vacancy(6))
-    status, body, _ = await get(site, "/feed.xml", **{"If-None-Match": headers["ETag"]})
+    status, body, _ = await get(site, "/feed.xml", **{"If-None-Match": etag})
     assert status == 200 and len(feedparser.parse(body).entries) == 4
 
 
