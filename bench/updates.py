@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import WEBHOOK_PATH, create_app
 from bot.appkeys import INBOX, KEYS, REDIS
 from bot.config import Settings
-from bot.telegram.factory import create_dispatcher
+from bot.telegram.dispatcher import create_dispatcher
 from bot.telegram.intake import SECRET_HEADER
 from devkit.telegram import TelegramSimulator
 

@@ -40,7 +40,7 @@ from bot.resources import CARDS, MakeDispatcher, search, storage, telegram
 from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
-from bot.telegram.factory import create_dispatcher
+from bot.telegram.dispatcher import create_dispatcher
 from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down

@@ -53,7 +53,8 @@ from bot.config import Settings
 from bot.factories import keys_of, make_pacer, redis_handle
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
-from bot.telegram.factory import create_bot, create_dispatcher
+from bot.telegram.dispatcher import create_dispatcher
+from bot.telegram.factory import create_bot
 from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.notifier import TelegramNotifier
 from jobfeed.applications.flow import ResumeFlow

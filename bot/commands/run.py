@@ -29,7 +29,11 @@ async def app_factory(settings: Settings) -> web.Application:
 
     app = create_app(settings, polling=True)
     mode = "webhook" if settings.use_webhook else "long polling"
-    log.info("Serving on %s:%d (%s)", settings.host, settings.port, mode)
+
+    async def started(app: web.Application) -> None:  # after its resources have opened
+        log.info("Serving on %s:%d (%s)", settings.host, settings.port, mode)
+
+    app.on_startup.append(started)
     return app
 
 
