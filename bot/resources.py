@@ -135,28 +135,36 @@ def telegram(make_dispatcher: MakeDispatcher = create_dispatcher) -> Context:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
         bot = app[BOT] = create_bot(settings, app[INBOX])
-        app[PACER] = make_pacer(settings, redis, keys)
-        notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
-        app[NOTIFIER], app[CARDS] = notifier, notifier.cards
-        # Approving starts a broadcast, which needs the bot (its username for apply links).
-        broadcaster = TelegramBroadcaster(settings, app[PLANNER], app[PLANS], bot)
-        app[APPROVALS] = Approvals(
-            app[VACANCIES],
-            app[SUBMISSIONS],
-            broadcaster,
-            on_feed_closed=app[LEDGER].vacancies_ended,
-        )
-        dispatcher = app[DISPATCHER] = make_dispatcher(
-            settings, redis, keys, **handler_data(app, settings, redis, keys)
-        )
-        app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
         try:
+            _telegram_parts(app, settings, redis, keys, make_dispatcher)
             yield
         finally:
-            await dispatcher.storage.close()
+            if DISPATCHER in app:
+                await app[DISPATCHER].storage.close()
             await bot.session.close()
 
     return context
+
+
+def _telegram_parts(
+    app: web.Application, settings: Settings, redis: Redis, keys: Keys, make: MakeDispatcher
+) -> None:
+    bot = app[BOT]
+    app[PACER] = make_pacer(settings, redis, keys)
+    notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
+    app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    # Approving starts a broadcast, which needs the bot (its username for apply links).
+    broadcaster = TelegramBroadcaster(settings, app[PLANNER], app[PLANS], bot)
+    app[APPROVALS] = Approvals(
+        app[VACANCIES],
+        app[SUBMISSIONS],
+        broadcaster,
+        on_feed_closed=app[LEDGER].vacancies_ended,
+    )
+    dispatcher = app[DISPATCHER] = make(
+        settings, redis, keys, **handler_data(app, settings, redis, keys)
+    )
+    app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
 
 
 def handler_data(
