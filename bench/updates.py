@@ -32,9 +32,9 @@ from aiohttp import ClientSession, web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import WEBHOOK_PATH, create_app
+from bot.appkeys import INBOX, KEYS, REDIS
 from bot.config import Settings
-from bot.services import Services
-from bot.telegram.factory import create_bot, create_dispatcher
+from bot.telegram.dispatcher import create_dispatcher
 from bot.telegram.intake import SECRET_HEADER
 from devkit.telegram import TelegramSimulator
 
@@ -139,19 +139,18 @@ async def ours(
         webhook_secret=SECRET,  # type: ignore[arg-type]
         _env_file=None,  # type: ignore[call-arg]
     )
-    services = await Services.open(settings)
-    dispatcher = create_dispatcher(services) if product else trivial_dispatcher()
-    app = create_app(services, create_bot(services), dispatcher, polling=False)
+    dispatcher = create_dispatcher if product else (lambda *_, **__: trivial_dispatcher())
+    app = create_app(settings, polling=False, dispatcher=dispatcher)
     runner, url = await serve(app)
     started = time.perf_counter()
     await post_all(url, updates, concurrency)
-    while await services.inbox.backlog():
+    while await app[INBOX].backlog():
         await asyncio.sleep(0.005)
     elapsed = time.perf_counter() - started
+    redis, keys = app[REDIS], app[KEYS]
+    async for key in redis.scan_iter(match=keys.pattern, count=1000):
+        await redis.delete(key)
     await runner.cleanup()
-    async for key in services.redis.scan_iter(match=services.keys.pattern, count=1000):
-        await services.redis.delete(key)
-    await services.close()
     return len(updates) / elapsed
 
 

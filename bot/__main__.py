@@ -22,7 +22,6 @@ from bot.commands import (
     updates,
     worker,
 )
-from bot.storage import RedisUnavailable
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -44,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     for register in COMMANDS:
         register(sub)
     args = parser.parse_args(argv)
+    from bot.storage import RedisUnavailable  # not before: --help needs no Redis client
+
     try:
         code: int = args.func(args)
     except RedisUnavailable as exc:

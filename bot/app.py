@@ -1,4 +1,5 @@
-"""The aiohttp application of ``python -m bot run``: webhook or polling, consumer, HTTP API."""
+"""The aiohttp application of ``python -m bot run``: webhook or polling, consumer, HTTP API,
+dashboard and public pages; its resources are in ``bot/resources.py``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 
-from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.api import applications as applications_api
@@ -21,36 +21,34 @@ from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
-    APPROVALS,
     BOT,
     DISPATCHER,
-    NOTIFIER,
+    INBOX,
+    LEDGER,
+    LIVE_INDEX,
     PIPELINE,
     READINESS,
-    SERVICES,
+    SETTINGS,
     STOP,
+    VACANCIES,
 )
-from bot.broadcasting import TelegramBroadcaster
+from bot.config import Settings
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
 from bot.readiness import Readiness
+from bot.resources import CARDS, MakeDispatcher, search, storage, telegram
 from bot.searching import SearchFollower
-from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
-from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline, webhook_handler
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.webhook import WebhookSetter
+from bot.telegram.dispatcher import create_dispatcher
+from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline
+from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
-from jobfeed.approvals import Approvals
-from jobfeed.dead_letters import DeadLetters
 from jobfeed.expiry import ExpirySweeper
-from jobfeed.sources.ledger import FeedLedger
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_PATH = "/telegram/webhook"
 BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])
 
 
@@ -73,72 +71,73 @@ def build_api() -> Api:
 
 
 def create_app(
-    services: Services, bot: Bot, dispatcher: Dispatcher, *, polling: bool
+    settings: Settings, *, polling: bool, dispatcher: MakeDispatcher = create_dispatcher
 ) -> web.Application:
-    settings = services.settings
+    """The app; its resources open when it starts (``bot/resources.py``), then its jobs run.
+
+    ``dispatcher`` makes the Dispatcher from the handlers' dependencies (a benchmark
+    passes a trivial one)."""
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
     html = (DASHBOARD, *PublicSite.PREFIXES)
     app = web.Application(
         middlewares=[dependency_down(html), json_errors, api_auth(token)],
         client_max_size=2 * 1024**2,
     )
-    app[SERVICES] = services
-    app[BOT] = bot
-    app[DISPATCHER] = dispatcher
+    app[SETTINGS] = settings
     app[STOP] = asyncio.Event()
-    # Approving starts a broadcast, which needs the bot (its username for apply links).
-    approvals = Approvals(
-        services.vacancies,
-        services.submissions,
-        TelegramBroadcaster(services, bot),
-        on_feed_closed=FeedLedger(services.redis, services.keys).vacancies_ended,
-    )
-    app[APPROVALS] = dispatcher["approvals"] = approvals
-    notifier = TelegramNotifier(bot, services.texts, services.applications, settings.admin_ids)
-    app[NOTIFIER] = dispatcher["notifier"] = notifier
-    app.add_subapp(DASHBOARD, create_dashboard(services))
+    app[READINESS] = Readiness()
+    app.cleanup_ctx.extend([storage, search, telegram(dispatcher), _background(polling)])
+    app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
-    PublicSite(services, bot).install(app)
+    PublicSite(settings).install(app)
+    if settings.use_webhook:
+        assert settings.webhook_secret  # guaranteed with the base URL
+        secret = settings.webhook_secret.get_secret_value()
+        app.router.add_post(WEBHOOK_PATH, webhook_handler(_pipeline, secret))
+    return app
 
-    dead = DeadLetters(services.redis, services.keys)
-    pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)
-    readiness = app[READINESS] = Readiness()
+
+def _pipeline(request: web.Request) -> UpdatePipeline:
+    return request.app[PIPELINE]
+
+
+def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
+    settings, pipeline, readiness = app[SETTINGS], app[PIPELINE], app[READINESS]
     sweeper = ExpirySweeper(
-        services.vacancies,
-        on_expired=FeedLedger(services.redis, services.keys).vacancies_ended,
+        app[VACANCIES],
+        on_expired=app[LEDGER].vacancies_ended,
         interval=settings.expiry_sweep_seconds,
     )
     jobs = [
         Supervised("update intake", pipeline.run),
         Supervised("expiry sweep", sweeper.run),
-        Supervised("search index", SearchFollower(services.search).run),
-        Supervised("card redelivery", CardRedelivery(notifier.cards).run),
+        Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
+        Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
     ]
-    allowed = dispatcher.resolve_used_update_types()
+    bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:
         assert settings.webhook_base_url and settings.webhook_secret  # guaranteed together
         secret = settings.webhook_secret.get_secret_value()
-        app.router.add_post(WEBHOOK_PATH, webhook_handler(pipeline, secret))
         url = settings.webhook_base_url + WEBHOOK_PATH
         readiness.down(RECEIVING, "webhook not set yet")
         setter = WebhookSetter(bot, url, secret, allowed, readiness)
         jobs.append(Supervised("webhook", setter.run, once=True))
     elif polling:
         readiness.down(RECEIVING, "polling not started yet")
-        poller = Poller(bot, pipeline, services.inbox, allowed, readiness)
+        poller = Poller(bot, pipeline, app[INBOX], allowed, readiness)
         jobs.append(Supervised("polling", poller.run))
-    app.cleanup_ctx.append(_background(jobs))
-    return app
+    return jobs
 
 
 async def _to_dashboard(request: web.Request) -> web.StreamResponse:
     raise web.HTTPPermanentRedirect(DASHBOARD + "/")
 
 
-def _background(jobs: list[Supervised]) -> Callable[[web.Application], AsyncIterator[None]]:
+def _background(polling: bool) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        await app[SERVICES].inbox.beat()  # alive before the first update is taken in
+        jobs = _jobs(app, polling)
+        await app[INBOX].beat()  # alive before the first update is taken in
         stop, readiness = app[STOP], app[READINESS]
         tasks = [
             asyncio.create_task(supervise(job, stop, readiness), name=job.name) for job in jobs
@@ -154,7 +153,5 @@ def _background(jobs: list[Supervised]) -> Callable[[web.Application], AsyncIter
         for task in done:
             if not task.cancelled() and task.exception():
                 log.error("Background job %s failed", task.get_name(), exc_info=task.exception())
-        await app[DISPATCHER].storage.close()
-        await app[BOT].session.close()
 
     return context

@@ -1,4 +1,9 @@
-"""Typed keys for what the aiohttp application holds."""
+"""Typed keys for what the aiohttp application of ``python -m bot run`` holds.
+
+``bot/resources.py`` fills them (one ``cleanup_ctx`` per resource) before the app
+serves; handlers read the one they need: ``request.app[VACANCIES]`` in the API,
+``request.config_dict[VACANCIES]`` in the dashboard sub-application.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,60 @@ import asyncio
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
+from redis.asyncio import Redis
 
+from bot.config import Settings
 from bot.readiness import Readiness
-from bot.services import Services
 from bot.telegram.intake import UpdatePipeline
+from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
+from jobfeed.broadcast.pacing import Pacer
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.dead_letters import DeadLetters
+from jobfeed.groups import GroupRepository
+from jobfeed.intake import UpdateInbox
+from jobfeed.keys import Keys
 from jobfeed.notify import Notifier
+from jobfeed.places import Places
+from jobfeed.roles import RecruiterRepository
+from jobfeed.search.analytics import SearchAnalytics
+from jobfeed.search.live import LiveIndex
+from jobfeed.search.service import SearchService
+from jobfeed.sources.ledger import FeedLedger
+from jobfeed.stats import Stats
+from jobfeed.submissions import SubmissionRepository
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
 
-SERVICES = web.AppKey("services", Services)
-BOT = web.AppKey("bot", Bot)
-DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+# Set by create_app.
+SETTINGS = web.AppKey("settings", Settings)
 STOP = web.AppKey("stop", asyncio.Event)
+READINESS = web.AppKey("readiness", Readiness)
+# resources.storage: Redis and the repositories over it.
+REDIS = web.AppKey("redis", Redis)
+KEYS = web.AppKey("keys", Keys)
+TEXTS = web.AppKey("texts", Texts)
+PLACES = web.AppKey("places", Places)
+GROUPS = web.AppKey("groups", GroupRepository)
+VACANCIES = web.AppKey("vacancies", VacancyRepository)
+APPLICATIONS = web.AppKey("applications", ApplicationRepository)
+SUBMISSIONS = web.AppKey("submissions", SubmissionRepository)
+RECRUITERS = web.AppKey("recruiters", RecruiterRepository)
+PLANS = web.AppKey("plans", BroadcastPlans)
+PLANNER = web.AppKey("planner", BroadcastPlanner)
+SEARCH_ANALYTICS = web.AppKey("search_analytics", SearchAnalytics)
+STATS = web.AppKey("stats", Stats)
+LEDGER = web.AppKey("ledger", FeedLedger)  # the feeds' record; approvals and expiry close in it
+INBOX = web.AppKey("inbox", UpdateInbox)
+DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
+# resources.search: the live index and the search use case.
+LIVE_INDEX = web.AppKey("live_index", LiveIndex)
+SEARCH = web.AppKey("search", SearchService)
+# resources.telegram: the Bot, the Dispatcher and what needs them.
+BOT = web.AppKey("bot", Bot)
+PACER = web.AppKey("pacer", Pacer)  # the send budget of this bot token, shared by processes
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
-READINESS = web.AppKey("readiness", Readiness)
 NOTIFIER = web.AppKey("notifier", Notifier)

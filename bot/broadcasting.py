@@ -9,32 +9,30 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
+from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.services import Services
+from bot.factories import make_pacer, quiet_hours
 from bot.telegram.channel import TelegramSender
 from bot.telegram.username import bot_username
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
 from jobfeed.broadcast.pacing import Pacer
-from jobfeed.broadcast.quiet import QuietHours
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.tasks import BroadcastTasks
+from jobfeed.groups import GroupRepository
+from jobfeed.keys import Keys
 from jobfeed.models import GroupFilter, Vacancy
 
 log = logging.getLogger(__name__)
 
 RETRACT_WAIT = 5.0  # seconds a retraction waits for a cancelled broadcast's sends to settle
-
-
-def quiet_hours(settings: Settings) -> QuietHours | None:
-    """``QUIET_HOURS`` in ``TIMEZONE``, if set: when no broadcast posts."""
-    if not settings.quiet_hours:
-        return None
-    return QuietHours.parse(settings.quiet_hours, settings.timezone)
 
 
 def engine_options(settings: Settings, **overrides: Any) -> EngineOptions:
@@ -46,22 +44,33 @@ def engine_options(settings: Settings, **overrides: Any) -> EngineOptions:
     return EngineOptions(**values)
 
 
-def make_worker(
-    services: Services, bot: Bot, *, pacer: Pacer | None = None, **options: Any
-) -> Worker:
-    return Worker(
-        BroadcastTasks(services.redis, services.keys),
-        pacer or services.pacer,
-        TelegramSender(bot),
-        services.groups,
-        engine_options(services.settings, **options),
-        liveness=WorkerLiveness(services.redis, services.keys),
-    )
+@dataclass(frozen=True)
+class Crew:
+    """What broadcast workers are made of: a process makes one and as many workers as it runs."""
+
+    settings: Settings
+    redis: Redis
+    keys: Keys
+    bot: Bot
+    pacer: Pacer
+
+    @classmethod
+    def of(cls, settings: Settings, redis: Redis, keys: Keys, bot: Bot) -> Crew:
+        return cls(settings, redis, keys, bot, make_pacer(settings, redis, keys))
+
+    def worker(self, *, pacer: Pacer | None = None, **options: Any) -> Worker:
+        return Worker(
+            BroadcastTasks(self.redis, self.keys),
+            pacer or self.pacer,
+            TelegramSender(self.bot),
+            GroupRepository(self.redis, self.keys),
+            engine_options(self.settings, **options),
+            liveness=WorkerLiveness(self.redis, self.keys),
+        )
 
 
 async def run_here(
-    services: Services,
-    bot: Bot,
+    crew: Crew,
     broadcast_ids: Sequence[str],
     *,
     workers: int = 1,
@@ -69,22 +78,27 @@ async def run_here(
     **options: Any,
 ) -> list[Progress]:
     """Run ``workers`` broadcast workers in this process until the broadcasts finish."""
-    crew = [make_worker(services, bot, **options) for _ in range(workers)]
-    return await run_until_done(crew, services.broadcasts, broadcast_ids, on_progress=on_progress)
+    team = [crew.worker(**options) for _ in range(workers)]
+    plans = BroadcastPlans(crew.redis, crew.keys)
+    return await run_until_done(team, plans, broadcast_ids, on_progress=on_progress)
 
 
 class TelegramBroadcaster:
     """What the approval workflow (``jobfeed.approvals.Broadcaster``) needs, for Telegram."""
 
-    def __init__(self, services: Services, bot: Bot) -> None:
-        self._services = services
+    def __init__(
+        self, settings: Settings, planner: BroadcastPlanner, plans: BroadcastPlans, bot: Bot
+    ) -> None:
+        self._settings = settings
+        self._planner = planner
+        self._plans = plans
         self._bot = bot
 
     async def announce(self, vacancy: Vacancy, target: GroupFilter) -> str:
-        broadcast = await self._services.planner.create(
+        broadcast = await self._planner.create(
             [vacancy.id],
             target,
-            bot_username=await bot_username(self._services.settings, self._bot),
+            bot_username=await bot_username(self._settings, self._bot),
             key=f"announce:{vacancy.id}",
         )
         return broadcast.id
@@ -95,7 +109,7 @@ class TelegramBroadcaster:
         A broadcast still running is cancelled first; a send that lands after the short
         wait below keeps the old post (at most the sends that were in flight).
         """
-        store = self._services.broadcasts
+        store = self._plans
         progress = await store.progress(broadcast_id)
         if progress is None:
             return None
@@ -106,11 +120,11 @@ class TelegramBroadcaster:
         while progress.finished_at is None and loop.time() < deadline:
             await asyncio.sleep(0.1)
             progress = await store.progress(broadcast_id) or progress
-        planner = self._services.planner
+        planner = self._planner
         key = f"retract:{broadcast_id}"
         if withdraw:
             child = await planner.withdraw(broadcast_id, key=key)
         else:
-            username = await bot_username(self._services.settings, self._bot)
+            username = await bot_username(self._settings, self._bot)
             child = await planner.edit(broadcast_id, bot_username=username, key=key)
         return child.id

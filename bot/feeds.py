@@ -1,66 +1,60 @@
-"""Putting the feed pipeline together for a process: importer, poller, auto-broadcasts."""
+"""Putting the feed pipeline together for ``python -m bot feed``: importer, poller,
+auto-broadcasts, over one ``FeedLedger`` and one planner."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot
+from redis.asyncio import Redis
 
-from bot.broadcasting import quiet_hours
-from bot.services import Services
-from bot.telegram.username import bot_username as telegram_username
+from bot.config import Settings
+from bot.factories import make_importer, quiet_hours
+from bot.telegram.username import bot_username
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
-from jobfeed.places import Places
-from jobfeed.sources.autopost import FeedBroadcasts, Username
+from jobfeed.groups import GroupRepository
+from jobfeed.keys import Keys
+from jobfeed.sources.autopost import FeedBroadcasts
 from jobfeed.sources.config import FeedsConfig
 from jobfeed.sources.fetch import Fetcher
-from jobfeed.sources.importer import VacancyImporter
 from jobfeed.sources.ledger import FeedLedger
-from jobfeed.sources.normalise import Normaliser
-from jobfeed.sources.place import PlaceResolver
-from jobfeed.sources.poller import FeedPoller, OnReport
+from jobfeed.sources.poller import FeedPoller
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
 
 
-def build_importer(services: Services, *, batch_size: int = 500) -> VacancyImporter:
-    settings = services.settings
-    normaliser = Normaliser(
-        PlaceResolver(Places.load()),
-        ZoneInfo(settings.timezone),
-        timedelta(days=settings.feed_default_expiry_days),
-    )
-    ledger = FeedLedger(services.redis, services.keys)
-    return VacancyImporter(services.vacancies, ledger, normaliser, batch_size=batch_size)
+@dataclass(frozen=True)
+class FeedPipeline:
+    poller: FeedPoller
+    broadcasts: FeedBroadcasts
 
 
-def build_poller(
-    services: Services,
+def build_pipeline(
+    settings: Settings,
+    redis: Redis,
+    keys: Keys,
+    *,
     config: FeedsConfig,
     fetcher: Fetcher,
-    on_report: OnReport | None = None,
-) -> FeedPoller:
-    ledger = FeedLedger(services.redis, services.keys)
-    return FeedPoller(config, fetcher, build_importer(services), ledger, on_report=on_report)
-
-
-def build_feed_broadcasts(
-    services: Services, config: FeedsConfig, username: Username
-) -> FeedBroadcasts:
-    store = BroadcastPlans(services.redis, services.keys)
-    planner = BroadcastPlanner(store, services.groups, services.vacancies, services.texts)
-    return FeedBroadcasts(
+    bot: Bot,
+) -> FeedPipeline:
+    """The poller imports what the sources bring; the broadcasts post it as each source's
+    rules say (apply links name the bot, looked up when first needed)."""
+    vacancies = VacancyRepository(redis, keys)
+    ledger = FeedLedger(redis, keys)
+    plans = BroadcastPlans(redis, keys)
+    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, Texts())
+    broadcasts = FeedBroadcasts(
         config,
-        FeedLedger(services.redis, services.keys),
+        ledger,
         planner,
-        store,
-        services.vacancies,
-        username=username,
-        quiet=quiet_hours(services.settings),
+        plans,
+        vacancies,
+        username=partial(bot_username, settings, bot),
+        quiet=quiet_hours(settings),
     )
-
-
-def bot_username(services: Services, bot: Bot) -> Username:
-    """The apply links' @username, looked up when first needed."""
-    return partial(telegram_username, services.settings, bot)
+    importer = make_importer(settings, vacancies, ledger)
+    poller = FeedPoller(config, fetcher, importer, ledger, on_report=broadcasts.on_report)
+    return FeedPipeline(poller, broadcasts)

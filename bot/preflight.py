@@ -18,9 +18,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
-from bot.app import WEBHOOK_PATH
 from bot.config import Settings
 from bot.storage import RedisHandle, RedisUnavailable, durability_warnings, open_redis
+from bot.telegram.webhook import WEBHOOK_PATH
 from jobfeed.keys import Keys
 
 TIMEOUT = 10.0

@@ -1,5 +1,5 @@
-"""The search index of this process: made in ``Services.open``, kept current by a background
-job of the web app (``SearchFollower``)."""
+"""The search index of the web process: made by its ``search`` resource (bot/resources.py),
+kept current by a background job of the web app (``SearchFollower``)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.dashboard import BASE
-from bot.services import Services
-from jobfeed.stats import PeriodStats
+from jobfeed.stats import PeriodStats, Stats
 
 
 def dashboard_url(base_url: str) -> str:
@@ -19,9 +18,9 @@ def _failures(period: PeriodStats) -> str:
     return f"{period.failed} ({reasons})"
 
 
-async def stats_rows(services: Services) -> list[tuple[str, str]]:
+async def stats_rows(stats: Stats) -> list[tuple[str, str]]:
     """Today and the last 7 days, as ``/stats`` and ``/api/stats`` report them."""
-    report = await services.stats.report()
+    report = await stats.report()
     rows: list[tuple[str, str]] = []
     for name, period in (("today", report.today), ("7 days", report.week)):
         rows += [

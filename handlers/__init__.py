@@ -1,34 +1,6 @@
-"""Telegram UI: one router per feature, included in this order (first match wins)."""
+"""Telegram UI: one router per feature (``handlers.routers.get_routers`` lists them in order).
 
-from __future__ import annotations
-
-from aiogram import Router
-
-from handlers import admins, applications, groups, posting, recruiters, resume, search, start
-from handlers.filters import PrivateOrCommand
-from handlers.resume.entry import WANTS_TO_APPLY
-
-
-def get_routers() -> list[Router]:
-    # Features used in private chat see a group message only when it is addressed to
-    # them: one check for all of them instead of one per handler, for every line of
-    # group chatter (most of the traffic).
-    private = Router(name="private-features")
-    private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
-    private.include_routers(
-        # Before search: a résumé or /post step's answer is not a query. Commands
-        # still pass through the conversations' steps.
-        resume.router(),
-        applications.router(),
-        posting.router(),
-        recruiters.router(),
-        admins.router(),
-        start.router(),  # after the features that own /start payloads
-    )
-    return [
-        groups.router(),
-        private,
-        # After every conversation (its answers are not queries), before the catch-all.
-        search.router(),
-        recruiters.expired_router(),  # keep last: buttons no handler above took
-    ]
+Nothing is imported here: the adapter (``bot/telegram``) uses a few helpers of this package
+in processes that handle no update (the broadcast worker, the feed poller), and those must
+not load every router.
+"""

@@ -16,14 +16,26 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiohttp import ClientSession, web
+from redis.asyncio import Redis
 
+from bot import appkeys
 from bot.app import create_app
+from bot.broadcasting import Crew
 from bot.config import Settings
-from bot.services import Services
-from bot.telegram.factory import create_bot, create_dispatcher
 from devkit.demo.scenario import settled
 from devkit.telegram import TelegramSimulator
+from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.broadcast.pacing import Pacer
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.groups import GroupRepository
+from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.roles import RecruiterRepository
+from jobfeed.search.live import LiveIndex
+from jobfeed.stats import Stats
+from jobfeed.submissions import SubmissionRepository
+from jobfeed.vacancies import VacancyRepository
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN_abcdef"
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -50,15 +62,84 @@ def make_settings(keys: Keys, redis_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+class Parts:
+    """What tests reach into, read from the running app's typed keys (``bot/appkeys.py``).
+    A test-side convenience: product code asks the app for the one key it uses."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    @property
+    def settings(self) -> Settings:
+        return self._app[appkeys.SETTINGS]
+
+    @property
+    def redis(self) -> Redis:
+        return self._app[appkeys.REDIS]
+
+    @property
+    def keys(self) -> Keys:
+        return self._app[appkeys.KEYS]
+
+    @property
+    def groups(self) -> GroupRepository:
+        return self._app[appkeys.GROUPS]
+
+    @property
+    def vacancies(self) -> VacancyRepository:
+        return self._app[appkeys.VACANCIES]
+
+    @property
+    def applications(self) -> ApplicationRepository:
+        return self._app[appkeys.APPLICATIONS]
+
+    @property
+    def submissions(self) -> SubmissionRepository:
+        return self._app[appkeys.SUBMISSIONS]
+
+    @property
+    def recruiters(self) -> RecruiterRepository:
+        return self._app[appkeys.RECRUITERS]
+
+    @property
+    def broadcasts(self) -> BroadcastPlans:
+        return self._app[appkeys.PLANS]
+
+    @property
+    def planner(self) -> BroadcastPlanner:
+        return self._app[appkeys.PLANNER]
+
+    @property
+    def stats(self) -> Stats:
+        return self._app[appkeys.STATS]
+
+    @property
+    def inbox(self) -> UpdateInbox:
+        return self._app[appkeys.INBOX]
+
+    @property
+    def search(self) -> LiveIndex:
+        return self._app[appkeys.LIVE_INDEX]
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._app[appkeys.PACER]
+
+
 @dataclass
 class System:
     sim: TelegramSimulator
-    services: Services
+    services: Parts  # the running app's parts, by name
     bot: Bot
     dispatcher: Dispatcher
     app: web.Application
     base_url: str
     http: ClientSession
+
+    def crew(self) -> Crew:
+        """What broadcast workers of this system are made of (``run_here``, ``worker()``)."""
+        parts = self.services
+        return Crew(parts.settings, parts.redis, parts.keys, self.bot, parts.pacer)
 
     async def settle(self, within: float = 10.0) -> None:
         """Wait until every injected update has been fetched, logged and handled."""
@@ -99,17 +180,14 @@ async def running_system(
         settings = make_settings(
             keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
         )
-        services = await Services.open(settings)
-        bot = create_bot(services)
-        dispatcher = create_dispatcher(services)
-        app = create_app(services, bot, dispatcher, polling=True)
+        app = create_app(settings, polling=True)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         http = ClientSession()
+        bot, dispatcher = app[appkeys.BOT], app[appkeys.DISPATCHER]
         try:
-            yield System(sim, services, bot, dispatcher, app, f"http://127.0.0.1:{port}", http)
+            yield System(sim, Parts(app), bot, dispatcher, app, f"http://127.0.0.1:{port}", http)
         finally:
             await http.close()
             await runner.cleanup()
-            await services.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import get_routers
 from handlers.filters import Magic
+from handlers.routers import get_routers
 
 
 def walk(router: Router) -> list[str]:

@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import NOTIFIER, SERVICES
+from bot.appkeys import APPLICATIONS, NOTIFIER
 from bot.params import MAX_OFFSET, Integer
 from jobfeed.applications.masking import mask_phone
 from jobfeed.applications.models import (
@@ -155,7 +155,7 @@ def setup(api: Api) -> None:
     async def list_applications(
         request: web.Request, path: VacancyPath, query: ApplicationQuery
     ) -> Any:
-        repository = request.app[SERVICES].applications
+        repository = request.app[APPLICATIONS]
         total, page = await repository.for_vacancy(path.vacancy_id, query.offset, query.limit)
         await repository.log_access([a.number for a in page], ACTOR, AccessAction.exported)
         return ApplicationList(total=total, applications=[ApplicationOut.of(a) for a in page])
@@ -169,7 +169,7 @@ def setup(api: Api) -> None:
         response=ApplicationDetail,
     )
     async def get_application(request: web.Request, path: NumberPath) -> Any:
-        repository = request.app[SERVICES].applications
+        repository = request.app[APPLICATIONS]
         application = await _application(request, path.number)
         await repository.log_access([application.number], ACTOR, AccessAction.viewed)
         history = await repository.history(application.number)
@@ -185,12 +185,11 @@ def setup(api: Api) -> None:
         response=StatusResult,
     )
     async def set_status(request: web.Request, path: NumberPath, body: StatusBody) -> Any:
-        services = request.app[SERVICES]
         number = (await _application(request, path.number)).number
-        updated, changed = await services.applications.set_status(number, body.status, ACTOR)
+        updated, changed = await request.app[APPLICATIONS].set_status(number, body.status, ACTOR)
         if updated is None:
             raise ApiError(404, "no such application")
-        await services.applications.log_access([number], ACTOR, AccessAction.status)
+        await request.app[APPLICATIONS].log_access([number], ACTOR, AccessAction.status)
         notified = changed and await tell_applicant(request.app[NOTIFIER], updated)
         return StatusResult(
             application=ApplicationOut.of(updated), changed=changed, notified=notified
@@ -207,11 +206,11 @@ def setup(api: Api) -> None:
     )
     async def access_log(request: web.Request, path: NumberPath, query: AccessQuery) -> Any:
         number = (await _application(request, path.number)).number
-        return await request.app[SERVICES].applications.access_log(number, query.limit)
+        return await request.app[APPLICATIONS].access_log(number, query.limit)
 
 
 async def _application(request: web.Request, number: int) -> Application:
-    application = await request.app[SERVICES].applications.get(number)
+    application = await request.app[APPLICATIONS].get(number)
     if application is None:
         raise ApiError(404, "no such application")
     return application

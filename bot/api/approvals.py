@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import APPROVALS, NOTIFIER, SERVICES
+from bot.appkeys import APPROVALS, GROUPS, NOTIFIER, RECRUITERS, SUBMISSIONS, VACANCIES
 from bot.params import INT64_MAX, Integer
 from jobfeed import notify
 from jobfeed.approvals import Outcome, Result
@@ -74,7 +74,7 @@ class RecruiterDecided(BaseModel):
 
 async def _exists_unless_found(request: web.Request, result: Result, vacancy_id: str) -> None:
     """A vacancy that exists but was never submitted is a conflict, not a missing one."""
-    if result.outcome is Outcome.missing and await request.app[SERVICES].vacancies.get(vacancy_id):
+    if result.outcome is Outcome.missing and await request.app[VACANCIES].get(vacancy_id):
         raise ApiError(409, "the vacancy is not waiting for approval")
 
 
@@ -99,16 +99,17 @@ def setup(api: Api) -> None:
         response=Approvals,
     )
     async def list_approvals(request: web.Request) -> Any:
-        services = request.app[SERVICES]
-        waiting = await services.submissions.pending()
-        found = {v.id: v for v in await services.vacancies.get_many(s.vacancy_id for s in waiting)}
+        waiting = await request.app[SUBMISSIONS].pending()
+        found = {
+            v.id: v for v in await request.app[VACANCIES].get_many(s.vacancy_id for s in waiting)
+        }
         return Approvals(
             vacancies=[
                 PendingVacancy(vacancy=found[s.vacancy_id], submission=s)
                 for s in waiting
                 if s.vacancy_id in found
             ],
-            recruiters=await services.recruiters.pending(),
+            recruiters=await request.app[RECRUITERS].pending(),
         )
 
     @api.route(
@@ -125,7 +126,7 @@ def setup(api: Api) -> None:
         await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await tell_vacancy_decided(
-                request.app[NOTIFIER], request.app[SERVICES].groups, result, approved=True
+                request.app[NOTIFIER], request.app[GROUPS], result, approved=True
             )
         return _answer(result)
 
@@ -143,7 +144,7 @@ def setup(api: Api) -> None:
         await _exists_unless_found(request, result, path.vacancy_id)
         if result.outcome is Outcome.done:
             await tell_vacancy_decided(
-                request.app[NOTIFIER], request.app[SERVICES].groups, result, approved=False
+                request.app[NOTIFIER], request.app[GROUPS], result, approved=False
             )
         return _answer(result)
 
@@ -174,15 +175,14 @@ def setup(api: Api) -> None:
         response=RecruiterList,
     )
     async def list_recruiters(request: web.Request, query: RecruiterQuery) -> Any:
-        everyone = await request.app[SERVICES].recruiters.all()
+        everyone = await request.app[RECRUITERS].all()
         chosen = [r for r in everyone if query.status is None or r.status is query.status]
         return RecruiterList(total=len(chosen), recruiters=chosen)
 
     async def decide(
         request: web.Request, user_id: int, *, approve: bool, revoke: bool = False
     ) -> RecruiterDecided:
-        services = request.app[SERVICES]
-        recruiters = services.recruiters
+        recruiters = request.app[RECRUITERS]
         decision = (
             await recruiters.revoke(user_id, ACTOR)
             if revoke

@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import BOT, SERVICES
+from bot.appkeys import BOT, PLANNER, PLANS, SETTINGS, VACANCIES
 from bot.params import MAX_OFFSET, Integer
 from bot.telegram.username import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
@@ -95,7 +95,7 @@ def setup(api: Api) -> None:
         response=Preview,
     )
     async def preview_broadcast(request: web.Request, body: PreviewRequest) -> Any:
-        groups = await request.app[SERVICES].planner.preview(body.target)
+        groups = await request.app[PLANNER].preview(body.target)
         return Preview(targeted=len(groups), target=body.target.describe(), sample=groups[:SAMPLE])
 
     @api.route(
@@ -109,10 +109,9 @@ def setup(api: Api) -> None:
         errors={404: "a named vacancy does not exist", 409: "a named vacancy is not open"},
     )
     async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
-        services = request.app[SERVICES]
-        if body.key is not None and (earlier := await services.broadcasts.by_key(body.key)):
+        if body.key is not None and (earlier := await request.app[PLANS].by_key(body.key)):
             return await _progress(request, earlier.id)  # a retry: what the first one made
-        found = {v.id: v for v in await services.vacancies.get_many(body.vacancy_ids)}
+        found = {v.id: v for v in await request.app[VACANCIES].get_many(body.vacancy_ids)}
         missing = [i for i in body.vacancy_ids if i not in found]
         if missing:
             raise ApiError(404, f"no such vacancy: {', '.join(missing)}")
@@ -120,10 +119,10 @@ def setup(api: Api) -> None:
         if closed:
             raise ApiError(409, f"not open (expired, closed or pending): {', '.join(closed)}")
         try:
-            created = await services.planner.create(
+            created = await request.app[PLANNER].create(
                 body.vacancy_ids,
                 body.target,
-                bot_username=await bot_username(request.app[SERVICES].settings, request.app[BOT]),
+                bot_username=await bot_username(request.app[SETTINGS], request.app[BOT]),
                 scheduled_at=body.scheduled_at,
                 key=body.key,
             )
@@ -140,7 +139,7 @@ def setup(api: Api) -> None:
         response=BroadcastList,
     )
     async def list_broadcasts(request: web.Request, query: ListQuery) -> Any:
-        total, found = await request.app[SERVICES].broadcasts.recent(query.offset, query.limit)
+        total, found = await request.app[PLANS].recent(query.offset, query.limit)
         return BroadcastList(total=total, broadcasts=found)
 
     @api.route(
@@ -168,7 +167,7 @@ def setup(api: Api) -> None:
     ) -> Any:
         broadcast_id = path.broadcast_id
         await _progress(request, broadcast_id)  # 404 for an unknown id
-        outcomes = await request.app[SERVICES].broadcasts.outcomes(broadcast_id)
+        outcomes = await request.app[PLANS].outcomes(broadcast_id)
         if query.state:
             outcomes = [o for o in outcomes if o.state in query.state]
         page = outcomes[query.offset : query.offset + query.limit]
@@ -200,8 +199,8 @@ def setup(api: Api) -> None:
         errors={409: "the broadcast is still sending"},
     )
     async def edit_broadcast(request: web.Request, path: BroadcastPath) -> Any:
-        planner = request.app[SERVICES].planner
-        username = await bot_username(request.app[SERVICES].settings, request.app[BOT])
+        planner = request.app[PLANNER]
+        username = await bot_username(request.app[SETTINGS], request.app[BOT])
         return await _follow_up(
             request, path.broadcast_id, lambda bid: planner.edit(bid, bot_username=username)
         )
@@ -217,14 +216,14 @@ def setup(api: Api) -> None:
         errors={409: "the broadcast is still sending"},
     )
     async def withdraw_broadcast(request: web.Request, path: BroadcastPath) -> Any:
-        planner = request.app[SERVICES].planner
+        planner = request.app[PLANNER]
         return await _follow_up(request, path.broadcast_id, planner.withdraw)
 
 
 def _control(verb: str) -> Any:
     async def control(request: web.Request, path: BroadcastPath) -> Any:
         broadcast_id = path.broadcast_id
-        store = request.app[SERVICES].broadcasts
+        store = request.app[PLANS]
         try:
             await getattr(store, verb)(broadcast_id)
         except LookupError:
@@ -250,7 +249,7 @@ async def _follow_up(request: web.Request, broadcast_id: str, make: Any) -> Any:
 
 
 async def _progress(request: web.Request, broadcast_id: str) -> Progress:
-    found = await request.app[SERVICES].broadcasts.progress(broadcast_id)
+    found = await request.app[PLANS].progress(broadcast_id)
     if found is None:
         raise ApiError(404, "no such broadcast")
     return found

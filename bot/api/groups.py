@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import SERVICES
+from bot.appkeys import GROUPS
 from bot.params import INT64_MAX, Integer
 from jobfeed.models import Group, GroupFilter, GroupKind, GroupTags
 
@@ -42,7 +42,7 @@ def setup(api: Api) -> None:
         response=GroupList,
     )
     async def list_groups(request: web.Request, query: GroupQuery) -> Any:
-        groups = await request.app[SERVICES].groups.all()
+        groups = await request.app[GROUPS].all()
         target = GroupFilter(
             kind=query.kind, city=query.city, province=query.province, industries=query.industry
         )
@@ -63,7 +63,7 @@ def setup(api: Api) -> None:
         response=Group,
     )
     async def get_group(request: web.Request, path: ChatPath) -> Any:
-        group = await request.app[SERVICES].groups.get(path.chat_id)
+        group = await request.app[GROUPS].get(path.chat_id)
         if group is None:
             raise ApiError(404, "no such group")
         return group
@@ -78,7 +78,7 @@ def setup(api: Api) -> None:
         response=Group,
     )
     async def tag_group(request: web.Request, path: ChatPath, body: GroupTags) -> Any:
-        group = await request.app[SERVICES].groups.tag(path.chat_id, body)
+        group = await request.app[GROUPS].tag(path.chat_id, body)
         if group is None:
             raise ApiError(404, "no such group")
         return group

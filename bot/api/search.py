@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import SERVICES
+from bot.appkeys import SEARCH
 from bot.params import ASCII_DIGITS, Integer
 from jobfeed.search.saved import MAX_CITY, MAX_TEXT, SavedSearch
 
@@ -75,7 +75,7 @@ def setup(api: Api) -> None:
         errors={503: "the search index is still loading, or Redis is unavailable"},
     )
     async def search(request: web.Request, query: SearchQuery) -> Any:
-        service = request.app[SERVICES].search_service
+        service = request.app[SEARCH]
         if not service.loaded:
             raise ApiError(503, "the search index is still loading; try again shortly")
         wanted = SavedSearch(text=query.q, city=query.city, min_pay=query.min_pay)

@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api
-from bot.appkeys import SERVICES
+from bot.appkeys import STATS
 from bot.params import Integer
 from jobfeed.stats import FunnelRow, SeriesPoint, StatsReport
 
@@ -89,7 +89,7 @@ def setup(api: Api) -> None:
         response=StatsReport,
     )
     async def stats(request: web.Request) -> Any:
-        return await request.app[SERVICES].stats.report()
+        return await request.app[STATS].report()
 
     @api.route(
         "GET",
@@ -100,7 +100,7 @@ def setup(api: Api) -> None:
         response=Series,
     )
     async def deliveries(request: web.Request, query: SeriesQuery) -> Any:
-        stats = request.app[SERVICES].stats
+        stats = request.app[STATS]
         if query.by == "hour":
             return Series(by="hour", points=await stats.deliveries_by_hour(query.span))
         return Series(by="day", points=await stats.deliveries_by_day(min(query.span, 366)))
@@ -114,7 +114,7 @@ def setup(api: Api) -> None:
         response=Outcomes,
     )
     async def outcomes(request: web.Request, query: PeriodQuery) -> Any:
-        found = await request.app[SERVICES].stats.outcomes(query.days)
+        found = await request.app[STATS].outcomes(query.days)
         return Outcomes(days=query.days, outcomes=found)
 
     @api.route(
@@ -126,7 +126,7 @@ def setup(api: Api) -> None:
         response=Funnel,
     )
     async def funnel(request: web.Request, query: FunnelQuery) -> Any:
-        rows = await request.app[SERVICES].stats.funnel(query.limit, query.days)
+        rows = await request.app[STATS].funnel(query.limit, query.days)
         return Funnel(vacancies=rows)
 
     @api.route(
@@ -138,7 +138,7 @@ def setup(api: Api) -> None:
         response=SearchStats,
     )
     async def search_stats(request: web.Request, query: SearchQuery) -> Any:
-        summary = await request.app[SERVICES].stats.queries(query.days, top=query.top)
+        summary = await request.app[STATS].queries(query.days, top=query.top)
         return SearchStats(
             days=query.days,
             searches=summary.searches,

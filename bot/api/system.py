@@ -8,7 +8,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.api.registry import Api
-from bot.appkeys import READINESS, SERVICES
+from bot.appkeys import READINESS, REDIS
 
 
 def setup(api: Api) -> None:
@@ -21,7 +21,7 @@ def setup(api: Api) -> None:
     )
     async def healthz(request: web.Request) -> Any:
         try:
-            await request.app[SERVICES].redis.ping()
+            await request.app[REDIS].ping()
         except (RedisError, OSError) as exc:
             body = {"status": "error", "error": "Redis does not answer", "redis": str(exc)}
             return web.json_response(body, status=503)
@@ -39,7 +39,7 @@ def setup(api: Api) -> None:
         readiness = request.app.get(READINESS)
         down = readiness.problems if readiness is not None else {}
         try:
-            await request.app[SERVICES].redis.ping()
+            await request.app[REDIS].ping()
         except (RedisError, OSError) as exc:
             down["redis"] = f"{type(exc).__name__}: {exc}"
         if down:

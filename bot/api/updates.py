@@ -8,9 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import PIPELINE, SERVICES
+from bot.appkeys import DEAD_LETTERS, PIPELINE
 from bot.params import Integer
-from jobfeed.dead_letters import DeadLetter, DeadLetters
+from jobfeed.dead_letters import DeadLetter
 
 MAX_SHOWN = 500
 
@@ -38,8 +38,7 @@ def setup(api: Api) -> None:
         response=DeadLetterList,
     )
     async def dead_updates(request: web.Request) -> Any:
-        services = request.app[SERVICES]
-        dead = DeadLetters(services.redis, services.keys)
+        dead = request.app[DEAD_LETTERS]
         return DeadLetterList(total=await dead.count(), updates=await dead.newest(MAX_SHOWN))
 
     @api.route(

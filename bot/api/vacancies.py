@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import SERVICES
+from bot.appkeys import VACANCIES
 from bot.params import MAX_OFFSET, Integer
 from jobfeed.models import SalaryUnit, Vacancy, VacancyId, VacancyStatus
 
@@ -134,7 +134,7 @@ def setup(api: Api) -> None:
                 "invalid vacancy",
                 exc.errors(include_url=False, include_input=False, include_context=False),
             ) from None
-        await request.app[SERVICES].vacancies.save(vacancy)
+        await request.app[VACANCIES].save(vacancy)
         return vacancy
 
     @api.route(
@@ -146,7 +146,7 @@ def setup(api: Api) -> None:
         response=Vacancy,
     )
     async def get_vacancy(request: web.Request, path: VacancyPath) -> Any:
-        vacancy = await request.app[SERVICES].vacancies.get(path.vacancy_id)
+        vacancy = await request.app[VACANCIES].get(path.vacancy_id)
         if vacancy is None:
             raise ApiError(404, "no such vacancy")
         return vacancy
@@ -160,7 +160,7 @@ def setup(api: Api) -> None:
         response=VacancyList,
     )
     async def list_vacancies(request: web.Request, query: VacancyQuery) -> Any:
-        vacancies = await request.app[SERVICES].vacancies.all()
+        vacancies = await request.app[VACANCIES].all()
         if query.status is not None:
             vacancies = [v for v in vacancies if v.status is query.status]
         vacancies.sort(key=lambda v: (v.posted_at, v.id), reverse=True)

@@ -6,10 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.backup import BackupError, restore_backup, write_backup
 from bot.commands import run_async, settings_or_exit
-from bot.storage import open_redis
-from jobfeed.keys import Keys
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +26,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main_backup(args: argparse.Namespace) -> int:
+    from bot.backup import write_backup
+    from bot.storage import open_redis
+    from jobfeed.keys import Keys
+
     settings = settings_or_exit()
 
     async def go() -> int:
@@ -47,6 +48,10 @@ def main_backup(args: argparse.Namespace) -> int:
 
 
 def main_restore(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, restore_backup
+    from bot.storage import open_redis
+    from jobfeed.keys import Keys
+
     settings = settings_or_exit()
     if not args.file.is_file():
         print(f"error: no such file: {args.file}")

@@ -10,23 +10,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
-from rich.console import Console
-from rich.table import Table
-
-from bot.broadcasting import run_here
 from bot.commands import run_async, settings_or_exit
-from bot.config import Settings
-from bot.progress import progress
-from bot.services import Services
-from bot.telegram.factory import create_bot
-from bot.telegram.username import bot_username
-from jobfeed.broadcast.liveness import WorkerLiveness
-from jobfeed.broadcast.models import Progress, Target
-from jobfeed.broadcast.planner import PlanError
-from jobfeed.models import GroupKind
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.broadcasting import Crew
+    from bot.config import Settings
+    from jobfeed.broadcast.models import Progress, Target
+    from jobfeed.broadcast.plans import BroadcastPlans
 
 WORKER_DEAD_AFTER = 5.0
 
@@ -64,6 +60,9 @@ def _split(values: list[str]) -> list[str]:
 
 
 def parse_target(args: argparse.Namespace) -> Target:
+    from jobfeed.broadcast.models import Target
+    from jobfeed.models import GroupKind
+
     kinds = _split(args.kind)
     for kind in kinds:
         if kind not in GroupKind.__members__:
@@ -103,46 +102,68 @@ def main(args: argparse.Namespace) -> int:
 async def _broadcast(
     settings: Settings, args: argparse.Namespace, target: Target, at: datetime | None
 ) -> int:
+    from rich.console import Console
+
+    from bot.broadcasting import Crew
+    from bot.factories import keys_of, redis_handle
+    from bot.telegram.factory import create_bot
+    from bot.telegram.intake import receiver_name
+    from bot.telegram.username import bot_username
+    from jobfeed.broadcast.planner import BroadcastPlanner, PlanError
+    from jobfeed.broadcast.plans import BroadcastPlans
+    from jobfeed.groups import GroupRepository
+    from jobfeed.intake import UpdateInbox
+    from jobfeed.texts import Texts
+    from jobfeed.vacancies import VacancyRepository
+
     console = Console()
-    services = await Services.open(settings)
-    bot = create_bot(services)
-    try:
-        matching = await services.planner.preview(target)
-        if args.dry_run:
+    async with redis_handle(settings) as handle:
+        redis, keys = handle.client, keys_of(settings)
+        bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
+        plans = BroadcastPlans(redis, keys)
+        groups, vacancies = GroupRepository(redis, keys), VacancyRepository(redis, keys)
+        planner = BroadcastPlanner(plans, groups, vacancies, Texts())
+        try:
+            matching = await planner.preview(target)
+            if args.dry_run:
+                try:
+                    await planner.check(args.vacancy_ids)
+                except PlanError as exc:
+                    console.print(f"error: {exc}")
+                    return 1
+                console.print(f"{len(matching)} active groups match ({target.describe()})")
+                return 0
             try:
-                await services.planner.check(args.vacancy_ids)
+                created = await planner.create(
+                    args.vacancy_ids,
+                    target,
+                    bot_username=await bot_username(settings, bot),
+                    scheduled_at=at,
+                )
             except PlanError as exc:
                 console.print(f"error: {exc}")
                 return 1
-            console.print(f"{len(matching)} active groups match ({target.describe()})")
-            return 0
-        try:
-            created = await services.planner.create(
-                args.vacancy_ids,
-                target,
-                bot_username=await bot_username(settings, bot),
-                scheduled_at=at,
+            console.print(
+                f"broadcast {created.id}: {len(matching)} groups ({target.describe()}), "
+                f"status {created.status.value}"
             )
-        except PlanError as exc:
-            console.print(f"error: {exc}")
-            return 1
-        console.print(
-            f"broadcast {created.id}: {len(matching)} groups ({target.describe()}), "
-            f"status {created.status.value}"
-        )
-        if args.detach:
+            if args.detach:
+                return 0
+            crew = Crew.of(settings, redis, keys, bot)
+            final = await _watch(crew, plans, created.id, args.workers, console)
+            console.print(outcome_table(final))
             return 0
-        final = await _watch(services, bot, created.id, args.workers, console)
-        console.print(outcome_table(final))
-        return 0
-    finally:
-        await bot.session.close()
-        await services.close()
+        finally:
+            await bot.session.close()
 
 
 async def _watch(
-    services: Services, bot: Bot, broadcast_id: str, workers: int, console: Console
+    crew: Crew, plans: BroadcastPlans, broadcast_id: str, workers: int, console: Console
 ) -> Progress:
+    from bot.broadcasting import run_here
+    from bot.progress import progress
+    from jobfeed.broadcast.liveness import WorkerLiveness
+
     with progress() as bar:
         task = bar.add_task("sending", total=None)
 
@@ -156,20 +177,16 @@ async def _watch(
                 f"{p.failed_total} failed, {p.skipped_total} skipped",
             )
 
-        workers_alive = WorkerLiveness(services.redis, services.keys)
+        workers_alive = WorkerLiveness(crew.redis, crew.keys)
         if await workers_alive.live_workers(WORKER_DEAD_AFTER) == 0:
             console.print(f"no worker is running: sending from here ({workers} worker)")
             try:
-                return (
-                    await run_here(
-                        services, bot, [broadcast_id], workers=workers, on_progress=show
-                    )
-                )[0]
+                return (await run_here(crew, [broadcast_id], workers=workers, on_progress=show))[0]
             except (KeyboardInterrupt, asyncio.CancelledError):
                 console.print("stopped: `python -m bot worker` will finish the broadcast")
                 raise
         while True:
-            found = await services.broadcasts.progress(broadcast_id)
+            found = await plans.progress(broadcast_id)
             assert found is not None  # we just created it; broadcasts are never deleted
             show([found])
             if found.status.finished and found.finished_at is not None:
@@ -178,6 +195,8 @@ async def _watch(
 
 
 def outcome_table(p: Progress) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"broadcast {p.id}: {p.status.value}")
     table.add_column("outcome")
     table.add_column("groups", justify="right")

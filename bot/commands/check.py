@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from bot.commands import run_async, settings_or_exit
-from bot.preflight import Verdict, run_checks
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,6 +14,8 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bot.preflight import Verdict, run_checks
+
     settings = settings_or_exit()
 
     async def go() -> int:

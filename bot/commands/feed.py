@@ -10,16 +10,14 @@ import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
-from bot.feeds import bot_username, build_feed_broadcasts, build_poller
-from bot.services import Services
-from bot.supervision import Supervised, supervise
-from bot.telegram.factory import create_bot
-from jobfeed.sources.autopost import FeedBroadcasts
-from jobfeed.sources.config import FeedsConfigError, load_feeds
-from jobfeed.sources.fetch import Fetcher
-from jobfeed.sources.poller import FeedPoller
+
+if TYPE_CHECKING:  # the pipeline (aiogram, the fetcher) is imported when the command runs
+    from bot.feeds import FeedPipeline
+    from jobfeed.sources.autopost import FeedBroadcasts
+    from jobfeed.sources.poller import FeedPoller
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +36,8 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from jobfeed.sources.config import FeedsConfigError, load_feeds
+
     settings = settings_or_exit()
     path: Path = args.config or settings.feeds_file
     try:
@@ -46,30 +46,42 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 
+    from bot.factories import keys_of, redis_handle
+    from bot.feeds import build_pipeline
+    from bot.supervision import Supervised, supervise
+    from bot.telegram.factory import create_bot
+    from bot.telegram.intake import receiver_name
+    from jobfeed.intake import UpdateInbox
+    from jobfeed.sources.fetch import Fetcher
+
     async def serve() -> int:
-        services = await Services.open(settings)
-        bot = create_bot(services)
-        fetcher = Fetcher()
-        try:
-            broadcasts = build_feed_broadcasts(services, config, bot_username(services, bot))
-            poller = build_poller(services, config, fetcher, on_report=broadcasts.on_report)
-            if args.status:
-                return await _status(poller)
-            if args.once:
-                return await _once(poller, broadcasts)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, stop.set)
-            await asyncio.gather(
-                supervise(Supervised("feed poller", poller.run), stop),
-                supervise(Supervised("feed broadcasts", broadcasts.run), stop),
-            )
-            return 0
-        finally:
-            await fetcher.close()
-            await bot.session.close()
-            await services.close()
+        async with redis_handle(settings) as handle:
+            redis, keys = handle.client, keys_of(settings)
+            bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
+            fetcher = Fetcher()
+            try:
+                return await work(
+                    build_pipeline(settings, redis, keys, config=config, fetcher=fetcher, bot=bot)
+                )
+            finally:
+                await fetcher.close()
+                await bot.session.close()
+
+    async def work(pipeline: FeedPipeline) -> int:
+        poller, broadcasts = pipeline.poller, pipeline.broadcasts
+        if args.status:
+            return await _status(poller)
+        if args.once:
+            return await _once(poller, broadcasts)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await asyncio.gather(
+            supervise(Supervised("feed poller", poller.run), stop),
+            supervise(Supervised("feed broadcasts", broadcasts.run), stop),
+        )
+        return 0
 
     return run_async(serve)
 

@@ -11,8 +11,6 @@ import argparse
 import getpass
 import sys
 
-from bot.dashboard.passwords import hash_password
-
 MIN_LENGTH = 10
 
 
@@ -22,6 +20,8 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bot.dashboard.passwords import hash_password
+
     if sys.stdin.isatty():
         password = getpass.getpass("dashboard password: ")
         if getpass.getpass("again: ") != password:

@@ -8,18 +8,17 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
-from bot.config import Settings
-from bot.feeds import build_importer
-from bot.progress import progress
-from bot.services import Services
-from jobfeed.sources.config import FeedsConfigError, SourceKind, load_feeds
-from jobfeed.sources.formats import count_records, kind_of, records_from_file
-from jobfeed.sources.normalise import SourceIdentity
-from jobfeed.sources.records import ImportReport, SourceError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from jobfeed.sources.normalise import SourceIdentity
+    from jobfeed.sources.records import ImportReport
 
 SHOWN_REJECTIONS = 50
+FORMATS = ["jsonl", "csv", "rss", "json"]  # jobfeed.sources.config.SourceKind (a test checks)
 
 
 def add_to(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,9 +26,7 @@ def add_to(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "vacancies", help="vacancies from a JSON Lines, CSV, RSS/Atom or JSON file"
     )
     parser.add_argument("file", type=Path)
-    parser.add_argument(
-        "--format", choices=[k.value for k in SourceKind], help="default: by the file's suffix"
-    )
+    parser.add_argument("--format", choices=FORMATS, help="default: by the file's suffix")
     parser.add_argument(
         "--source",
         default="import",
@@ -45,6 +42,14 @@ def add_to(what: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bot.factories import keys_of, make_importer, redis_handle
+    from bot.progress import progress
+    from jobfeed.sources.config import FeedsConfigError, SourceKind
+    from jobfeed.sources.formats import count_records, kind_of, records_from_file
+    from jobfeed.sources.ledger import FeedLedger
+    from jobfeed.sources.records import SourceError
+    from jobfeed.vacancies import VacancyRepository
+
     settings = settings_or_exit()
     path: Path = args.file
     if not path.is_file():
@@ -61,18 +66,17 @@ def main(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
 
     async def work() -> ImportReport:
-        services = await Services.open(settings)
         unknown: set[str] = set()
-        try:
-            importer = build_importer(services)
+        async with redis_handle(settings) as handle:
+            redis, keys = handle.client, keys_of(settings)
+            ledger = FeedLedger(redis, keys)
+            importer = make_importer(settings, VacancyRepository(redis, keys), ledger)
             with progress() as bar:
                 task = bar.add_task(f"importing {path.name}", total=count_records(kind, path))
                 records = records_from_file(kind, path, unknown, args.items)
                 report = await importer.run(
                     records, source, progress=lambda n: bar.advance(task, n)
                 )
-        finally:
-            await services.close()
         if unknown:
             report.notes.append("ignored fields: " + ", ".join(sorted(unknown)))
         return report
@@ -91,6 +95,9 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _identity(settings: Settings, args: argparse.Namespace) -> SourceIdentity:
+    from jobfeed.sources.config import load_feeds
+    from jobfeed.sources.normalise import SourceIdentity
+
     configured = None
     if settings.feeds_file.is_file():
         configured = load_feeds(settings.feeds_file).get(args.source)

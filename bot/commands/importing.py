@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from bot.commands import import_vacancies, run_async, settings_or_exit
-from bot.progress import progress
-from bot.services import Services
-from jobfeed.models import Group
+
+if TYPE_CHECKING:
+    from jobfeed.models import Group
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +26,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def read_groups(path: Path) -> tuple[list[Group], list[str]]:
     """Valid groups, and one line per rejected row (line number and reason)."""
+    from pydantic import ValidationError
+
+    from jobfeed.models import Group
+
     good: list[Group] = []
     errors: list[str] = []
     with path.open(encoding="utf-8") as lines:
@@ -53,17 +56,19 @@ def import_groups(args: argparse.Namespace) -> int:
         return 1
     groups, errors = read_groups(path)
 
+    from bot.factories import keys_of, redis_handle
+    from bot.progress import progress
+    from jobfeed.groups import GroupRepository
+
     async def store() -> None:
-        services = await Services.open(settings)
-        try:
+        async with redis_handle(settings) as handle:
+            repository = GroupRepository(handle.client, keys_of(settings))
             with progress() as bar:
                 task = bar.add_task("importing groups", total=len(groups))
                 for start in range(0, len(groups), 200):
                     chunk = groups[start : start + 200]
-                    await services.groups.upsert_many(chunk)
+                    await repository.upsert_many(chunk)
                     bar.advance(task, len(chunk))
-        finally:
-            await services.close()
 
     run_async(store)
     print(f"imported {len(groups)} groups, rejected {len(errors)}")

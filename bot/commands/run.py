@@ -7,15 +7,14 @@ import errno
 import logging
 import socket
 import sys
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-
-from bot.app import create_app
-from bot.appkeys import SERVICES
 from bot.commands import EXIT_CONFIG, settings_or_exit
-from bot.config import Settings
-from bot.services import Services
-from bot.telegram.factory import create_bot, create_dispatcher
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +25,15 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def app_factory(settings: Settings) -> web.Application:
-    services = await Services.open(settings)
-    app = create_app(services, create_bot(services), create_dispatcher(services), polling=True)
+    from bot.app import create_app
 
-    async def close_services(app: web.Application) -> None:
-        await app[SERVICES].close()
-
-    app.on_cleanup.append(close_services)  # runs after the background jobs have stopped
+    app = create_app(settings, polling=True)
     mode = "webhook" if settings.use_webhook else "long polling"
-    log.info("Serving on %s:%d (%s)", settings.host, settings.port, mode)
+
+    async def started(app: web.Application) -> None:  # after its resources have opened
+        log.info("Serving on %s:%d (%s)", settings.host, settings.port, mode)
+
+    app.on_startup.append(started)
     return app
 
 
@@ -52,6 +51,8 @@ def _port_is_free(host: str, port: int) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
     settings = settings_or_exit()
     busy = (
         f"error: port {settings.port} on {settings.host} is already in use: "

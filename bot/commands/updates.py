@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-from rich.table import Table
-
 from bot.commands import run_async, settings_or_exit
-from bot.storage import open_redis
-from jobfeed.dead_letters import DeadLetters
-from jobfeed.keys import Keys
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +22,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.storage import open_redis
+    from jobfeed.dead_letters import DeadLetters
+    from jobfeed.keys import Keys
+
     settings = settings_or_exit()
 
     async def run() -> int:

@@ -11,13 +11,12 @@ import argparse
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 
-from bot.broadcasting import make_worker
 from bot.commands import run_async, settings_or_exit
-from bot.config import Settings
-from bot.services import Services
-from bot.supervision import Supervised, supervise
-from bot.telegram.factory import create_bot
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +41,29 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def serve(settings: Settings, concurrency: int, dead_after: float) -> None:
-    services = await Services.open(settings)
-    bot = create_bot(services)
+    """A worker needs Redis, the Bot and the send budget: no search index, no web app."""
+    from bot.broadcasting import Crew
+    from bot.factories import keys_of, redis_handle
+    from bot.supervision import Supervised, supervise
+    from bot.telegram.factory import create_bot
+    from bot.telegram.intake import receiver_name
+    from jobfeed.intake import UpdateInbox
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    try:
-        worker = make_worker(
-            services, bot, concurrency=concurrency, dead_after=dead_after, heartbeat=dead_after / 5
-        )
-        await supervise(Supervised("broadcast worker", worker.run), stop)
-    finally:
-        await bot.session.close()
-        await services.close()
+    async with redis_handle(settings) as handle:
+        redis, keys = handle.client, keys_of(settings)
+        bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
+        try:
+            crew = Crew.of(settings, redis, keys, bot)
+            worker = crew.worker(
+                concurrency=concurrency, dead_after=dead_after, heartbeat=dead_after / 5
+            )
+            await supervise(Supervised("broadcast worker", worker.run), stop)
+        finally:
+            await bot.session.close()
 
 
 def main(args: argparse.Namespace) -> int:

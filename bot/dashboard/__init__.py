@@ -7,8 +7,12 @@ charts are SVG drawn on the server; no page runs a script.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
+from bot.appkeys import KEYS, REDIS
+from bot.config import Settings
 from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
@@ -16,22 +20,26 @@ from bot.dashboard.guard import guard
 from bot.dashboard.lockout import Lockout
 from bot.dashboard.render import BASE, Pages
 from bot.dashboard.sessions import SessionStore
-from bot.services import Services
 
 __all__ = ["BASE", "create_dashboard"]
 
 
-def create_dashboard(services: Services) -> web.Application:
-    settings = services.settings
+def create_dashboard(settings: Settings, parent: web.Application) -> web.Application:
+    """The sub-application; its sessions and sign-in use the Redis of ``parent``, opened
+    when the apps start (the parent's resources start before a sub-application's)."""
     app = web.Application(middlewares=[guard])
-    redis, keys = services.redis, services.keys
-    app[SESSIONS] = SessionStore(redis, keys, int(settings.dashboard_session_hours * 3600))
-    lockout = Lockout(
-        redis, keys, settings.dashboard_max_failures, int(settings.dashboard_lockout_minutes * 60)
-    )
-    app[AUTH] = Authenticator(
-        lockout, settings.admin_token, settings.admin_ids, settings.dashboard_passwords
-    )
+
+    async def accounts(app: web.Application) -> AsyncIterator[None]:
+        redis, keys = parent[REDIS], parent[KEYS]
+        app[SESSIONS] = SessionStore(redis, keys, int(settings.dashboard_session_hours * 3600))
+        minutes = int(settings.dashboard_lockout_minutes * 60)
+        lockout = Lockout(redis, keys, settings.dashboard_max_failures, minutes)
+        app[AUTH] = Authenticator(
+            lockout, settings.admin_token, settings.admin_ids, settings.dashboard_passwords
+        )
+        yield
+
+    app.cleanup_ctx.append(accounts)
     app[PAGES] = Pages(settings.timezone)
     public = settings.webhook_base_url or settings.public_base_url or ""
     app[SECURE_COOKIE] = public.lower().startswith("https://")

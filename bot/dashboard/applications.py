@@ -6,7 +6,7 @@ import re
 
 from aiohttp import web
 
-from bot.appkeys import SERVICES
+from bot.appkeys import APPLICATIONS
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import MAX_PAGE
 from bot.params import query_int
@@ -19,17 +19,18 @@ _VACANCY_ID = re.compile(VACANCY_ID_PATTERN)
 
 
 async def application_list(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     vacancy_id = request.query.get("vacancy", "").strip()
     offset = (page - 1) * PAGE
     if vacancy_id and _VACANCY_ID.match(vacancy_id):
-        total, found = await services.applications.for_vacancy(vacancy_id, offset, PAGE)
+        total, found = await request.config_dict[APPLICATIONS].for_vacancy(
+            vacancy_id, offset, PAGE
+        )
     else:
         vacancy_id = ""
-        total, found = await services.applications.recent(offset, PAGE)
+        total, found = await request.config_dict[APPLICATIONS].recent(offset, PAGE)
     session = session_of(request)
-    await services.applications.log_access(
+    await request.config_dict[APPLICATIONS].log_access(
         [a.number for a in found], session.actor, AccessAction.exported
     )
     return request.app[PAGES].response(

@@ -8,7 +8,7 @@ import re
 
 from aiohttp import web
 
-from bot.appkeys import SERVICES
+from bot.appkeys import GROUPS, PLANS, VACANCIES
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import MAX_PAGE
 from bot.params import query_int
@@ -22,7 +22,7 @@ _PENDING = {"queued", "held", "sending"}
 
 async def broadcast_list(request: web.Request) -> web.StreamResponse:
     page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
-    store = request.config_dict[SERVICES].broadcasts
+    store = request.config_dict[PLANS]
     total, rows = await store.recent((page - 1) * PAGE, PAGE)
     targets = {}
     for progress in rows:
@@ -54,7 +54,7 @@ async def _selected(
     broadcast_id = request.match_info["broadcast_id"]
     if not _ID.fullmatch(broadcast_id):
         raise web.HTTPNotFound()
-    outcomes = await request.config_dict[SERVICES].broadcasts.outcomes(broadcast_id)
+    outcomes = await request.config_dict[PLANS].outcomes(broadcast_id)
     state = request.query.get("state") or None
     state = state if state in STATES else None
     reason = request.query.get("reason") or None
@@ -62,15 +62,14 @@ async def _selected(
 
 
 async def broadcast_detail(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     broadcast_id, outcomes, state, reason = await _selected(request)
-    progress = await services.broadcasts.progress(broadcast_id)
-    broadcast = await services.broadcasts.get(broadcast_id)
+    progress = await request.config_dict[PLANS].progress(broadcast_id)
+    broadcast = await request.config_dict[PLANS].get(broadcast_id)
     if progress is None or broadcast is None:
         raise web.HTTPNotFound()
     reasons = sorted({o.reason for o in outcomes if o.reason})
     shown = [o for o in outcomes if matches(o, state, reason)]
-    titles = {g.chat_id: g.title for g in await services.groups.all()}
+    titles = {g.chat_id: g.title for g in await request.config_dict[GROUPS].all()}
     return request.app[PAGES].response(
         "broadcast.html",
         session=session_of(request),
@@ -83,16 +82,15 @@ async def broadcast_detail(request: web.Request) -> web.StreamResponse:
         reason=reason,
         reasons=reasons,
         states=STATES,
-        vacancies=await services.vacancies.get_many(progress.vacancy_ids),
+        vacancies=await request.config_dict[VACANCIES].get_many(progress.vacancy_ids),
     )
 
 
 async def broadcast_csv(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     broadcast_id, outcomes, state, reason = await _selected(request)
-    if await services.broadcasts.progress(broadcast_id) is None:
+    if await request.config_dict[PLANS].progress(broadcast_id) is None:
         raise web.HTTPNotFound()
-    titles = {g.chat_id: g.title for g in await services.groups.all()}
+    titles = {g.chat_id: g.title for g in await request.config_dict[GROUPS].all()}
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 (Chinese titles) only with a BOM
     writer = csv.writer(out)

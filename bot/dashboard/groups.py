@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.appkeys import SERVICES
+from bot.appkeys import GROUPS
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.dashboard.signin import safe_next
@@ -32,9 +32,8 @@ def chosen(group: Group, query: dict[str, str]) -> bool:
 
 
 async def group_list(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     query = {name: request.query.get(name, "").strip()[:50] for name in FILTERS}
-    everyone = await services.groups.all()
+    everyone = await request.config_dict[GROUPS].all()
     rows = [g for g in everyone if chosen(g, query)]
     page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     filters = {name: value for name, value in query.items() if value}
@@ -59,7 +58,6 @@ async def group_list(request: web.Request) -> web.StreamResponse:
 
 
 async def edit_tags(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     form = await request.post()
     back = safe_next(str(form.get("back") or BASE + "/groups"))
     try:
@@ -76,5 +74,5 @@ async def edit_tags(request: web.Request) -> web.StreamResponse:
         )
     except (ValueError, ValidationError):
         raise web.HTTPSeeOther(with_notice(back, "tags_invalid")) from None
-    updated = await services.groups.tag(chat_id, tags)
+    updated = await request.config_dict[GROUPS].tag(chat_id, tags)
     raise web.HTTPSeeOther(with_notice(back, "tagged" if updated else "no_group"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.appkeys import SERVICES
+from bot.appkeys import RECRUITERS, STATS, SUBMISSIONS
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.charts import bar_chart, column_chart, grouped_chart
 from bot.params import query_int
@@ -13,8 +13,7 @@ SEARCH_PERIODS = (1, 7, 30)
 
 
 async def overview(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
-    stats = services.stats
+    stats = request.config_dict[STATS]
     report = await stats.report()
     hourly = await stats.deliveries_by_hour(24)
     daily = await stats.deliveries_by_day(14)
@@ -36,17 +35,16 @@ async def overview(request: web.Request) -> web.StreamResponse:
         report=report,
         charts_data=charts,
         funnel=funnel,
-        pending_vacancies=len(await services.submissions.pending()),
-        pending_recruiters=len(await services.recruiters.pending()),
+        pending_vacancies=len(await request.config_dict[SUBMISSIONS].pending()),
+        pending_recruiters=len(await request.config_dict[RECRUITERS].pending()),
     )
 
 
 async def search(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     days = query_int(request, "days", default=7, low=1, high=max(SEARCH_PERIODS))
     if days not in SEARCH_PERIODS:
         days = 7
-    summary = await services.stats.queries(days, top=20)
+    summary = await request.config_dict[STATS].queries(days, top=20)
     per_day = [(d.day.strftime("%m-%d"), d.searches) for d in summary.days]
     zero_per_day = [(d.day.strftime("%m-%d"), d.zero_results) for d in summary.days]
     every = max(1, len(per_day) // 10)

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.appkeys import APPROVALS, NOTIFIER, SERVICES
+from bot.appkeys import (
+    APPLICATIONS,
+    APPROVALS,
+    GROUPS,
+    NOTIFIER,
+    RECRUITERS,
+    SUBMISSIONS,
+    VACANCIES,
+)
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.params import INT64_MAX, path_int, query_int
@@ -26,11 +34,10 @@ class Row:
 
 
 async def vacancy_list(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     raw = request.query.get("status", "pending")
     status = VacancyStatus(raw) if raw in VacancyStatus.__members__ else None
     page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
-    everything = await services.vacancies.all()
+    everything = await request.config_dict[VACANCIES].all()
     counts = {s.value: 0 for s in VacancyStatus}
     for vacancy in everything:
         counts[vacancy.status.value] += 1
@@ -39,8 +46,8 @@ async def vacancy_list(request: web.Request) -> web.StreamResponse:
     rows = [
         Row(
             v,
-            await services.submissions.get(v.id),
-            await services.applications.count_for_vacancy(v.id),
+            await request.config_dict[SUBMISSIONS].get(v.id),
+            await request.config_dict[APPLICATIONS].count_for_vacancy(v.id),
         )
         for v in chosen[(page - 1) * PAGE : page * PAGE]
     ]
@@ -59,7 +66,6 @@ async def vacancy_list(request: web.Request) -> web.StreamResponse:
 
 
 async def decide_vacancy(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     approvals = request.config_dict[APPROVALS]
     vacancy_id = request.match_info["vacancy_id"]
     verb = request.match_info["verb"]
@@ -77,31 +83,32 @@ async def decide_vacancy(request: web.Request) -> web.StreamResponse:
         back = BASE + "/vacancies?status=active"
     if result.outcome is Outcome.done and verb in ("approve", "reject"):
         await tell_vacancy_decided(
-            request.config_dict[NOTIFIER], services.groups, result, approved=verb == "approve"
+            request.config_dict[NOTIFIER],
+            request.config_dict[GROUPS],
+            result,
+            approved=verb == "approve",
         )
     raise web.HTTPSeeOther(with_notice(back, f"{verb}_{result.outcome.value}"))
 
 
 async def recruiter_list(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     return request.app[PAGES].response(
         "recruiters.html",
         session=session_of(request),
-        rows=await services.recruiters.all(),
+        rows=await request.config_dict[RECRUITERS].all(),
         notice=request.query.get("notice"),
     )
 
 
 async def decide_recruiter(request: web.Request) -> web.StreamResponse:
-    services = request.config_dict[SERVICES]
     verb = request.match_info["verb"]
     approve = verb == "approve"
     user_id = path_int(request, "user_id", low=1, high=INT64_MAX)
     actor = session_of(request).actor
     decision = (
-        await services.recruiters.revoke(user_id, actor)
+        await request.config_dict[RECRUITERS].revoke(user_id, actor)
         if verb == "revoke"
-        else await services.recruiters.decide(user_id, approve=approve, actor=actor)
+        else await request.config_dict[RECRUITERS].decide(user_id, approve=approve, actor=actor)
     )
     if decision.changed and decision.recruiter is not None:
         told = RecruiterDecided(decision.recruiter, approve)

@@ -1,25 +1,19 @@
-"""Making the aiogram Bot and Dispatcher for a process."""
+"""Making the aiogram Bot for a process (the Dispatcher: bot/telegram/dispatcher.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import DefaultKeyBuilder
 
-from bot.services import Services
-from bot.storage import sibling_client
-from bot.telegram.fsm import PrivateChatStorage
+from bot.config import Settings
 from bot.telegram.handling import ReplyGuard
-from handlers import get_routers
+from jobfeed.intake import UpdateInbox
 
 
-def create_bot(services: Services) -> Bot:
-    settings = services.settings
+def create_bot(settings: Settings, inbox: UpdateInbox) -> Bot:
     session = (
         AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         if settings.telegram_api_base
@@ -27,26 +21,9 @@ def create_bot(services: Services) -> Bot:
     )
     # Replies made while handling an update wait out flood control and are never sent
     # twice for one update (bot/handling.py); other sends pass through untouched.
-    session.middleware(ReplyGuard(services.inbox))
+    session.middleware(ReplyGuard(inbox))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
-
-
-def create_dispatcher(services: Services) -> Dispatcher:
-    # The FSM gets its own client: the Dispatcher closes its storage on shutdown,
-    # and that must not close the pool the rest of the process still uses.
-    fsm_redis = sibling_client(services.redis)
-    # Conversation drafts hold personal data: an abandoned one expires like a résumé.
-    retention = timedelta(days=services.settings.resume_retention_days)
-    storage = PrivateChatStorage(
-        fsm_redis,
-        key_builder=DefaultKeyBuilder(prefix=f"{services.keys.prefix}:fsm"),
-        state_ttl=retention,
-        data_ttl=retention,
-    )
-    dp = Dispatcher(storage=storage, **services.handler_data())
-    dp.include_routers(*get_routers())
-    return dp

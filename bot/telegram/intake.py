@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,7 +23,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import Update
 from aiogram.types.update import UpdateTypeLookupError
-from aiohttp import web
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError, RedisError
@@ -390,27 +388,3 @@ async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-
-
-def webhook_handler(
-    pipeline: UpdatePipeline, secret: str
-) -> Callable[[web.Request], Awaitable[web.Response]]:
-    expected = secret.encode()
-
-    async def handle(request: web.Request) -> web.Response:
-        # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
-        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-        if not hmac.compare_digest(given, expected):
-            return web.json_response({"error": "unauthorized"}, status=401)
-        try:
-            raw = (await request.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            return web.json_response({"error": "the body is not UTF-8"}, status=400)
-        try:
-            update = pipeline.parse(raw)
-        except ValueError as exc:
-            return web.json_response({"error": str(exc)}, status=400)
-        await pipeline.receive(update, raw)
-        return web.json_response({})
-
-    return handle

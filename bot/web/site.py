@@ -11,17 +11,16 @@ from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
 from aiohttp import web
 from jinja2 import Environment
 
+from bot.appkeys import BOT, PLACES, VACANCIES
+from bot.config import Settings
 from bot.params import BadInput, query_int
-from bot.services import Services
 from bot.telegram.username import bot_username
 from bot.web.templates import page_environment
 from jobfeed.broadcast.rendering import apply_link
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
-from jobfeed.places import Places
 from jobfeed.sources.place import PlaceResolver
 
 log = logging.getLogger(__name__)
@@ -36,27 +35,29 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 class PublicSite:
     PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
 
-    def __init__(self, services: Services, bot: Bot) -> None:
-        self._services = services
-        self._bot = bot
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._env: Environment = page_environment()
-        zone = ZoneInfo(services.settings.timezone)
+        zone = ZoneInfo(settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
-        self._places = PlaceResolver(Places.load())
-        self._username = (services.settings.bot_username or "").lstrip("@") or None
+        self._username = (settings.bot_username or "").lstrip("@") or None
+        self._resolver: PlaceResolver | None = None
 
     def install(self, app: web.Application) -> None:
+        """Routes ``app``'s requests here; the vacancies, places and bot are ``app``'s, made
+        when it starts (``bot/resources.py``)."""
+        self._app = app
         app.router.add_get("/feed.xml", self.feed, name="public_feed")
         app.router.add_get("/jobs", self.jobs, name="public_jobs")
         app.router.add_get("/jobs/{vacancy_id}", self.job, name="public_job")
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
         city = self._city(request)
-        version = await self._services.vacancies.version()
+        version = await self._app[VACANCIES].version()
         etag = f'W/"{version}-{zlib.crc32((city or "").encode()):x}"'
         if etag in request.headers.get("If-None-Match", ""):
             return web.Response(status=304, headers={"ETag": etag})
-        _, vacancies = await self._services.vacancies.active_page(city, 0, FEED_SIZE)
+        _, vacancies = await self._app[VACANCIES].active_page(city, 0, FEED_SIZE)
         now = datetime.now(UTC)
         vacancies = [v for v in vacancies if v.is_open(now)]
         base = self._base_url(request)
@@ -91,7 +92,7 @@ class PublicSite:
         except BadInput:
             detail = request.query.get("page", "")[:20]
             return self._page("error.html", 400, message="页码不对", detail=detail)
-        total, vacancies = await self._services.vacancies.active_page(
+        total, vacancies = await self._app[VACANCIES].active_page(
             city, (page - 1) * PAGE_SIZE, PAGE_SIZE
         )
         pages = max(1, -(-total // PAGE_SIZE))
@@ -108,7 +109,7 @@ class PublicSite:
 
     async def job(self, request: web.Request) -> web.StreamResponse:
         vacancy_id = request.match_info["vacancy_id"]
-        vacancy = await self._services.vacancies.get(vacancy_id) if _ID.match(vacancy_id) else None
+        vacancy = await self._app[VACANCIES].get(vacancy_id) if _ID.match(vacancy_id) else None
         if vacancy is None or vacancy.status not in _PUBLIC:
             return self._page("error.html", 404, message="没有这个职位", detail=vacancy_id[:40])
         is_open = vacancy.is_open()
@@ -121,16 +122,20 @@ class PublicSite:
 
     def _city(self, request: web.Request) -> str | None:
         raw = request.query.get("city", "").strip()[:20]
-        return self._places.city_key(raw) if raw else None
+        if not raw:
+            return None
+        if self._resolver is None:
+            self._resolver = PlaceResolver(self._app[PLACES])
+        return self._resolver.city_key(raw)
 
     def _base_url(self, request: web.Request) -> str:
-        configured = self._services.settings.public_base_url
+        configured = self._settings.public_base_url
         return configured or str(request.url.origin())
 
     async def _bot_username(self) -> str | None:
         if self._username is None:
             try:
-                self._username = await bot_username(self._services.settings, self._bot)
+                self._username = await bot_username(self._settings, self._app[BOT])
             except Exception as exc:  # Telegram unreachable: pages still work, without apply
                 log.warning("Cannot learn the bot's username for apply links: %s", exc)
         return self._username

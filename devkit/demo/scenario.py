@@ -20,13 +20,26 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import create_app
-from bot.broadcasting import run_here
+from bot.appkeys import (
+    BOT,
+    GROUPS,
+    INBOX,
+    KEYS,
+    LEDGER,
+    PACER,
+    PLACES,
+    PLANNER,
+    PLANS,
+    REDIS,
+    SETTINGS,
+    STATS,
+    VACANCIES,
+)
+from bot.broadcasting import Crew, run_here
 from bot.config import Settings, load_settings
-from bot.feeds import build_importer
+from bot.factories import keys_of, make_importer, redis_handle
 from bot.progress import progress
-from bot.services import Services
 from bot.summary import dashboard_url, stats_rows
-from bot.telegram.factory import create_bot, create_dispatcher
 from bot.telegram.username import bot_username
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
@@ -82,12 +95,11 @@ class Demo:
         async with TelegramSimulator(speed=self.speed) as sim:
             self.sim = sim
             settings = self.settings.model_copy(update={"telegram_api_base": sim.base_url})
-            self.services = services = await Services.open(settings)
-            await self._wipe()
-            self.bot, dispatcher = create_bot(services), create_dispatcher(services)
-            app = create_app(services, self.bot, dispatcher, polling=True)
+            await _wipe(settings)
+            self.app = app = create_app(settings, polling=True)
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
+            self.bot = app[BOT]
             await web.TCPSite(runner, settings.host, settings.port).start()
             self.base_url = f"http://{settings.host}:{settings.port}"
             token = settings.admin_token.get_secret_value() if settings.admin_token else ""
@@ -104,7 +116,10 @@ class Demo:
             finally:
                 await self.http.close()
                 await runner.cleanup()
-                await services.close()
+
+    def _crew(self) -> Crew:
+        app = self.app
+        return Crew(app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER])
 
     def steps(self) -> list[Callable[[], Awaitable[None]]]:
         return [
@@ -116,11 +131,6 @@ class Demo:
             self.apply,
         ]
 
-    async def _wipe(self) -> None:
-        redis = self.services.redis
-        async for key in redis.scan_iter(match=self.services.keys.pattern, count=1000):
-            await redis.delete(key)
-
     def _groups(self) -> list[Group]:
         lines = (self.samples / "groups.jsonl").read_text(encoding="utf-8").splitlines()
         return [Group.model_validate_json(line) for line in lines if line.strip()]
@@ -131,7 +141,7 @@ class Demo:
             self.sim.bot_added(group.chat_id, by_user_id=ADMIN_ID, title=group.title)
         with progress() as bar:
             task = bar.add_task("groups add the bot (my_chat_member)", total=len(groups))
-            while (count := await self.services.groups.count()) < len(groups):
+            while (count := await self.app[GROUPS].count()) < len(groups):
                 bar.update(task, completed=count)
                 await asyncio.sleep(0.1)
             bar.update(task, completed=len(groups))
@@ -153,7 +163,7 @@ class Demo:
                 bar.advance(task)
 
             await asyncio.gather(*(tag(g) for g in groups))
-        tagged = await self.services.groups.all()
+        tagged = await self.app[GROUPS].all()
         recruitment = sum(1 for g in tagged if g.kind is GroupKind.recruitment)
         self.summary.append(
             ("recruitment groups / communities", f"{recruitment} / {len(tagged) - recruitment}")
@@ -163,7 +173,9 @@ class Demo:
         path = await asyncio.to_thread(_dated_today, self.samples / "vacancies.jsonl")
         kind = kind_of(path)
         assert kind is not None
-        importer = build_importer(self.services)
+        importer = make_importer(
+            self.settings, self.app[VACANCIES], self.app[LEDGER], places=self.app[PLACES]
+        )
         with progress() as bar:
             task = bar.add_task("website feed → vacancies", total=count_records(kind, path))
             report = await importer.run(
@@ -176,28 +188,28 @@ class Demo:
         )
 
     async def broadcast(self) -> None:
-        vacancies = await self.services.vacancies.get_many(["D-00000"])
-        vacancy = vacancies[0] if vacancies else (await self.services.vacancies.all())[0]
+        vacancies = await self.app[VACANCIES].get_many(["D-00000"])
+        vacancy = vacancies[0] if vacancies else (await self.app[VACANCIES].all())[0]
         vacancy = vacancy.model_copy(update={"recruiter_id": RECRUITER_ID})
-        await self.services.vacancies.save(vacancy)
+        await self.app[VACANCIES].save(vacancy)
         self.vacancy_id = vacancy.id
         self.sim.add_user(RECRUITER_ID, "招聘专员")
         province = GroupFilter(province=[vacancy.province])
-        preview = await self.services.planner.preview(province)
+        preview = await self.app[PLANNER].preview(province)
         everyone = GroupFilter()
         self.console.print(
             f"Broadcasting 「{vacancy.title}」 ({vacancy.employer}, {vacancy.city}): "
             f"{len(preview)} groups in {vacancy.province}, "
-            f"{len(await self.services.planner.preview(everyone))} in the whole matrix."
+            f"{len(await self.app[PLANNER].preview(everyone))} in the whole matrix."
         )
-        created = await self.services.planner.create(
+        created = await self.app[PLANNER].create(
             [vacancy.id],
             everyone,
-            bot_username=await bot_username(self.services.settings, self.bot),
+            bot_username=await bot_username(self.app[SETTINGS], self.bot),
             key="demo",
         )
         throttled_before = self.sim.count_429
-        planned = await self.services.broadcasts.progress(created.id)
+        planned = await self.app[PLANS].progress(created.id)
         assert planned is not None
         with progress() as bar:
             task = bar.add_task("broadcast to the matrix", total=planned.targeted)
@@ -206,9 +218,7 @@ class Demo:
                 state = states[0]
                 bar.update(task, completed=state.targeted - state.pending)
 
-            final = await run_here(
-                self.services, self.bot, [created.id], workers=2, on_progress=show
-            )
+            final = await run_here(self._crew(), [created.id], workers=2, on_progress=show)
         state = final[0]
         failed = sum(state.failed.values())
         self.summary.append(
@@ -268,13 +278,13 @@ class Demo:
         self.summary.append(("applications delivered to the recruiter", str(len(cards))))
 
     async def settle(self) -> None:
-        await settled(self.sim, self.services.inbox, within=60.0)
+        await settled(self.sim, self.app[INBOX], within=60.0)
 
     async def _print_summary(self, token: str) -> None:
         table = Table(title="summary")
         table.add_column("what")
         table.add_column("figure", justify="right")
-        for what, figure in self.summary + await stats_rows(self.services):
+        for what, figure in self.summary + await stats_rows(self.app[STATS]):
             table.add_row(what, figure)
         self.console.print(table)
         self.console.print(f"Dashboard: {dashboard_url(self.base_url)}  (admin token: {token})")
@@ -307,3 +317,11 @@ def _dated_today(path: Path) -> Path:
 
 def _first_lines(text: str, count: int) -> str:
     return "\n".join(text.strip().splitlines()[:count])
+
+
+async def _wipe(settings: Settings) -> None:
+    """The demo starts from nothing: every key of its prefix goes before the app starts."""
+    async with redis_handle(settings) as handle:
+        pattern = keys_of(settings).pattern
+        async for key in handle.client.scan_iter(match=pattern, count=1000):
+            await handle.client.delete(key)

@@ -5,6 +5,11 @@ outcome live in ``BroadcastTasks``, who is alive in ``WorkerLiveness``, the send
 in ``Pacer``. A worker keeps at most ``concurrency`` sends in flight; that number bounds
 the sends whose outcome a crash can leave unknown (and so the duplicates policy
 ``resend`` can cause).
+
+Over 400 lines on purpose: one ``Worker`` owns the claim → pace → send → record loop,
+its heartbeats and the takeover of a dead worker's tasks, which share its in-flight
+set and its stop; the pieces that stand alone already live beside it (tasks, liveness,
+pacing, quiet hours).
 """
 
 from __future__ import annotations

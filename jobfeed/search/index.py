@@ -4,6 +4,11 @@ Vacancies are grouped by title (a feed repeats a few hundred titles over thousan
 vacancies). A query is scored against the titles that an inverted index of character
 bigrams, syllable bigrams, pinyin trigrams and trade concepts turns up, never against all
 of them, so latency follows the number of similar titles, not the size of the feed.
+
+Its tables are in ``jobfeed.search.titles``, what it answers in ``jobfeed.search.results``.
+Over 400 lines on purpose: ``SearchIndex`` is one class whose upkeep (build, upsert,
+expire) and ranking (titles, places, wishes) read and keep the same private tables and
+caches; a ranking module apart would have to reach into them.
 """
 
 from __future__ import annotations
@@ -13,18 +18,31 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from jobfeed.models import SalaryUnit, Vacancy, utcnow
+from jobfeed.models import Vacancy, utcnow
 from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search import pinyin, scoring
 from jobfeed.search.lexicon import Lexicon, Span, TermMatch, concepts_of
 from jobfeed.search.normalise import normalise_title
 from jobfeed.search.query import ParsedQuery, QueryParser
+from jobfeed.search.results import Matched, SearchHit, SearchResult
+from jobfeed.search.titles import (
+    Entry,
+    Title,
+    Wished,
+    fingerprint_of,
+    in_places,
+    monthly_pay,
+    pays_at_least,
+    place_tier,
+    title_grams,
+    without_names,
+)
 from jobfeed.search.wishes import Offer, Wishes, pays
+
+__all__ = ["NEARBY", "Matched", "SearchHit", "SearchIndex", "SearchResult"]
 
 MIN_SCORE = 70.0  # below this a title is not an answer: the UI says 没有找到
 PLACE_ONLY_SCORE = 50.0  # 天津有活吗: every vacancy in the place, newest first
@@ -32,92 +50,11 @@ JOB_QUERY_TITLE_SCORE = 90.0  # an unknown word this close to a title is a trade
 MAX_GRAM_CANDIDATES = 400
 _TITLE_CACHE = 100_000  # raw titles whose stripped form is remembered (feeds repeat them)
 _PARSE_CACHE_CHARS = 200  # the parser reads no further
-_MONTHLY = {SalaryUnit.month: 1, SalaryUnit.day: 26, SalaryUnit.hour: 208}
 # Figures in titles with what they count (20名, 8000元, 18 45岁); not in a2驾照 or co2焊.
 _NUMBERS = re.compile(r"(?<![a-z])\d[\d ]*(?: ?(?:名|人|位|个|元|块|起|k|w|千|万|岁|天|月|号))*")
 
 
 NEARBY = "地点附近"  # the hit is not in the place asked for, but the nearest there is
-
-
-@dataclass(frozen=True, slots=True)
-class Matched:
-    """Why a hit is an answer, briefly enough for an answer line."""
-
-    trade: str  # the trade as the title names it (电焊工)
-    place: str | None  # where the hit is, when the query asked for a place
-    wishes: tuple[str, ...] = ()  # the wishes it meets: 8000以上, 包吃住
-    tolerances: tuple[str, ...] = ()  # how the query was read: 同音, 形近, 地点附近
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    vacancy_id: str
-    score: float  # 0–100
-    title: str
-    city: str
-    matched: Matched = Matched("", None)
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    hits: list[SearchHit]
-    total: int  # hits there are in all, for paging
-    query: ParsedQuery
-    place: Place | None  # where the search looked: named in the query, else ``city``
-    in_place: bool  # False: nothing matched in ``place``, so the hits are from elsewhere
-    unmet: tuple[str, ...] = ()  # wishes of the query that no vacancy found meets
-    best_pay: int | None = None  # when the pay wish is unmet: the most any of them pays
-
-    def __bool__(self) -> bool:
-        return bool(self.hits)
-
-    def matched_for(self, vacancy_id: str) -> Matched | None:
-        return next((h.matched for h in self.hits if h.vacancy_id == vacancy_id), None)
-
-
-@dataclass(slots=True)
-class _Entry:
-    id: str
-    title: str  # as the vacancy has it; titles differing only in fillers share a _Title
-    title_id: int
-    city: str
-    province: str
-    prefecture: str | None
-    posted: float
-    expires: float | None
-    pay: int | None  # monthly equivalent of the upper bound, for ``min_pay``
-    offer: Offer  # what it gives and whom it admits, for the query's wishes
-    fingerprint: int  # of the fields the index uses, to skip unchanged vacancies on reload
-
-
-@dataclass(slots=True)
-class _Wished:
-    ranked: list[tuple[Any, ...]] = field(default_factory=list)  # sortable, the entry last
-    total: int = 0
-    met: set[str] = field(default_factory=set)  # wishes some vacancy meets
-    best_pay: int | None = None
-
-
-@dataclass(slots=True)
-class _Title:
-    """What vacancy titles have in common once normalised, place prefix and fillers gone
-    (急招电焊工（包吃住）, 天津电焊工 and 电焊工 are one)."""
-
-    id: int
-    text: str
-    strings: scoring.TitleStrings
-    concepts: frozenset[str]
-    synsets: frozenset[int]
-    keys: frozenset[str]
-    entries: dict[str, _Entry] = field(default_factory=dict)
-    by_city: dict[str, dict[str, _Entry]] = field(default_factory=dict)
-    newest_first: list[_Entry] | None = None
-
-    def sorted_entries(self) -> list[_Entry]:
-        if self.newest_first is None:
-            self.newest_first = sorted(self.entries.values(), key=lambda e: (-e.posted, e.id))
-        return self.newest_first
 
 
 @cache
@@ -146,9 +83,9 @@ class SearchIndex:
         self.parser = QueryParser(self.lexicon, self.places)
         self.min_score = min_score
         self.parse_cache = parse_cache
-        self._titles: dict[int, _Title] = {}
+        self._titles: dict[int, Title] = {}
         self._title_ids: dict[str, int] = {}
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, Entry] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._expiry: list[tuple[float, str]] = []
         self._title_seq = itertools.count()
@@ -186,15 +123,15 @@ class SearchIndex:
         self.remove(vacancy.id)
         if not vacancy.is_open(now):
             return False
-        title = self._title_for(_without(vacancy.title, vacancy.employer, vacancy.brand))
+        title = self._title_for(without_names(vacancy.title, vacancy.employer, vacancy.brand))
         city, province, prefecture = self._locate(vacancy.city, vacancy.province)
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
-        pay = _monthly_pay(vacancy)
+        pay = monthly_pay(vacancy)
         offer = self.lexicon.wishes.read_offer(
             vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
         )
         offer = self._offers.setdefault(offer, offer)  # a few hundred distinct ones
-        entry = _Entry(
+        entry = Entry(
             id=vacancy.id,
             title=vacancy.title,
             title_id=title.id,
@@ -205,7 +142,7 @@ class SearchIndex:
             expires=expires,
             pay=pay,
             offer=offer,
-            fingerprint=_fingerprint(vacancy),
+            fingerprint=fingerprint_of(vacancy),
         )
         self._entries[entry.id] = entry
         title.entries[entry.id] = entry
@@ -220,7 +157,7 @@ class SearchIndex:
         entry = self._entries.get(vacancy.id)
         if entry is None:
             return not vacancy.is_open(now)
-        return entry.fingerprint == _fingerprint(vacancy) and vacancy.is_open(now)
+        return entry.fingerprint == fingerprint_of(vacancy) and vacancy.is_open(now)
 
     def ids(self) -> set[str]:
         return set(self._entries)
@@ -259,7 +196,7 @@ class SearchIndex:
                 dropped += 1
         return dropped
 
-    def _title_for(self, raw: str) -> _Title:
+    def _title_for(self, raw: str) -> Title:
         text, matches = self._title_text(raw)
         title_id = self._title_ids.get(text)
         if title_id is not None:
@@ -268,11 +205,11 @@ class SearchIndex:
         codes = pinyin.codes(text)
         letters = pinyin.letters(text)
         keys = {f"c:{c}" for c in concepts}
-        keys |= {f"h:{g}" for g in _grams(text, 2)}
-        keys |= {f"s:{g}" for g in _grams(codes, 2)}
-        keys |= {f"l:{g}" for g in _grams(letters, 3)}
+        keys |= {f"h:{g}" for g in title_grams(text, 2)}
+        keys |= {f"s:{g}" for g in title_grams(codes, 2)}
+        keys |= {f"l:{g}" for g in title_grams(letters, 3)}
         strings = scoring.TitleStrings.of(text, codes, letters)
-        title = _Title(next(self._title_seq), text, strings, concepts, synsets, frozenset(keys))
+        title = Title(next(self._title_seq), text, strings, concepts, synsets, frozenset(keys))
         self._titles[title.id] = title
         self._title_ids[text] = title.id
         for key in title.keys:
@@ -396,7 +333,7 @@ class SearchIndex:
         *,
         query: ParsedQuery,
         place: Place | None,
-        matched: list[tuple[float, _Title]],
+        matched: list[tuple[float, Title]],
         offset: int,
         need: int,
         min_pay: int | None,
@@ -434,16 +371,16 @@ class SearchIndex:
         *,
         wishes: Wishes,
         place: Place | None,
-        matched: list[tuple[float, _Title]],
+        matched: list[tuple[float, Title]],
         need: int,
         min_pay: int | None,
         names: list[str] | None,
-    ) -> _Wished:
+    ) -> Wished:
         """Candidates for ``_search_wishes`` in ``names`` (None: anywhere), best first once
         sorted. When the total is the number of entries (no facts to check, no filter), a
         title is looked at only until ``need`` of its vacancies (newest first) meet every
         wish, and titles no longer once a higher-scoring one had that many."""
-        out = _Wished()
+        out = Wished()
         judged: dict[int, tuple[bool, int, int, list[str]]] = {}  # per interned offer
         countable = not wishes.facts and min_pay is None and names is None
         pay_name = [f"{wishes.min_pay}以上"] if wishes.min_pay is not None else []
@@ -455,16 +392,16 @@ class SearchIndex:
             if countable:
                 out.total += len(title.entries)
             in_title = 0
-            for entry in _entries_in(title, place, names):
+            for entry in in_places(title, place, names):
                 offer = entry.offer
                 verdict = judged.get(id(offer))
                 if verdict is None:
                     missed, unpreferred = offer.unmet(wishes)
                     verdict = (offer.admits(wishes), missed, unpreferred, offer.met(wishes))
                     judged[id(offer)] = verdict
-                if not verdict[0] or not _pays(entry, min_pay):
+                if not verdict[0] or not pays_at_least(entry, min_pay):
                     continue
-                tier = 0 if place is None else _tier(place, entry)
+                tier = 0 if place is None else place_tier(place, entry)
                 if names is not None and tier > 1:
                     continue
                 paid = pays(wishes, entry.pay)
@@ -489,7 +426,7 @@ class SearchIndex:
         return out
 
     def _hit(
-        self, query: ParsedQuery, place: Place | None, score: float, entry: _Entry, tier: int
+        self, query: ParsedQuery, place: Place | None, score: float, entry: Entry, tier: int
     ) -> SearchHit:
         tolerances = sorted(query.tolerances)
         if place is not None and tier > 0:
@@ -513,7 +450,7 @@ class SearchIndex:
             if place is None:
                 count = len(title.entries)
             else:
-                count = sum(_tier(place, e) <= 1 for e in title.entries.values())
+                count = sum(place_tier(place, e) <= 1 for e in title.entries.values())
             if count:
                 counts.append((title.text, count))
         return heapq.nsmallest(limit, counts, key=lambda tc: (-tc[1], tc[0]))
@@ -528,7 +465,7 @@ class SearchIndex:
 
     def _match_titles(
         self, query: ParsedQuery, scored_text_only: bool = False
-    ) -> list[tuple[float, _Title]]:
+    ) -> list[tuple[float, Title]]:
         titles = list(self._candidates(query))
         if not titles:
             return []
@@ -545,12 +482,12 @@ class SearchIndex:
         matched.sort(key=lambda st: (-st[0], st[1].id))
         return matched
 
-    def _candidates(self, query: ParsedQuery) -> Iterator[_Title]:
+    def _candidates(self, query: ParsedQuery) -> Iterator[Title]:
         if query.latin:
-            grams = {f"l:{g}" for g in _grams(query.letters, 3)}
+            grams = {f"l:{g}" for g in title_grams(query.letters, 3)}
         else:
-            grams = {f"h:{g}" for g in _grams(query.core, 2)}
-            grams |= {f"s:{g}" for g in _grams(query.codes, 2)}
+            grams = {f"h:{g}" for g in title_grams(query.core, 2)}
+            grams |= {f"s:{g}" for g in title_grams(query.codes, 2)}
         counts: Counter[int] = Counter()
         for gram in grams:
             ids = self._postings.get(gram)
@@ -562,10 +499,10 @@ class SearchIndex:
         return (self._titles[i] for i in chosen)
 
     def _rank_anywhere(
-        self, matched: list[tuple[float, _Title]], need: int, min_pay: int | None
-    ) -> tuple[int, list[tuple[float, _Entry]]]:
+        self, matched: list[tuple[float, Title]], need: int, min_pay: int | None
+    ) -> tuple[int, list[tuple[float, Entry]]]:
         total = 0
-        picked: list[tuple[float, _Entry]] = []
+        picked: list[tuple[float, Entry]] = []
         enough_at: float | None = None  # titles scoring below this cannot reach the first page
         for score, title in matched:
             wanted = need if enough_at is None or score >= enough_at else 0
@@ -574,7 +511,7 @@ class SearchIndex:
                 picked.extend((score, e) for e in title.sorted_entries()[:wanted])
             else:
                 for entry in title.sorted_entries():
-                    if _pays(entry, min_pay):
+                    if pays_at_least(entry, min_pay):
                         total += 1
                         if wanted:
                             picked.append((score, entry))
@@ -585,91 +522,28 @@ class SearchIndex:
         return total, picked
 
     def _rank_in(
-        self, place: Place, matched: list[tuple[float, _Title]], need: int, min_pay: int | None
-    ) -> tuple[int, list[tuple[float, _Entry]], bool]:
+        self, place: Place, matched: list[tuple[float, Title]], need: int, min_pay: int | None
+    ) -> tuple[int, list[tuple[float, Entry]], bool]:
         names = [place.name]
         if place.level is PlaceLevel.prefecture:
             names += [p.name for p in self.places.children(place)]
-        near: list[tuple[int, float, _Entry]] = []
+        near: list[tuple[int, float, Entry]] = []
         for score, title in matched:
             if place.level is PlaceLevel.province:
-                entries: Iterable[_Entry] = title.entries.values()
+                entries: Iterable[Entry] = title.entries.values()
             else:
                 entries = (e for n in names for e in title.by_city.get(n, {}).values())
             for entry in entries:
-                tier = _tier(place, entry)
-                if tier <= 1 and _pays(entry, min_pay):
+                tier = place_tier(place, entry)
+                if tier <= 1 and pays_at_least(entry, min_pay):
                     near.append((tier, score, entry))
         in_place = bool(near)
         if not in_place:
             near = [
-                (_tier(place, e), score, e)
+                (place_tier(place, e), score, e)
                 for score, title in matched
                 for e in title.entries.values()
-                if _pays(e, min_pay)
+                if pays_at_least(e, min_pay)
             ]
         best = heapq.nsmallest(need, near, key=lambda t: (t[0], -t[1], -t[2].posted, t[2].id))
         return len(near), [(score, entry) for _, score, entry in best], in_place
-
-
-def _entries_in(title: _Title, place: Place | None, names: list[str] | None) -> Iterable[_Entry]:
-    """A title's vacancies in the places ``names`` (None: all, newest first)."""
-    if names is None:
-        return title.sorted_entries()
-    if place is not None and place.level is PlaceLevel.province:
-        return (e for e in title.entries.values() if e.province == place.name)
-    return (e for name in names for e in title.by_city.get(name, {}).values())
-
-
-def _without(title: str, *names: str | None) -> str:
-    """``title`` less the employer's or brand's name in it (梅园光伏电站招电工 → 招电工)."""
-    for name in names:
-        if name and len(name) >= 2 and name in title:
-            rest = title.replace(name, " ")
-            title = rest if rest.strip() else title
-    return title
-
-
-def _tier(place: Place, entry: _Entry) -> int:
-    """0: in the place; 1: in a county of the prefecture asked for; 2: same province; 3: else."""
-    if place.level is PlaceLevel.province:
-        return 0 if entry.province == place.name else 3
-    same_province = not entry.province or not place.province or entry.province == place.province
-    if entry.city == place.name and same_province:
-        return 0
-    if place.level is PlaceLevel.prefecture and entry.prefecture == place.name and same_province:
-        return 1
-    return 2 if entry.province == place.province else 3
-
-
-def _pays(entry: _Entry, min_pay: int | None) -> bool:
-    return min_pay is None or (entry.pay is not None and entry.pay >= min_pay)
-
-
-def _monthly_pay(vacancy: Vacancy) -> int | None:
-    top = vacancy.salary_max if vacancy.salary_max is not None else vacancy.salary_min
-    return None if top is None else top * _MONTHLY[vacancy.salary_unit]
-
-
-def _fingerprint(vacancy: Vacancy) -> int:
-    return hash(
-        (
-            vacancy.title,
-            tuple(vacancy.benefits),
-            vacancy.requirements,
-            vacancy.description,
-            vacancy.city,
-            vacancy.province,
-            vacancy.posted_at,
-            vacancy.expires_at,
-            vacancy.salary_min,
-            vacancy.salary_max,
-            vacancy.salary_unit,
-        )
-    )
-
-
-def _grams(text: str, size: int) -> set[str]:
-    if len(text) <= size:
-        return {text} if text else set()
-    return {text[i : i + size] for i in range(len(text) - size + 1)}

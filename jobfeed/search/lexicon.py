@@ -1,4 +1,8 @@
-"""The trade dictionary and the phrase lists of ``templates/lexicon``, and finding them in text."""
+"""The trade dictionary and the phrase lists of ``templates/lexicon``, and finding them in text.
+
+The characters written for others (``Confusions``) and the list files' reader are in
+``jobfeed.search.confusions``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,11 @@ from pathlib import Path
 
 from jobfeed.places import LEXICON_DIR
 from jobfeed.search import pinyin
+from jobfeed.search.confusions import SHAPE, SOUND, Confusions, read_lines, read_words
 from jobfeed.search.normalise import is_cjk, normalise
 from jobfeed.search.wishes import WishBook
+
+__all__ = ["SHAPE", "SOUND", "Confusions", "Lexicon", "Span", "Term", "TermMatch"]
 
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
 _GAP = "\x00"  # stands for the one character of a term that was written as another
@@ -41,44 +48,6 @@ class TermMatch:
     def kind(self) -> str | None:
         """How the term was found, if not as written: 同音 or 形近."""
         return self.tolerance or (SOUND if self.by_sound else None)
-
-
-SOUND = "同音"
-SHAPE = "形近"
-
-
-class Confusions:
-    """Characters written for others: look-alikes (handwriting) and sound-alikes (a pinyin
-    keyboard's neighbours), from ``confusions.tsv``; and the real words (``real_words.txt``)
-    that such a swap would turn into a trade (村里 is a village, not 木里)."""
-
-    def __init__(
-        self,
-        shapes: dict[str, frozenset[str]],
-        sounds: dict[str, frozenset[str]],
-        words: Iterable[str] = (),
-    ) -> None:
-        self._shapes = shapes
-        self._sounds = sounds
-        self.words = frozenset(words)
-
-    @classmethod
-    def load(cls, directory: Path = LEXICON_DIR) -> Confusions:
-        shapes: dict[str, frozenset[str]] = {}
-        sounds: dict[str, frozenset[str]] = {}
-        for line in _read_lines(directory / "confusions.tsv"):
-            char, shape, sound = line.split("\t")
-            shapes[char] = frozenset(shape)
-            sounds[char] = frozenset(sound)
-        return cls(shapes, sounds, _read_words(directory / "real_words.txt"))
-
-    def kind(self, written: str, meant: str) -> str | None:
-        """形近 or 同音 when ``written`` may stand for ``meant``, else None."""
-        if written in self._shapes.get(meant, ()):
-            return SHAPE
-        if written in self._sounds.get(meant, ()):
-            return SOUND
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +111,9 @@ class Lexicon:
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
         return cls(
             _read_trades(directory / "trades.txt", directory / "descriptions.txt"),
-            _read_words(directory / "fillers.txt"),
-            _read_lines(directory / "intent.txt"),
-            _read_words(directory / "chatter.txt"),
+            read_words(directory / "fillers.txt"),
+            read_lines(directory / "intent.txt"),
+            read_words(directory / "chatter.txt"),
             confusions=Confusions.load(directory),
             wishes=WishBook.load(directory),
         )
@@ -385,22 +354,10 @@ def concepts_of(matches: Iterable[TermMatch]) -> tuple[frozenset[str], frozenset
     return concepts, frozenset(s for m in named for s in m.term.synsets)
 
 
-def _read_lines(path: Path) -> list[str]:
-    lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            lines.append(line)
-    return lines
-
-
-def _read_words(path: Path) -> list[str]:
-    return [normalise(w) for line in _read_lines(path) for w in line.split() if normalise(w)]
-
-
 def _read_trades(*paths: Path) -> list[Term]:
     """Parse ``concept: term term | term ...`` lines; indented lines continue the one above."""
     entries: list[tuple[str, str]] = []
-    for line in (line for path in paths for line in _read_lines(path)):
+    for line in (line for path in paths for line in read_lines(path)):
         if line[0].isspace() and entries:
             concept, body = entries[-1]
             entries[-1] = (concept, f"{body} {line}")

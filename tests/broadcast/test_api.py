@@ -57,7 +57,7 @@ async def test_create_follow_control_and_withdraw_a_broadcast(system: System) ->
     assert status == 409 and "paused" in again["error"]
     assert (await system.api("POST", path + "/resume"))[1]["status"] == "running"
 
-    await run_here(system.services, system.bot, [created["id"]], workers=2)
+    await run_here(system.crew(), [created["id"]], workers=2)
 
     status, done = await system.api("GET", path)
     assert status == 200 and done["status"] == "done"
@@ -73,7 +73,7 @@ async def test_create_follow_control_and_withdraw_a_broadcast(system: System) ->
     status, withdrawal = await system.api("POST", path + "/withdraw")
     assert status == 201 and withdrawal["action"] == "delete"
     assert withdrawal["parent_id"] == created["id"]
-    await run_here(system.services, system.bot, [withdrawal["id"]])
+    await run_here(system.crew(), [withdrawal["id"]])
     assert all(system.sim.messages_in(chat) == [] for chat in expected)
 
 
@@ -109,11 +109,13 @@ async def test_every_operation_is_in_openapi(system: System) -> None:
 async def test_the_approval_workflow_announces_once_and_retracts(system: System) -> None:
     groups = await matrix(system, 20)
     [vacancy] = sample_vacancies(1)
-    broadcaster = TelegramBroadcaster(system.services, system.bot)
+    broadcaster = TelegramBroadcaster(
+        system.services.settings, system.services.planner, system.services.broadcasts, system.bot
+    )
 
     first = await broadcaster.announce(vacancy, Target())
     assert await broadcaster.announce(vacancy, Target()) == first  # a replayed approval
-    await run_here(system.services, system.bot, [first])
+    await run_here(system.crew(), [first])
     closed = vacancy.model_copy(update={"status": VacancyStatus.closed})
     await system.services.vacancies.save(closed)
 
@@ -121,7 +123,7 @@ async def test_the_approval_workflow_announces_once_and_retracts(system: System)
 
     assert edit is not None
     assert await broadcaster.retract(first, closed, withdraw=False) == edit
-    [done] = await run_here(system.services, system.bot, [edit])
+    [done] = await run_here(system.crew(), [edit])
     assert done.delivered == len(groups)
     assert all("已招满" in (system.sim.messages_in(g.chat_id)[0].text or "") for g in groups)
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from bot.broadcasting import make_worker
-from bot.services import pacing_limits
+from bot.factories import pacing_limits
 from devkit.telegram import SentMessage, TelegramSimulator
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
@@ -123,7 +122,7 @@ async def staff(keys: Keys, redis: Redis) -> AsyncIterator[Staff]:
         # Telegram's limits in the simulator's time, as the pacer must see them.
         limits = pacing_limits(services.settings).scaled(SPEED)
         pacer = Pacer(services.redis, services.keys, services.settings.bot_id, limits)
-        worker = make_worker(services, system.bot, pacer=pacer, **QUICK)
+        worker = system.crew().worker(pacer=pacer, **QUICK)
         task = asyncio.create_task(worker.run(stop))
         try:
             yield Staff(system)

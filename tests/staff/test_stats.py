@@ -69,7 +69,7 @@ async def test_the_api_reports_the_same_figures(staff: Staff) -> None:
 
 async def test_the_demo_summary_rows_are_the_same_figures(staff: Staff) -> None:
     recorded = await broadcast_day(staff)
-    rows = dict(await stats_rows(staff.system.services))
+    rows = dict(await stats_rows(staff.system.services.stats))
     assert rows["deliveries today"] == rows["deliveries 7 days"] == str(recorded.delivered)
     assert rows["failures today"] == f"{VANISHED + KICKED} (chat_not_found 3, forbidden 2)"
     assert rows["applications today"] == str(recorded.applications)

@@ -1,0 +1,199 @@
+"""The resources of the web app of ``python -m bot run``, one aiohttp ``cleanup_ctx`` each.
+
+They open in this order when the app starts and close in the reverse order when it stops
+(``bot/app.py`` appends them, then the supervised jobs, which stop first):
+
+- ``storage``: Redis, and every repository over it, each made once;
+- ``search``: the live search index (about a second of CPU to warm) and the search use case;
+- ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
+  through its workflow data), the notifier, the approval workflow, the update pipeline.
+
+Each stores what it makes under the typed keys of ``bot/appkeys.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Dispatcher
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.appkeys import (
+    APPLICATIONS,
+    APPROVALS,
+    BOT,
+    DEAD_LETTERS,
+    DISPATCHER,
+    GROUPS,
+    INBOX,
+    KEYS,
+    LEDGER,
+    LIVE_INDEX,
+    NOTIFIER,
+    PACER,
+    PIPELINE,
+    PLACES,
+    PLANNER,
+    PLANS,
+    RECRUITERS,
+    REDIS,
+    SEARCH,
+    SEARCH_ANALYTICS,
+    SETTINGS,
+    STATS,
+    SUBMISSIONS,
+    TEXTS,
+    VACANCIES,
+)
+from bot.broadcasting import TelegramBroadcaster
+from bot.config import Settings
+from bot.factories import keys_of, make_pacer, redis_handle
+from bot.searching import open_live_index
+from bot.telegram.cards import CardDelivery
+from bot.telegram.dispatcher import create_dispatcher
+from bot.telegram.factory import create_bot
+from bot.telegram.intake import UpdatePipeline, receiver_name
+from bot.telegram.notifier import TelegramNotifier
+from jobfeed.applications.flow import ResumeFlow
+from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.approvals import Approvals
+from jobfeed.broadcast.planner import BroadcastPlanner
+from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.dead_letters import DeadLetters
+from jobfeed.groups import GroupRepository
+from jobfeed.intake import UpdateInbox
+from jobfeed.keys import Keys
+from jobfeed.places import Places
+from jobfeed.roles import RecruiterRepository
+from jobfeed.search.analytics import SearchAnalytics
+from jobfeed.search.saved import SavedSearches
+from jobfeed.search.service import SearchService
+from jobfeed.search.throttle import ReplyGate, ReplyLimits
+from jobfeed.sources.ledger import FeedLedger
+from jobfeed.stats import Stats
+from jobfeed.submissions import SubmissionRepository
+from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
+
+Context = Callable[[web.Application], AsyncIterator[None]]
+MakeDispatcher = Callable[..., Dispatcher]  # (settings, redis, keys, **workflow data)
+
+CARDS = web.AppKey("cards", CardDelivery)  # for the card redelivery job only
+
+
+async def storage(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with redis_handle(settings) as handle:
+        redis, keys = handle.client, keys_of(settings)
+        app[REDIS], app[KEYS] = redis, keys
+        _repositories(app, settings, redis, keys)
+        yield
+
+
+def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
+    app[TEXTS] = texts = Texts()
+    app[PLACES] = Places.load()
+    app[GROUPS] = groups = GroupRepository(redis, keys)
+    app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
+    retention = settings.resume_retention_days
+    app[APPLICATIONS] = applications = ApplicationRepository(redis, keys, retention)
+    app[SUBMISSIONS] = SubmissionRepository(redis, keys)
+    app[RECRUITERS] = RecruiterRepository(redis, keys)
+    app[PLANS] = plans = BroadcastPlans(redis, keys)
+    app[PLANNER] = BroadcastPlanner(plans, groups, vacancies, texts)
+    analytics = SearchAnalytics(redis, keys, tz=ZoneInfo(settings.timezone))
+    app[SEARCH_ANALYTICS] = analytics
+    app[STATS] = Stats(
+        groups=groups,
+        broadcasts=plans,
+        vacancies=vacancies,
+        applications=applications,
+        search=analytics,
+        timezone=settings.timezone,
+    )
+    app[LEDGER] = FeedLedger(redis, keys)
+    app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name())
+    app[DEAD_LETTERS] = DeadLetters(redis, keys)
+
+
+async def search(app: web.Application) -> AsyncIterator[None]:
+    redis, keys = app[REDIS], app[KEYS]
+    live = await open_live_index(app[VACANCIES], redis, keys, app[PLACES])
+    app[LIVE_INDEX] = live
+    saved = SavedSearches(redis, keys)
+    app[SEARCH] = SearchService(live, app[VACANCIES], saved, app[SEARCH_ANALYTICS])
+    try:
+        yield
+    finally:
+        await live.stop()  # the follower job stops it too; stopping twice is harmless
+
+
+def telegram(make_dispatcher: MakeDispatcher = create_dispatcher) -> Context:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
+        bot = app[BOT] = create_bot(settings, app[INBOX])
+        try:
+            _telegram_parts(app, settings, redis, keys, make_dispatcher)
+            yield
+        finally:
+            if DISPATCHER in app:
+                await app[DISPATCHER].storage.close()
+            await bot.session.close()
+
+    return context
+
+
+def _telegram_parts(
+    app: web.Application, settings: Settings, redis: Redis, keys: Keys, make: MakeDispatcher
+) -> None:
+    bot = app[BOT]
+    app[PACER] = make_pacer(settings, redis, keys)
+    notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
+    app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    # Approving starts a broadcast, which needs the bot (its username for apply links).
+    broadcaster = TelegramBroadcaster(settings, app[PLANNER], app[PLANS], bot)
+    app[APPROVALS] = Approvals(
+        app[VACANCIES],
+        app[SUBMISSIONS],
+        broadcaster,
+        on_feed_closed=app[LEDGER].vacancies_ended,
+    )
+    dispatcher = app[DISPATCHER] = make(
+        settings, redis, keys, **handler_data(app, settings, redis, keys)
+    )
+    app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
+
+
+def handler_data(
+    app: web.Application, settings: Settings, redis: Redis, keys: Keys
+) -> dict[str, Any]:
+    """What the Telegram handlers ask for by parameter name (the Dispatcher's workflow data)."""
+    vacancies, applications = app[VACANCIES], app[APPLICATIONS]
+    return {
+        "admin_ids": settings.admin_ids,
+        "texts": app[TEXTS],
+        "groups": app[GROUPS],
+        "vacancies": vacancies,
+        "applications": applications,
+        "broadcasts": app[PLANS],
+        "places": app[PLACES],
+        "recruiters": app[RECRUITERS],
+        "submissions": app[SUBMISSIONS],
+        "stats": app[STATS],
+        "search": app[LIVE_INDEX],
+        "search_gate": ReplyGate(redis, keys, app[PACER], reply_limits(settings)),
+        "search_service": app[SEARCH],
+        "resume_flow": ResumeFlow(applications, vacancies),
+        "approvals": app[APPROVALS],
+        "notifier": app[NOTIFIER],
+    }
+
+
+def reply_limits(settings: Settings) -> ReplyLimits:
+    return ReplyLimits(
+        user_interval=settings.search_user_seconds,
+        group_limit=settings.search_group_per_minute,
+    )
