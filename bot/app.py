@@ -24,6 +24,7 @@ from bot.appkeys import (
     APPROVALS,
     BOT,
     DISPATCHER,
+    LINKS,
     NOTIFIER,
     PIPELINE,
     READINESS,
@@ -39,6 +40,7 @@ from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
 from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline, webhook_handler
+from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.webhook import WebhookSetter
 from bot.unavailable import dependency_down
@@ -86,6 +88,8 @@ def create_app(
     app[BOT] = bot
     app[DISPATCHER] = dispatcher
     app[STOP] = asyncio.Event()
+    # Every apply link (posts, search answers, web pages) is made by this one object.
+    app[LINKS] = dispatcher["links"] = TelegramLinks(bot, settings.bot_username)
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     approvals = Approvals(
         services.vacancies,
@@ -99,7 +103,7 @@ def create_app(
     app.add_subapp(DASHBOARD, create_dashboard(services))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
-    PublicSite(services, bot).install(app)
+    PublicSite(services, app[LINKS]).install(app)
 
     dead = DeadLetters(services.redis, services.keys)
     pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)

@@ -11,6 +11,7 @@ from bot.readiness import Readiness
 from bot.services import Services
 from bot.telegram.intake import UpdatePipeline
 from jobfeed.approvals import Approvals
+from jobfeed.links import Links
 from jobfeed.notify import Notifier
 
 SERVICES = web.AppKey("services", Services)
@@ -21,3 +22,4 @@ APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 READINESS = web.AppKey("readiness", Readiness)
 NOTIFIER = web.AppKey("notifier", Notifier)
+LINKS = web.AppKey("links", Links)

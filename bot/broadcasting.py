@@ -16,7 +16,7 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.services import Services
 from bot.telegram.channel import TelegramSender
-from bot.telegram.username import bot_username
+from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
@@ -52,7 +52,9 @@ def make_worker(
     return Worker(
         BroadcastTasks(services.redis, services.keys),
         pacer or services.pacer,
-        TelegramSender(bot),
+        TelegramSender(
+            bot, links=TelegramLinks(bot, services.settings.bot_username), texts=services.texts
+        ),
         services.groups,
         engine_options(services.settings, **options),
         liveness=WorkerLiveness(services.redis, services.keys),
@@ -82,10 +84,7 @@ class TelegramBroadcaster:
 
     async def announce(self, vacancy: Vacancy, target: GroupFilter) -> str:
         broadcast = await self._services.planner.create(
-            [vacancy.id],
-            target,
-            bot_username=await bot_username(self._services.settings, self._bot),
-            key=f"announce:{vacancy.id}",
+            [vacancy.id], target, key=f"announce:{vacancy.id}"
         )
         return broadcast.id
 
@@ -111,6 +110,5 @@ class TelegramBroadcaster:
         if withdraw:
             child = await planner.withdraw(broadcast_id, key=key)
         else:
-            username = await bot_username(self._services.settings, self._bot)
-            child = await planner.edit(broadcast_id, bot_username=username, key=key)
+            child = await planner.edit(broadcast_id, key=key)
         return child.id

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
-
-from aiogram import Bot
 
 from bot.broadcasting import quiet_hours
 from bot.services import Services
-from bot.telegram.username import bot_username as telegram_username
+from handlers.posts import PostCheck
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.places import Places
-from jobfeed.sources.autopost import FeedBroadcasts, Username
+from jobfeed.sources.autopost import FeedBroadcasts
 from jobfeed.sources.config import FeedsConfig
 from jobfeed.sources.fetch import Fetcher
 from jobfeed.sources.importer import VacancyImporter
@@ -45,22 +42,16 @@ def build_poller(
     return FeedPoller(config, fetcher, build_importer(services), ledger, on_report=on_report)
 
 
-def build_feed_broadcasts(
-    services: Services, config: FeedsConfig, username: Username
-) -> FeedBroadcasts:
+def build_feed_broadcasts(services: Services, config: FeedsConfig) -> FeedBroadcasts:
     store = BroadcastPlans(services.redis, services.keys)
-    planner = BroadcastPlanner(store, services.groups, services.vacancies, services.texts)
+    planner = BroadcastPlanner(
+        store, services.groups, services.vacancies, PostCheck(services.texts)
+    )
     return FeedBroadcasts(
         config,
         FeedLedger(services.redis, services.keys),
         planner,
         store,
         services.vacancies,
-        username=username,
         quiet=quiet_hours(services.settings),
     )
-
-
-def bot_username(services: Services, bot: Bot) -> Username:
-    """The apply links' @username, looked up when first needed."""
-    return partial(telegram_username, services.settings, bot)

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.searching import open_live_index
 from bot.storage import RedisHandle, durability_warnings, open_redis
 from bot.telegram.intake import receiver_name
+from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
@@ -84,7 +85,7 @@ class Services:
         )
         broadcasts = BroadcastPlans(redis, keys)
         applications = ApplicationRepository(redis, keys, settings.resume_retention_days)
-        planner = BroadcastPlanner(broadcasts, groups, vacancies, texts)
+        planner = BroadcastPlanner(broadcasts, groups, vacancies, PostCheck(texts))
         submissions = SubmissionRepository(redis, keys)
         places = Places.load()
         pacer = Pacer(redis, keys, settings.bot_id, pacing_limits(settings))

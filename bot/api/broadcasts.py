@@ -9,9 +9,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import BOT, SERVICES
+from bot.appkeys import SERVICES
 from bot.params import MAX_OFFSET, Integer
-from bot.telegram.username import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.broadcast.plans import BroadcastError
@@ -123,7 +122,6 @@ def setup(api: Api) -> None:
             created = await services.planner.create(
                 body.vacancy_ids,
                 body.target,
-                bot_username=await bot_username(request.app[SERVICES].settings, request.app[BOT]),
                 scheduled_at=body.scheduled_at,
                 key=body.key,
             )
@@ -201,10 +199,7 @@ def setup(api: Api) -> None:
     )
     async def edit_broadcast(request: web.Request, path: BroadcastPath) -> Any:
         planner = request.app[SERVICES].planner
-        username = await bot_username(request.app[SERVICES].settings, request.app[BOT])
-        return await _follow_up(
-            request, path.broadcast_id, lambda bid: planner.edit(bid, bot_username=username)
-        )
+        return await _follow_up(request, path.broadcast_id, planner.edit)
 
     @api.route(
         "POST",

@@ -22,7 +22,6 @@ from bot.config import Settings
 from bot.progress import progress
 from bot.services import Services
 from bot.telegram.factory import create_bot
-from bot.telegram.username import bot_username
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress, Target
 from jobfeed.broadcast.planner import PlanError
@@ -117,12 +116,7 @@ async def _broadcast(
             console.print(f"{len(matching)} active groups match ({target.describe()})")
             return 0
         try:
-            created = await services.planner.create(
-                args.vacancy_ids,
-                target,
-                bot_username=await bot_username(settings, bot),
-                scheduled_at=at,
-            )
+            created = await services.planner.create(args.vacancy_ids, target, scheduled_at=at)
         except PlanError as exc:
             console.print(f"error: {exc}")
             return 1

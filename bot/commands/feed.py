@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
-from bot.feeds import bot_username, build_feed_broadcasts, build_poller
+from bot.feeds import build_feed_broadcasts, build_poller
 from bot.services import Services
 from bot.supervision import Supervised, supervise
-from bot.telegram.factory import create_bot
 from jobfeed.sources.autopost import FeedBroadcasts
 from jobfeed.sources.config import FeedsConfigError, load_feeds
 from jobfeed.sources.fetch import Fetcher
@@ -48,10 +47,9 @@ def main(args: argparse.Namespace) -> int:
 
     async def serve() -> int:
         services = await Services.open(settings)
-        bot = create_bot(services)
         fetcher = Fetcher()
         try:
-            broadcasts = build_feed_broadcasts(services, config, bot_username(services, bot))
+            broadcasts = build_feed_broadcasts(services, config)
             poller = build_poller(services, config, fetcher, on_report=broadcasts.on_report)
             if args.status:
                 return await _status(poller)
@@ -68,7 +66,6 @@ def main(args: argparse.Namespace) -> int:
             return 0
         finally:
             await fetcher.close()
-            await bot.session.close()
             await services.close()
 
     return run_async(serve)

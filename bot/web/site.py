@@ -11,15 +11,13 @@ from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
 from aiohttp import web
 from jinja2 import Environment
 
 from bot.params import BadInput, query_int
 from bot.services import Services
-from bot.telegram.username import bot_username
 from bot.web.templates import page_environment
-from jobfeed.broadcast.rendering import apply_link
+from jobfeed.links import Links
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
 from jobfeed.places import Places
 from jobfeed.sources.place import PlaceResolver
@@ -36,14 +34,13 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 class PublicSite:
     PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
 
-    def __init__(self, services: Services, bot: Bot) -> None:
+    def __init__(self, services: Services, links: Links) -> None:
         self._services = services
-        self._bot = bot
+        self._links = links
         self._env: Environment = page_environment()
         zone = ZoneInfo(services.settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
         self._places = PlaceResolver(Places.load())
-        self._username = (services.settings.bot_username or "").lstrip("@") or None
 
     def install(self, app: web.Application) -> None:
         app.router.add_get("/feed.xml", self.feed, name="public_feed")
@@ -60,15 +57,15 @@ class PublicSite:
         now = datetime.now(UTC)
         vacancies = [v for v in vacancies if v.is_open(now)]
         base = self._base_url(request)
-        username = await self._bot_username()
+        applies = await self._apply_links(vacancies)
         items = [
             {
                 "v": v,
                 "link": f"{base}/jobs/{v.id}",
                 "pub_date": format_datetime(v.posted_at.astimezone(UTC), usegmt=True),
-                "body": self._env.get_template("item.html").render(v=v, apply=_apply(username, v)),
+                "body": self._env.get_template("item.html").render(v=v, apply=apply),
             }
-            for v in vacancies
+            for v, apply in zip(vacancies, applies, strict=True)
         ]
         newest = max((v.updated_at for v in vacancies), default=now)
         xml = self._env.get_template("feed.xml").render(
@@ -112,7 +109,7 @@ class PublicSite:
         if vacancy is None or vacancy.status not in _PUBLIC:
             return self._page("error.html", 404, message="没有这个职位", detail=vacancy_id[:40])
         is_open = vacancy.is_open()
-        apply = _apply(await self._bot_username(), vacancy) if is_open else None
+        [apply] = await self._apply_links([vacancy]) if is_open else [None]
         return self._page("detail.html", 200 if is_open else 410, v=vacancy, apply=apply)
 
     def _page(self, template: str, status: int, **values: Any) -> web.Response:
@@ -127,14 +124,13 @@ class PublicSite:
         configured = self._services.settings.public_base_url
         return configured or str(request.url.origin())
 
-    async def _bot_username(self) -> str | None:
-        if self._username is None:
+    async def _apply_links(self, vacancies: list[Vacancy]) -> list[str | None]:
+        """Each vacancy's apply link; none at all when the channel cannot make links now."""
+        links: list[str | None] = []
+        for vacancy in vacancies:
             try:
-                self._username = await bot_username(self._services.settings, self._bot)
+                links.append(await self._links.apply_link(vacancy.id))
             except Exception as exc:  # Telegram unreachable: pages still work, without apply
-                log.warning("Cannot learn the bot's username for apply links: %s", exc)
-        return self._username
-
-
-def _apply(username: str | None, vacancy: Vacancy) -> str | None:
-    return apply_link(username, vacancy.id) if username else None
+                log.warning("Cannot make apply links: %s", exc)
+                return [None] * len(vacancies)
+        return links

@@ -27,7 +27,6 @@ from bot.progress import progress
 from bot.services import Services
 from bot.summary import dashboard_url, stats_rows
 from bot.telegram.factory import create_bot, create_dispatcher
-from bot.telegram.username import bot_username
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.models import Progress
@@ -190,12 +189,7 @@ class Demo:
             f"{len(preview)} groups in {vacancy.province}, "
             f"{len(await self.services.planner.preview(everyone))} in the whole matrix."
         )
-        created = await self.services.planner.create(
-            [vacancy.id],
-            everyone,
-            bot_username=await bot_username(self.services.settings, self.bot),
-            key="demo",
-        )
+        created = await self.services.planner.create([vacancy.id], everyone, key="demo")
         throttled_before = self.sim.count_429
         planned = await self.services.broadcasts.progress(created.id)
         assert planned is not None

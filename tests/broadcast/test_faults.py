@@ -119,7 +119,9 @@ async def test_a_group_that_keeps_answering_5xx_fails_after_the_retries(rig: Rig
 
 async def test_a_bad_request_fails_at_once_without_retries(rig: Rig) -> None:
     [group] = await rig.load(1)
-    created = await rig.plans.create(plan=[PlanItem(group.chat_id)], post=Post(html="<b>unclosed"))
+    created = await rig.plans.create(
+        plan=[PlanItem(group.chat_id)], post=Post.model_validate({"html": "<b>unclosed"})
+    )
 
     [p] = await rig.run(created.id)
 
