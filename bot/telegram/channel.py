@@ -33,7 +33,6 @@ from aiogram.methods import DeleteMessage, EditMessageText, SendMessage
 from aiogram.methods.base import Response
 from aiohttp import ClientConnectorError
 
-from bot.telegram.links import TelegramLinks
 from handlers.posts import TelegramPost, post_keyboard, render_post
 from jobfeed.broadcast.models import Post
 from jobfeed.broadcast.sender import (
@@ -60,15 +59,15 @@ class TelegramSender:
         bot: Bot,
         request_timeout: int = REQUEST_TIMEOUT,
         *,
-        links: Links | None = None,
+        links: Links,
         texts: Texts | None = None,
     ) -> None:
-        """``links``: the product's ``TelegramLinks`` (honouring ``BOT_USERNAME``); by
-        default the bot's own username (getMe)."""
+        """``links``: the process's ``TelegramLinks`` (which honours ``BOT_USERNAME``)."""
         self._bot = bot
         self._timeout = request_timeout
-        self._links = links or TelegramLinks(bot)
+        self._links = links
         self._texts = texts or Texts()
+        self._texts.load("broadcast")  # now, not at the first (paced) send
         # The engine hands the same Post object for every group of a broadcast: render once.
         self._rendered: dict[int, tuple[Post, TelegramPost]] = {}
         # aiogram parses every reply as ``Response[<result type>]``; pydantic caches such
@@ -78,6 +77,12 @@ class TelegramSender:
             Response[method.__returning__]  # type: ignore[name-defined]
             for method in (SendMessage, EditMessageText, DeleteMessage)
         ]
+
+    async def prepare(self, post: Post) -> None:
+        try:
+            await self._render(post)
+        except (TimeoutError, TelegramAPIError, ClientDecodeError, ValueError):
+            return  # the send says what went wrong
 
     async def send(self, chat_id: int, post: Post) -> SendResult:
         try:

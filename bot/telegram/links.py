@@ -27,7 +27,7 @@ class TelegramLinks:
             assert self._bot is not None
             me = await self._bot.me()
             if not me.username:
-                raise RuntimeError("the bot has no username: set one with @BotFather")
+                raise ValueError("the bot has no username: set one with @BotFather")
             self._username = me.username
         return self._username
 

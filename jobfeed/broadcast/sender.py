@@ -74,6 +74,12 @@ SendResult = (
 
 
 class Sender(Protocol):
+    async def prepare(self, post: Post) -> None:
+        """Render ``post`` ahead of its sends (the engine calls this before it takes a
+        send slot, so that rendering never delays a paced send). Never raises: a post
+        that cannot be rendered is reported by ``send``/``edit``."""
+        ...
+
     async def send(self, chat_id: int, post: Post) -> SendResult: ...
 
     async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker
 from jobfeed.broadcast.models import Action, Progress, Status, Target
 from jobfeed.broadcast.plans import BroadcastError
@@ -23,6 +24,7 @@ from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
 from jobfeed.models import VacancyStatus, utcnow
 from tests.broadcast.conftest import (
+    BOT_USERNAME,
     QUICK,
     Rig,
     assert_adds_up,
@@ -156,7 +158,7 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
     worker = Worker(
         rig.tasks,
         rig.pacer(),
-        TelegramSender(rig.bot),
+        TelegramSender(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME)),
         rig.groups,
         EngineOptions(quiet=quiet, **QUICK),
         clock=clock,
