@@ -35,13 +35,14 @@ from aiohttp import ClientSession
 from redis.asyncio import Redis
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
+from handlers.posts import PostCheck, TelegramPost, render_post
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Post, Target
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
-from jobfeed.broadcast.rendering import render_post
 from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
@@ -127,12 +128,12 @@ async def engine_run(
         await registry.upsert_many(groups)
         vacancy = sample_vacancy()
         await vacancies.save(vacancy)
-        planner = BroadcastPlanner(plans, registry, vacancies, Texts())
-        created = await planner.create([vacancy.id], Target(), bot_username=BOT_USERNAME)
+        planner = BroadcastPlanner(plans, registry, vacancies, PostCheck(Texts()))
+        created = await planner.create([vacancy.id], Target())
         worker = Worker(
             BroadcastTasks(redis, keys),
             Pacer(redis, keys, "bench", limits),
-            TelegramSender(bot),
+            TelegramSender(bot, links=TelegramLinks(bot, BOT_USERNAME)),
             registry,
             EngineOptions(concurrency=concurrency),
             liveness=WorkerLiveness(redis, keys),
@@ -149,7 +150,7 @@ async def engine_run(
         await redis.aclose()
 
 
-async def raw_run(url: str, chat_ids: list[int], post: Post, concurrency: int) -> float:
+async def raw_run(url: str, chat_ids: list[int], post: TelegramPost, concurrency: int) -> float:
     """The same post, sent with plain ``bot.send_message`` calls, no bookkeeping at all."""
     bot = make_bot(url)
     queue = list(chat_ids)
@@ -204,7 +205,8 @@ async def ceiling(messages: int, concurrency: int, rounds: int) -> dict[str, flo
     raw_rates, engine_rates, raw_cpu, engine_cpu = [], [], [], []
     async with Simulator("--no-limits") as sim:
         await sim.add_chats(chats)
-        post = render_post(Texts(), [sample_vacancy()], BOT_USERNAME)
+        links = TelegramLinks(None, BOT_USERNAME)
+        post = await render_post(Texts(), Post.of([sample_vacancy()]), links)
         await raw_run(sim.url, chats[:500], post, concurrency)  # warm up both paths
         await engine_run(sim.url, groups[:500], lifted, concurrency)
         for _ in range(rounds):

@@ -25,6 +25,7 @@ from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.links import Links
 from jobfeed.notify import Notifier
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
@@ -68,3 +69,4 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 NOTIFIER = web.AppKey("notifier", Notifier)
+LINKS = web.AppKey("links", Links)  # every apply link is made by this one object

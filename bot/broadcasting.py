@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.factories import make_pacer, quiet_hours
 from bot.telegram.channel import TelegramSender
-from bot.telegram.username import bot_username
+from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
@@ -28,6 +28,7 @@ from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
+from jobfeed.links import Links
 from jobfeed.models import GroupFilter, Vacancy
 
 log = logging.getLogger(__name__)
@@ -53,16 +54,18 @@ class Crew:
     keys: Keys
     bot: Bot
     pacer: Pacer
+    links: Links
 
     @classmethod
     def of(cls, settings: Settings, redis: Redis, keys: Keys, bot: Bot) -> Crew:
-        return cls(settings, redis, keys, bot, make_pacer(settings, redis, keys))
+        pacer = make_pacer(settings, redis, keys)
+        return cls(settings, redis, keys, bot, pacer, TelegramLinks(bot, settings.bot_username))
 
     def worker(self, *, pacer: Pacer | None = None, **options: Any) -> Worker:
         return Worker(
             BroadcastTasks(self.redis, self.keys),
             pacer or self.pacer,
-            TelegramSender(self.bot),
+            TelegramSender(self.bot, links=self.links),
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),
@@ -86,21 +89,12 @@ async def run_here(
 class TelegramBroadcaster:
     """What the approval workflow (``jobfeed.approvals.Broadcaster``) needs, for Telegram."""
 
-    def __init__(
-        self, settings: Settings, planner: BroadcastPlanner, plans: BroadcastPlans, bot: Bot
-    ) -> None:
-        self._settings = settings
+    def __init__(self, planner: BroadcastPlanner, plans: BroadcastPlans) -> None:
         self._planner = planner
         self._plans = plans
-        self._bot = bot
 
     async def announce(self, vacancy: Vacancy, target: GroupFilter) -> str:
-        broadcast = await self._planner.create(
-            [vacancy.id],
-            target,
-            bot_username=await bot_username(self._settings, self._bot),
-            key=f"announce:{vacancy.id}",
-        )
+        broadcast = await self._planner.create([vacancy.id], target, key=f"announce:{vacancy.id}")
         return broadcast.id
 
     async def retract(self, broadcast_id: str, vacancy: Vacancy, *, withdraw: bool) -> str | None:
@@ -125,6 +119,5 @@ class TelegramBroadcaster:
         if withdraw:
             child = await planner.withdraw(broadcast_id, key=key)
         else:
-            username = await bot_username(self._settings, self._bot)
-            child = await planner.edit(broadcast_id, bot_username=username, key=key)
+            child = await planner.edit(broadcast_id, key=key)
         return child.id

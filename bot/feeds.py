@@ -4,14 +4,12 @@ auto-broadcasts, over one ``FeedLedger`` and one planner."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
-from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.factories import make_importer, quiet_hours
-from bot.telegram.username import bot_username
+from handlers.posts import PostCheck
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
@@ -38,21 +36,19 @@ def build_pipeline(
     *,
     config: FeedsConfig,
     fetcher: Fetcher,
-    bot: Bot,
 ) -> FeedPipeline:
     """The poller imports what the sources bring; the broadcasts post it as each source's
-    rules say (apply links name the bot, looked up when first needed)."""
+    rules say."""
     vacancies = VacancyRepository(redis, keys)
     ledger = FeedLedger(redis, keys)
     plans = BroadcastPlans(redis, keys)
-    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, Texts())
+    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, PostCheck(Texts()))
     broadcasts = FeedBroadcasts(
         config,
         ledger,
         planner,
         plans,
         vacancies,
-        username=partial(bot_username, settings, bot),
         quiet=quiet_hours(settings),
     )
     importer = make_importer(settings, vacancies, ledger)

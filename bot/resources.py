@@ -31,6 +31,7 @@ from bot.appkeys import (
     INBOX,
     KEYS,
     LEDGER,
+    LINKS,
     LIVE_INDEX,
     NOTIFIER,
     PACER,
@@ -56,7 +57,9 @@ from bot.telegram.cards import CardDelivery
 from bot.telegram.dispatcher import create_dispatcher
 from bot.telegram.factory import create_bot
 from bot.telegram.intake import UpdatePipeline, receiver_name
+from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
+from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
@@ -103,7 +106,7 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
     app[SUBMISSIONS] = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
-    app[PLANNER] = BroadcastPlanner(plans, groups, vacancies, texts)
+    app[PLANNER] = BroadcastPlanner(plans, groups, vacancies, PostCheck(texts))
     analytics = SearchAnalytics(redis, keys, tz=ZoneInfo(settings.timezone))
     app[SEARCH_ANALYTICS] = analytics
     app[STATS] = Stats(
@@ -151,10 +154,12 @@ def _telegram_parts(
 ) -> None:
     bot = app[BOT]
     app[PACER] = make_pacer(settings, redis, keys)
+    # Every apply link (posts, search answers, web pages) is made by this one object.
+    app[LINKS] = TelegramLinks(bot, settings.bot_username)
     notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
     app[NOTIFIER], app[CARDS] = notifier, notifier.cards
     # Approving starts a broadcast, which needs the bot (its username for apply links).
-    broadcaster = TelegramBroadcaster(settings, app[PLANNER], app[PLANS], bot)
+    broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])
     app[APPROVALS] = Approvals(
         app[VACANCIES],
         app[SUBMISSIONS],
@@ -189,6 +194,7 @@ def handler_data(
         "resume_flow": ResumeFlow(applications, vacancies),
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
+        "links": app[LINKS],
     }
 
 

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsAdmin
+from handlers.identity import actor
 from handlers.private import private_only
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict, drop_buttons
 from jobfeed.approvals import Approvals, Outcome
@@ -55,10 +56,6 @@ def router() -> Router:
     r.message.register(pending, Command("pending"), IsAdmin())
     r.message.register(admins_only, Command(*COMMANDS))
     return r
-
-
-def actor(user_id: int) -> str:
-    return f"tg:{user_id}"
 
 
 async def admins_only(message: Message, texts: Texts) -> None:

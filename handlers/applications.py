@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, Magic
+from handlers.identity import actor
 from jobfeed.applications.models import (
     RECRUITER_STATUSES,
     AccessAction,
@@ -90,9 +91,9 @@ async def change_status(
         )
         await answer_press(query, texts.render("applications.not_allowed"), show_alert=True)
         return
-    actor = f"tg:{user_id}"
-    updated, changed = await applications.set_status(application.number, status, actor)
-    await applications.log_access([application.number], actor, AccessAction.status)
+    who = actor(user_id)
+    updated, changed = await applications.set_status(application.number, status, who)
+    await applications.log_access([application.number], who, AccessAction.status)
     if updated is None or not changed:
         await answer_press(query, texts.render("applications.status_unchanged"))
         return
@@ -131,7 +132,7 @@ async def view(
         await message.answer(texts.render("applications.not_found"))
         return
     await applications.log_access(
-        [application.number], f"tg:{message.from_user.id}", AccessAction.viewed
+        [application.number], actor(message.from_user.id), AccessAction.viewed
     )
     if application.resume is None:
         await message.answer(texts.render("applications.forgotten_card", app=application))

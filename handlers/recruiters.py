@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsRecruiter, Magic
+from handlers.identity import actor
 from handlers.private import private_only
 from handlers.staff_callbacks import (
     STAFF_PREFIXES,
@@ -189,7 +190,7 @@ async def applicants(
         await message.answer(texts.render("recruiters.not_yours"))
         return
     total, found = await applications.for_vacancy(vacancy.id, 0, APPLICANTS_LIMIT)
-    await applications.log_access([a.number for a in found], f"tg:{user.id}", AccessAction.viewed)
+    await applications.log_access([a.number for a in found], actor(user.id), AccessAction.viewed)
     await message.answer(
         texts.render(
             "recruiters.applicants", vacancy=vacancy, total=total, rows=[masked(a) for a in found]
@@ -232,7 +233,7 @@ async def close(
     result = await approvals.close(
         vacancy.id,
         recruiter_id=None if recruiter is None else query.from_user.id,
-        actor=f"tg:{query.from_user.id}",
+        actor=actor(query.from_user.id),
         withdraw=withdraw,
     )
     if result.outcome is Outcome.done:

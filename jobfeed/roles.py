@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redis.asyncio import Redis
 
+from jobfeed import legacy
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import Role, ShortText, utcnow
@@ -40,7 +41,12 @@ class Recruiter(BaseModel):
     version: int = Field(default=0, ge=0)  # bumped by every application
     applied_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
-    decided_by: str | None = None  # "tg:<user id>", "web:<account>" or "api"
+    decided_by: str | None = None  # "telegram:<user id>", "web:<account>" or "api"
+
+    @field_validator("decided_by", mode="before")
+    @classmethod
+    def _old_actor(cls, value: Any) -> Any:
+        return legacy.actor(value)
 
     @property
     def approved(self) -> bool:

@@ -13,9 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from redis.asyncio import Redis
 
+from jobfeed import legacy
 from jobfeed.keys import Keys
 from jobfeed.models import GroupFilter, VacancyId, utcnow
 
@@ -31,12 +32,17 @@ class Submission(BaseModel):
     target: GroupFilter = Field(default_factory=GroupFilter)
     submitted_at: datetime = Field(default_factory=utcnow)
     decision: Decision | None = None
-    decided_by: str | None = None  # "tg:<user id>", "web:<account>" or "api"
+    decided_by: str | None = None  # "telegram:<user id>", "web:<account>" or "api"
     decided_at: datetime | None = None
     broadcast_id: str | None = None
     closed_at: datetime | None = None
     retracted_at: datetime | None = None  # the posts' edit or withdrawal was planned
     retraction_id: str | None = None  # its broadcast, if the vacancy had delivered posts
+
+    @field_validator("decided_by", mode="before")
+    @classmethod
+    def _old_actor(cls, value: Any) -> Any:
+        return legacy.actor(value)
 
     @property
     def pending(self) -> bool:

@@ -31,6 +31,7 @@ from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.links import Links
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.live import LiveIndex
 from jobfeed.stats import Stats
@@ -125,6 +126,10 @@ class Parts:
     def pacer(self) -> Pacer:
         return self._app[appkeys.PACER]
 
+    @property
+    def links(self) -> Links:
+        return self._app[appkeys.LINKS]
+
 
 @dataclass
 class System:
@@ -139,7 +144,7 @@ class System:
     def crew(self) -> Crew:
         """What broadcast workers of this system are made of (``run_here``, ``worker()``)."""
         parts = self.services
-        return Crew(parts.settings, parts.redis, parts.keys, self.bot, parts.pacer)
+        return Crew(parts.settings, parts.redis, parts.keys, self.bot, parts.pacer, parts.links)
 
     async def settle(self, within: float = 10.0) -> None:
         """Wait until every injected update has been fetched, logged and handled."""

@@ -9,9 +9,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import BOT, PLANNER, PLANS, SETTINGS, VACANCIES
+from bot.appkeys import PLANNER, PLANS, VACANCIES
 from bot.params import MAX_OFFSET, Integer
-from bot.telegram.username import bot_username
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
 from jobfeed.broadcast.planner import PlanError
 from jobfeed.broadcast.plans import BroadcastError
@@ -122,7 +121,6 @@ def setup(api: Api) -> None:
             created = await request.app[PLANNER].create(
                 body.vacancy_ids,
                 body.target,
-                bot_username=await bot_username(request.app[SETTINGS], request.app[BOT]),
                 scheduled_at=body.scheduled_at,
                 key=body.key,
             )
@@ -199,11 +197,7 @@ def setup(api: Api) -> None:
         errors={409: "the broadcast is still sending"},
     )
     async def edit_broadcast(request: web.Request, path: BroadcastPath) -> Any:
-        planner = request.app[PLANNER]
-        username = await bot_username(request.app[SETTINGS], request.app[BOT])
-        return await _follow_up(
-            request, path.broadcast_id, lambda bid: planner.edit(bid, bot_username=username)
-        )
+        return await _follow_up(request, path.broadcast_id, request.app[PLANNER].edit)
 
     @api.route(
         "POST",

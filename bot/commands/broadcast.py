@@ -108,7 +108,7 @@ async def _broadcast(
     from bot.factories import keys_of, redis_handle
     from bot.telegram.factory import create_bot
     from bot.telegram.intake import receiver_name
-    from bot.telegram.username import bot_username
+    from handlers.posts import PostCheck
     from jobfeed.broadcast.planner import BroadcastPlanner, PlanError
     from jobfeed.broadcast.plans import BroadcastPlans
     from jobfeed.groups import GroupRepository
@@ -122,7 +122,7 @@ async def _broadcast(
         bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
         plans = BroadcastPlans(redis, keys)
         groups, vacancies = GroupRepository(redis, keys), VacancyRepository(redis, keys)
-        planner = BroadcastPlanner(plans, groups, vacancies, Texts())
+        planner = BroadcastPlanner(plans, groups, vacancies, PostCheck(Texts()))
         try:
             matching = await planner.preview(target)
             if args.dry_run:
@@ -134,12 +134,7 @@ async def _broadcast(
                 console.print(f"{len(matching)} active groups match ({target.describe()})")
                 return 0
             try:
-                created = await planner.create(
-                    args.vacancy_ids,
-                    target,
-                    bot_username=await bot_username(settings, bot),
-                    scheduled_at=at,
-                )
+                created = await planner.create(args.vacancy_ids, target, scheduled_at=at)
             except PlanError as exc:
                 console.print(f"error: {exc}")
                 return 1

@@ -49,23 +49,18 @@ def main(args: argparse.Namespace) -> int:
     from bot.factories import keys_of, redis_handle
     from bot.feeds import build_pipeline
     from bot.supervision import Supervised, supervise
-    from bot.telegram.factory import create_bot
-    from bot.telegram.intake import receiver_name
-    from jobfeed.intake import UpdateInbox
     from jobfeed.sources.fetch import Fetcher
 
     async def serve() -> int:
         async with redis_handle(settings) as handle:
             redis, keys = handle.client, keys_of(settings)
-            bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
             fetcher = Fetcher()
             try:
                 return await work(
-                    build_pipeline(settings, redis, keys, config=config, fetcher=fetcher, bot=bot)
+                    build_pipeline(settings, redis, keys, config=config, fetcher=fetcher)
                 )
             finally:
                 await fetcher.close()
-                await bot.session.close()
 
     async def work(pipeline: FeedPipeline) -> int:
         poller, broadcasts = pipeline.poller, pipeline.broadcasts

@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 from handlers.applications import status_keyboard
 from handlers.flood import patiently
+from handlers.identity import CHANNEL, actor
 from jobfeed.applications.models import AccessAction, Application
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.texts import Texts
@@ -171,15 +172,17 @@ class CardDelivery:
             )
             if outcome is not Outcome.sent:
                 return outcome
-            await applications.log_access([number], f"tg:{chat_id}", AccessAction.delivered)
+            await applications.log_access([number], actor(chat_id), AccessAction.delivered)
         attachment = application.resume.attachment if application.resume else None
-        if attachment is not None and "file" not in sent_kinds:
+        if attachment is not None and attachment.channel != CHANNEL:
+            log.warning("Application %s: its file is in %s, not sent", number, attachment.channel)
+        elif attachment is not None and "file" not in sent_kinds:
             caption = texts.render("applications.file_caption", number=number)
             send: Callable[[], Awaitable[Message]]
             if attachment.as_photo:
-                send = partial(bot.send_photo, chat_id, attachment.file_id, caption=caption)
+                send = partial(bot.send_photo, chat_id, attachment.ref, caption=caption)
             else:
-                send = partial(bot.send_document, chat_id, attachment.file_id, caption=caption)
+                send = partial(bot.send_document, chat_id, attachment.ref, caption=caption)
             if await self._attempt(number, chat_id, send, "file") is Outcome.later:
                 return Outcome.later
             # A refused file still leaves the card with the recruiter: delivered.

@@ -1,4 +1,6 @@
-"""The Telegram channel of the broadcast engine: aiogram errors -> ``SendResult``.
+"""The Telegram channel of the broadcast engine: a ``Post`` rendered as Telegram HTML
+(``handlers.posts``, apply links from ``bot.telegram.links``) and aiogram errors ->
+``SendResult``. A post that cannot be rendered (over 4,096 characters) is ``Rejected``.
 
 Which error means what:
 - 429 (``TelegramRetryAfter``) -> ``RetryAfter``: the whole bot waits, the post is retried;
@@ -31,7 +33,7 @@ from aiogram.methods import DeleteMessage, EditMessageText, SendMessage
 from aiogram.methods.base import Response
 from aiohttp import ClientConnectorError
 
-from handlers.posts import post_keyboard
+from handlers.posts import TelegramPost, post_keyboard, render_post
 from jobfeed.broadcast.models import Post
 from jobfeed.broadcast.sender import (
     Delivered,
@@ -44,14 +46,30 @@ from jobfeed.broadcast.sender import (
     Transient,
     Unknown,
 )
+from jobfeed.links import Links
+from jobfeed.texts import Texts
 
 REQUEST_TIMEOUT = 30  # seconds; a send hanging longer has an unknown outcome
+RENDERED_KEPT = 64  # rendered posts kept (a worker sends few posts to many groups)
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, request_timeout: int = REQUEST_TIMEOUT) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        request_timeout: int = REQUEST_TIMEOUT,
+        *,
+        links: Links,
+        texts: Texts | None = None,
+    ) -> None:
+        """``links``: the process's ``TelegramLinks`` (which honours ``BOT_USERNAME``)."""
         self._bot = bot
         self._timeout = request_timeout
+        self._links = links
+        self._texts = texts or Texts()
+        self._texts.load("broadcast")  # now, not at the first (paced) send
+        # The engine hands the same Post object for every group of a broadcast: render once.
+        self._rendered: dict[int, tuple[Post, TelegramPost]] = {}
         # aiogram parses every reply as ``Response[<result type>]``; pydantic caches such
         # generic classes only while something references them, so without these the
         # class is rebuilt (~40 ms) every few dozen sends: a third of the CPU per send.
@@ -60,28 +78,38 @@ class TelegramSender:
             for method in (SendMessage, EditMessageText, DeleteMessage)
         ]
 
+    async def prepare(self, post: Post) -> None:
+        try:
+            await self._render(post)
+        except (TimeoutError, TelegramAPIError, ClientDecodeError, ValueError):
+            return  # the send says what went wrong
+
     async def send(self, chat_id: int, post: Post) -> SendResult:
         try:
+            shown = await self._render(post)
             message = await self._bot.send_message(
                 chat_id,
-                post.html,
+                shown.html,
                 parse_mode="HTML",
-                reply_markup=post_keyboard(post),
+                reply_markup=post_keyboard(shown),
                 disable_web_page_preview=True,
                 request_timeout=self._timeout,
             )
         except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
             return classify(exc)
+        except ValueError as exc:  # not renderable: too long, or a bad link
+            return Rejected(str(exc))
         return Delivered(message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:
         try:
+            shown = await self._render(post)
             await self._bot.edit_message_text(
-                text=post.html,
+                text=shown.html,
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode="HTML",
-                reply_markup=post_keyboard(post),
+                reply_markup=post_keyboard(shown),
                 disable_web_page_preview=True,
                 request_timeout=self._timeout,
             )
@@ -90,6 +118,8 @@ class TelegramSender:
             if isinstance(result, Rejected) and "not modified" in result.reason:
                 return Delivered(message_id)
             return result
+        except ValueError as exc:
+            return Rejected(str(exc))
         return Delivered(message_id)
 
     async def delete(self, chat_id: int, message_id: int) -> SendResult:
@@ -98,6 +128,16 @@ class TelegramSender:
         except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
             return classify(exc)
         return Delivered(message_id)
+
+    async def _render(self, post: Post) -> TelegramPost:
+        known = self._rendered.get(id(post))
+        if known is not None and known[0] is post:
+            return known[1]
+        shown = await render_post(self._texts, post, self._links)
+        if len(self._rendered) >= RENDERED_KEPT:
+            self._rendered.clear()
+        self._rendered[id(post)] = (post, shown)
+        return shown
 
 
 def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind

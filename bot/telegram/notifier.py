@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.cards import CardDelivery
 from handlers.flood import patiently
+from handlers.posts import post_text
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict
 from jobfeed.applications.models import Application
 from jobfeed.applications.repository import ApplicationRepository
@@ -109,7 +110,7 @@ class TelegramNotifier:
                     target=texts.render("posting.target", filter=submitted.target),
                     groups=submitted.groups,
                 )
-                text = header + "\n\n" + submitted.post.html
+                text = header + "\n\n" + post_text(texts, submitted.post)
                 approve, reject = (
                     VacancyVerdict(verdict=verdict, vacancy_id=vacancy.id).pack()
                     for verdict in (Verdict.approve, Verdict.reject)

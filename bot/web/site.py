@@ -14,12 +14,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from jinja2 import Environment
 
-from bot.appkeys import BOT, PLACES, VACANCIES
+from bot.appkeys import LINKS, PLACES, VACANCIES
 from bot.config import Settings
 from bot.params import BadInput, query_int
-from bot.telegram.username import bot_username
 from bot.web.templates import page_environment
-from jobfeed.broadcast.rendering import apply_link
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
 from jobfeed.sources.place import PlaceResolver
 
@@ -40,11 +38,10 @@ class PublicSite:
         self._env: Environment = page_environment()
         zone = ZoneInfo(settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
-        self._username = (settings.bot_username or "").lstrip("@") or None
         self._resolver: PlaceResolver | None = None
 
     def install(self, app: web.Application) -> None:
-        """Routes ``app``'s requests here; the vacancies, places and bot are ``app``'s, made
+        """Routes ``app``'s requests here; the vacancies, places and links are ``app``'s, made
         when it starts (``bot/resources.py``)."""
         self._app = app
         app.router.add_get("/feed.xml", self.feed, name="public_feed")
@@ -61,15 +58,15 @@ class PublicSite:
         now = datetime.now(UTC)
         vacancies = [v for v in vacancies if v.is_open(now)]
         base = self._base_url(request)
-        username = await self._bot_username()
+        applies = await self._apply_links(vacancies)
         items = [
             {
                 "v": v,
                 "link": f"{base}/jobs/{v.id}",
                 "pub_date": format_datetime(v.posted_at.astimezone(UTC), usegmt=True),
-                "body": self._env.get_template("item.html").render(v=v, apply=_apply(username, v)),
+                "body": self._env.get_template("item.html").render(v=v, apply=apply),
             }
-            for v in vacancies
+            for v, apply in zip(vacancies, applies, strict=True)
         ]
         newest = max((v.updated_at for v in vacancies), default=now)
         xml = self._env.get_template("feed.xml").render(
@@ -113,7 +110,7 @@ class PublicSite:
         if vacancy is None or vacancy.status not in _PUBLIC:
             return self._page("error.html", 404, message="没有这个职位", detail=vacancy_id[:40])
         is_open = vacancy.is_open()
-        apply = _apply(await self._bot_username(), vacancy) if is_open else None
+        [apply] = await self._apply_links([vacancy]) if is_open else [None]
         return self._page("detail.html", 200 if is_open else 410, v=vacancy, apply=apply)
 
     def _page(self, template: str, status: int, **values: Any) -> web.Response:
@@ -132,14 +129,13 @@ class PublicSite:
         configured = self._settings.public_base_url
         return configured or str(request.url.origin())
 
-    async def _bot_username(self) -> str | None:
-        if self._username is None:
+    async def _apply_links(self, vacancies: list[Vacancy]) -> list[str | None]:
+        """Each vacancy's apply link; none at all when the channel cannot make links now."""
+        links: list[str | None] = []
+        for vacancy in vacancies:
             try:
-                self._username = await bot_username(self._settings, self._app[BOT])
+                links.append(await self._app[LINKS].apply_link(vacancy.id))
             except Exception as exc:  # Telegram unreachable: pages still work, without apply
-                log.warning("Cannot learn the bot's username for apply links: %s", exc)
-        return self._username
-
-
-def _apply(username: str | None, vacancy: Vacancy) -> str | None:
-    return apply_link(username, vacancy.id) if username else None
+                log.warning("Cannot make apply links: %s", exc)
+                return [None] * len(vacancies)
+        return links

@@ -26,6 +26,7 @@ from bot.appkeys import (
     INBOX,
     KEYS,
     LEDGER,
+    LINKS,
     PACER,
     PLACES,
     PLANNER,
@@ -40,7 +41,6 @@ from bot.config import Settings, load_settings
 from bot.factories import keys_of, make_importer, redis_handle
 from bot.progress import progress
 from bot.summary import dashboard_url, stats_rows
-from bot.telegram.username import bot_username
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.models import Progress
@@ -119,7 +119,7 @@ class Demo:
 
     def _crew(self) -> Crew:
         app = self.app
-        return Crew(app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER])
+        return Crew(app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER], app[LINKS])
 
     def steps(self) -> list[Callable[[], Awaitable[None]]]:
         return [
@@ -202,12 +202,7 @@ class Demo:
             f"{len(preview)} groups in {vacancy.province}, "
             f"{len(await self.app[PLANNER].preview(everyone))} in the whole matrix."
         )
-        created = await self.app[PLANNER].create(
-            [vacancy.id],
-            everyone,
-            bot_username=await bot_username(self.app[SETTINGS], self.bot),
-            key="demo",
-        )
+        created = await self.app[PLANNER].create([vacancy.id], everyone, key="demo")
         throttled_before = self.sim.count_429
         planned = await self.app[PLANS].progress(created.id)
         assert planned is not None

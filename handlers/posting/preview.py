@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.staff_callbacks import WizardAction, WizardButton
 from jobfeed.broadcast.models import Post
-from jobfeed.broadcast.rendering import render_post
 from jobfeed.models import Vacancy, VacancyStatus
 from jobfeed.texts import Texts
 
 
-async def render_for_groups(bot: Bot, texts: Texts, vacancy: Vacancy) -> Post:
+def post_for_groups(vacancy: Vacancy) -> Post:
     """The post exactly as the broadcast engine will put it into the groups, that is
     once the vacancy is approved (a pending one would render as not open)."""
-    me = await bot.me()
     approved = vacancy.model_copy(update={"status": VacancyStatus.active})
-    return render_post(texts, [approved], me.username or "")
+    return Post.of([approved])
 
 
 def confirm_markup(texts: Texts) -> InlineKeyboardMarkup:

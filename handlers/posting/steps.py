@@ -3,15 +3,15 @@ module asks the next question, or the same one again with the reason."""
 
 from __future__ import annotations
 
-from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from handlers.posting.preview import confirm_markup, render_for_groups
+from handlers.posting.preview import confirm_markup, post_for_groups
 from handlers.posting.states import STATE_STEPS, STEP_STATES
-from handlers.posts import post_keyboard
+from handlers.posts import post_keyboard, render_post
 from jobfeed.groups import GroupRepository
+from jobfeed.links import Links
 from jobfeed.places import Places
 from jobfeed.posting import InvalidInput, PostingStep, VacancyDraft, clean, next_step, take
 from jobfeed.submissions import SubmissionRepository
@@ -93,7 +93,7 @@ async def got_target(
     places: Places,
     groups: GroupRepository,
     submissions: SubmissionRepository,
-    bot: Bot,
+    links: Links,
 ) -> None:
     """The groups to post in; then the preview and the submit buttons."""
     text = clean(message.text or "")
@@ -118,8 +118,8 @@ async def got_target(
     vacancy = draft.to_vacancy(vacancy_id, user.id)
     await state.update_data(vacancy_id=vacancy_id)
     await _save(state, draft, STEP_STATES[PostingStep.confirm])
-    post = await render_for_groups(bot, texts, vacancy)
-    await message.answer(post.html, reply_markup=post_keyboard(post))
+    shown = await render_post(texts, post_for_groups(vacancy), links)
+    await message.answer(shown.html, reply_markup=post_keyboard(shown))
     await message.answer(
         texts.render("posting.confirm", vacancy=vacancy, target=described, groups=matched),
         reply_markup=confirm_markup(texts),

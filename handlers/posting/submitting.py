@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from handlers.answering import answer_press
-from handlers.posting.preview import render_for_groups
+from handlers.posting.preview import post_for_groups
 from handlers.posting.states import STEP_STATES
 from handlers.posting.steps import load_draft
 from handlers.staff_callbacks import WizardAction, WizardButton, drop_buttons
@@ -31,7 +30,6 @@ async def wizard_button(
     groups: GroupRepository,
     approvals: Approvals,
     notifier: Notifier,
-    bot: Bot,
 ) -> None:
     message = await drop_buttons(query)
     if message is None:
@@ -66,7 +64,7 @@ async def wizard_button(
     matched = len(await groups.select(submission.target))
     await answer_press(query)
     await message.answer(texts.render("posting.submitted", vacancy=vacancy, groups=matched))
-    post = await render_for_groups(bot, texts, vacancy)
+    post = post_for_groups(vacancy)
     user = query.from_user
     await notifier.ask_admins(
         VacancySubmission(vacancy, user.id, user.full_name, submission.target, matched, post)

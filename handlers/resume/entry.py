@@ -9,23 +9,17 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.deep_linking import create_start_link
 
+from handlers.deeplinks import APPLY_PREFIX, OWNED, parse_apply
 from handlers.filters import InGroup, InPrivate, Magic
 from handlers.flood import patiently
 from handlers.private import OpenPrivate, private_only
 from handlers.resume.prompts import show
 from handlers.resume.turn import Turn
-from jobfeed.applications.links import (
-    APPLY_PREFIX,
-    OWNED,
-    RESUME_PAYLOAD,
-    apply_payload,
-    parse_payload,
-)
+from jobfeed.links import Links
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
@@ -37,7 +31,7 @@ def register(r: Router) -> None:
         start_link, CommandStart(deep_link=True, magic=F.args.regexp(OWNED)), InPrivate()
     )
     r.message.register(apply_command, Command("apply", "resume"), InPrivate())
-    to_private = OpenPrivate("resume.button", RESUME_PAYLOAD, {"name": "open_private_resume"})
+    to_private = OpenPrivate("resume.button", {"name": "open_private_resume"})
     r.message.register(
         private_only("resume.private_only", to_private),
         Command("apply", "resume", "myresume", "forget"),
@@ -47,7 +41,7 @@ def register(r: Router) -> None:
 
 
 async def start_link(message: Message, command: CommandObject, turn: Turn) -> None:
-    link = parse_payload(command.args)
+    link = parse_apply(command.args)
     if link is None:
         await turn.say(turn.render("link_invalid"))
         return
@@ -58,7 +52,7 @@ async def apply_command(message: Message, command: CommandObject, turn: Turn) ->
     """``/resume`` and ``/apply``: build or update the résumé; ``/apply ID``: apply to ID."""
     vacancy_id = None
     if command.command == "apply" and command.args:
-        link = parse_payload(APPLY_PREFIX + command.args.strip())
+        link = parse_apply(APPLY_PREFIX + command.args.strip())
         if link is None:
             await turn.say(turn.render("link_invalid"))
             return
@@ -73,18 +67,15 @@ async def begin(turn: Turn, vacancy_id: str | None) -> None:
 
 
 async def group_apply(
-    message: Message, bot: Bot, texts: Texts, vacancies: VacancyRepository
+    message: Message, links: Links, texts: Texts, vacancies: VacancyRepository
 ) -> None:
     """我要报名 in a group, perhaps as a reply to a post: a button into the private chat."""
     vacancy_id = replied_vacancy(message)
     vacancy = await vacancies.get(vacancy_id) if vacancy_id else None
     if vacancy is not None and not vacancy.is_open():
         vacancy = None
-    payload = apply_payload(vacancy.id) if vacancy else RESUME_PAYLOAD
-    button = InlineKeyboardButton(
-        text=texts.render("resume.button", name="open_private"),
-        url=await create_start_link(bot, payload),
-    )
+    url = await links.apply_link(vacancy.id) if vacancy else await links.resume_link()
+    button = InlineKeyboardButton(text=texts.render("resume.button", name="open_private"), url=url)
     text = texts.render("resume.group_apply", vacancy_title=vacancy.title if vacancy else "")
     markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
     await patiently(lambda: message.reply(text, reply_markup=markup))
@@ -101,7 +92,7 @@ def replied_vacancy(message: Message) -> str | None:
             if not button.url:
                 continue
             for payload in parse_qs(urlparse(button.url).query).get("start", []):
-                link = parse_payload(payload)
+                link = parse_apply(payload)
                 if link is not None and link.vacancy_id:
                     return link.vacancy_id
     return None

@@ -14,6 +14,7 @@ from aiogram.types import Message
 from aiohttp import ClientError
 
 from handlers.filters import Magic, NotCommand
+from handlers.identity import CHANNEL
 from handlers.resume.prompts import show
 from handlers.resume.states import FIELD_STATES, STATE_FIELDS
 from handlers.resume.turn import Turn
@@ -74,8 +75,9 @@ async def sent_document(message: Message, turn: Turn) -> None:
         await show(turn, conversation, turn.flow.ask(conversation, "attachment", exc.reason))
         return
     attachment = Attachment(
-        file_id=document.file_id,
-        file_unique_id=document.file_unique_id,
+        channel=CHANNEL,
+        ref=document.file_id,
+        unique_ref=document.file_unique_id,
         file_name=(document.file_name or "")[:255],
         mime_type=document.mime_type or "",
         size=len(data),
@@ -95,8 +97,9 @@ async def sent_photo(message: Message, turn: Turn) -> None:
         return
     # Telegram re-encodes a photo itself (always JPEG): no client claim to distrust.
     attachment = Attachment(
-        file_id=largest.file_id,
-        file_unique_id=largest.file_unique_id,
+        channel=CHANNEL,
+        ref=largest.file_id,
+        unique_ref=largest.file_unique_id,
         mime_type="image/jpeg",
         size=largest.file_size or 0,
         kind=FileKind.jpeg,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 
+from handlers.deeplinks import SEARCH_PREFIX
 from handlers.filters import InGroup, InPrivate, Magic, NotCommand
 from handlers.search import group, private
 from handlers.search.asking import AsksForJobs
 from handlers.search.callbacks import EXPIRED_PREFIXES, SearchMenu, SearchPage, SearchSet
-from jobfeed.search.saved import SEARCH_PREFIX
 
 
 def router() -> Router:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.deep_linking import create_start_link
 
 from handlers.search.callbacks import (
     PAY_STEPS,
@@ -17,10 +15,9 @@ from handlers.search.callbacks import (
     SearchPage,
     SearchSet,
 )
-from jobfeed.applications.links import apply_payload
+from jobfeed.links import Links
 from jobfeed.models import Vacancy
 from jobfeed.search.index import SearchResult
-from jobfeed.search.saved import search_payload
 from jobfeed.search.service import Found, Page
 from jobfeed.texts import Texts
 
@@ -36,11 +33,11 @@ def label(texts: Texts, name: str, value: Any = None) -> str:
     return html.unescape(texts.render("search.button", name=name, value=value))
 
 
-async def apply_buttons(bot: Bot, texts: Texts, vacancies: list[Vacancy], first: int) -> Rows:
+async def apply_buttons(links: Links, texts: Texts, vacancies: list[Vacancy], first: int) -> Rows:
     row = [
         InlineKeyboardButton(
             text=label(texts, "apply", first + n),
-            url=await create_start_link(bot, apply_payload(vacancy.id)),
+            url=await links.apply_link(vacancy.id),
         )
         for n, vacancy in enumerate(vacancies)
     ]
@@ -48,16 +45,16 @@ async def apply_buttons(bot: Bot, texts: Texts, vacancies: list[Vacancy], first:
 
 
 async def group_answer(
-    bot: Bot, texts: Texts, found: Found, more_token: str | None, trades: Trades
+    links: Links, texts: Texts, found: Found, more_token: str | None, trades: Trades
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The top hits, or (none found) what there is plenty of: ``trades``."""
     result = found.result
     if not found.vacancies:
         return not_found(texts, result, trades), None
     text = texts.render("search.group_answer", result=result, vacancies=found.vacancies)
-    rows = await apply_buttons(bot, texts, found.vacancies, 1)
+    rows = await apply_buttons(links, texts, found.vacancies, 1)
     if more_token is not None:
-        url = await create_start_link(bot, search_payload(more_token))
+        url = await links.search_link(more_token)
         rows.append([InlineKeyboardButton(text=label(texts, "more"), url=url)])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -73,7 +70,7 @@ def shows_not_found(page: Page) -> bool:
 
 
 async def private_page(
-    *, bot: Bot, texts: Texts, page: Page, trades: Trades, user_id: int
+    *, links: Links, texts: Texts, page: Page, trades: Trades, user_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     found, saved, token = page.found, page.search, page.token
     result = found.result
@@ -100,7 +97,7 @@ async def private_page(
         )
     else:
         text = not_found(texts, result, trades)
-    rows = await apply_buttons(bot, texts, found.vacancies, first)
+    rows = await apply_buttons(links, texts, found.vacancies, first)
     nav = []
     if page.has_previous:
         back = SearchPage(t=token, u=user_id, p=page.number - 1)

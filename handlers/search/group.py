@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from handlers.search.answers import GROUP_TOP, group_answer
 from handlers.search.asking import Ask
+from jobfeed.links import Links
 from jobfeed.search.saved import MAX_TEXT, SavedSearch
 from jobfeed.search.service import SearchService
 from jobfeed.search.throttle import ReplyGate
@@ -22,7 +22,7 @@ async def answer_in_group(
     message: Message,
     *,
     ask: Ask,
-    bot: Bot,
+    links: Links,
     texts: Texts,
     search_service: SearchService,
     search_gate: ReplyGate,
@@ -45,7 +45,7 @@ async def answer_in_group(
         total = found.total
         more = await service.more(saved, found)
         trades = service.hint_trades(found.result) if not found.vacancies else []
-        text, markup = await group_answer(bot, texts, found, more, trades)
+        text, markup = await group_answer(links, texts, found, more, trades)
     try:
         await message.reply(text, reply_markup=markup)
     except TelegramRetryAfter as exc:

@@ -9,12 +9,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
+from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
 from handlers.answering import answer_press
+from handlers.deeplinks import parse_search
 from handlers.search.answers import (
     CITY_CHOICES,
     city_menu,
@@ -23,7 +24,8 @@ from handlers.search.answers import (
     shows_not_found,
 )
 from handlers.search.callbacks import CITY_BUTTON, FilterKind, SearchMenu, SearchPage, SearchSet
-from jobfeed.search.saved import MAX_TEXT, SavedSearch, parse_payload
+from jobfeed.links import Links
+from jobfeed.search.saved import MAX_TEXT, SavedSearch
 from jobfeed.search.service import SearchService
 from jobfeed.texts import Texts
 
@@ -36,7 +38,7 @@ CALLBACK_LOAD_WAIT = 5.0
 class Desk:
     """What every private search handler works with (``DeskMiddleware`` makes it)."""
 
-    bot: Bot
+    links: Links
     texts: Texts
     service: SearchService
 
@@ -48,7 +50,7 @@ class Desk:
         shown = await self.service.page(wanted, page)
         trades = self.service.hint_trades(shown.found.result) if shows_not_found(shown) else []
         text, markup = await private_page(
-            bot=self.bot, texts=self.texts, page=shown, trades=trades, user_id=user_id
+            links=self.links, texts=self.texts, page=shown, trades=trades, user_id=user_id
         )
         return text, markup, shown.found.total
 
@@ -62,7 +64,7 @@ class DeskMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["desk"] = Desk(data["bot"], data["texts"], data["search_service"])
+        data["desk"] = Desk(data["links"], data["texts"], data["search_service"])
         return await handler(event, data)
 
 
@@ -98,7 +100,7 @@ async def start_link(
 ) -> None:
     """``/start search_<token>``: the 更多 button under a group answer."""
     texts = desk.texts
-    token = parse_payload(command.args)
+    token = parse_search(command.args)
     if token is None or message.from_user is None:
         await message.answer(texts.render("search.link_invalid"))
         return

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from jobfeed import legacy
 from jobfeed.models import VacancyId, utcnow
 
 # Bounds of the free-text answers (characters after trimming).
@@ -33,17 +41,24 @@ class FileKind(StrEnum):
 
 
 class Attachment(BaseModel):
-    """A file the applicant sent, kept as Telegram's file_id (the bytes stay at Telegram)."""
+    """A file the applicant sent, kept as the channel's reference to it (the bytes stay
+    with the channel): ``ref`` means something to ``channel`` only."""
 
     model_config = ConfigDict(frozen=True)
 
-    file_id: str = Field(min_length=1, max_length=200)
-    file_unique_id: str = Field(default="", max_length=200)
+    channel: str = Field(min_length=1, max_length=40)
+    ref: str = Field(min_length=1, max_length=200)
+    unique_ref: str = Field(default="", max_length=200)  # the same file, seen again
     file_name: str = Field(default="", max_length=255)
     mime_type: str = Field(max_length=100)
     size: int = Field(ge=0)
     kind: FileKind
-    as_photo: bool = False  # sent as a compressed photo: forward with sendPhoto
+    as_photo: bool = False  # sent as a compressed photo: forward it as a photo
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_layout(cls, data: Any) -> Any:
+        return legacy.attachment(data)
 
 
 class Resume(BaseModel):
@@ -168,8 +183,13 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: ApplicationStatus
-    actor: str  # "tg:<user id>" or "api"
+    actor: str  # "<channel>:<user id>" (e.g. "telegram:42"), "web:<account>" or "api"
     at: datetime
+
+    @field_validator("actor", mode="before")
+    @classmethod
+    def _old_actor(cls, value: Any) -> Any:
+        return legacy.actor(value)
 
 
 class AccessAction(StrEnum):
@@ -186,3 +206,8 @@ class AccessRecord(BaseModel):
     actor: str
     action: AccessAction
     at: datetime
+
+    @field_validator("actor", mode="before")
+    @classmethod
+    def _old_actor(cls, value: Any) -> Any:
+        return legacy.actor(value)

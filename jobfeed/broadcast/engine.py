@@ -389,6 +389,8 @@ class Worker:
                 await self._store.action(broadcast_id),
                 await self._store.post(broadcast_id),
             )
+            if known[1] is not None:
+                await self._sender.prepare(known[1])  # before a slot is taken, not after
             self._posts[broadcast_id] = known
         return known
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from jobfeed.models import GroupFilter, VacancyId
+from jobfeed import legacy
+from jobfeed.models import GroupFilter, Vacancy, VacancyId, VacancyStatus
 
 Target = GroupFilter
+MAX_DIGEST = 10  # vacancies in one post
 
 
 class Action(StrEnum):
@@ -53,13 +57,101 @@ class Button(BaseModel):
     url: str = Field(min_length=1, max_length=2000)
 
 
-class Post(BaseModel):
-    """One message as every channel gets it: a Telegram-HTML text plus link buttons."""
+class ItemState(StrEnum):
+    open = "open"  # takes applications: the post shows how to apply
+    filled = "filled"  # closed by its recruiter: 已招满
+    ended = "ended"  # expired, or no longer approved: 已结束
+
+
+class PostItem(BaseModel):
+    """One vacancy of a post, as every channel gets it; each channel renders it its way."""
 
     model_config = ConfigDict(frozen=True)
 
-    html: str = Field(min_length=1)
+    vacancy_id: VacancyId
+    title: str
+    employer: str
+    province: str
+    city: str
+    pay: str  # as job seekers read it, e.g. ``5000-8000元/月`` or ``面议``
+    headcount: int
+    requirements: str = ""
+    benefits: list[str] = Field(default_factory=list)
+    description: str = ""
+    brand: str | None = None
+    state: ItemState = ItemState.open
+
+    @property
+    def open(self) -> bool:
+        """Whether the post offers to apply (the channel adds its apply link)."""
+        return self.state is ItemState.open
+
+    @classmethod
+    def of(cls, vacancy: Vacancy, now: datetime | None = None) -> PostItem:
+        if vacancy.is_open(now):
+            state = ItemState.open
+        elif vacancy.status is VacancyStatus.closed:
+            state = ItemState.filled
+        else:
+            state = ItemState.ended
+        return cls(
+            vacancy_id=vacancy.id,
+            title=vacancy.title,
+            employer=vacancy.employer,
+            province=vacancy.province,
+            city=vacancy.city,
+            pay=vacancy.pay_text(),
+            headcount=vacancy.headcount,
+            requirements=vacancy.requirements,
+            benefits=list(vacancy.benefits),
+            description=vacancy.description,
+            brand=vacancy.brand,
+            state=state,
+        )
+
+
+class Rendered(BaseModel):
+    """A post a channel rendered itself (posts stored before they were structured)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    text: str = Field(min_length=1)
     buttons: list[Button] = Field(default_factory=list)
+
+
+class Post(BaseModel):
+    """One message as every channel gets it: one vacancy, or a digest of several.
+
+    Channel-neutral: each channel renders the items in its own markup, within its own
+    limits, with its own apply links (``jobfeed.links``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items: list[PostItem] = Field(default_factory=list, max_length=MAX_DIGEST)
+    rendered: Rendered | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_layout(cls, data: Any) -> Any:
+        return legacy.post(data)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Post:
+        if not self.items and self.rendered is None:
+            raise ValueError("a post carries at least one vacancy")
+        return self
+
+    @classmethod
+    def of(cls, vacancies: Sequence[Vacancy], now: datetime | None = None) -> Post:
+        """The post of one vacancy, or a digest of up to ``MAX_DIGEST``, as they are now."""
+        if not 1 <= len(vacancies) <= MAX_DIGEST:
+            raise ValueError(f"a post carries 1 to {MAX_DIGEST} vacancies, not {len(vacancies)}")
+        return cls(items=[PostItem.of(v, now) for v in vacancies])
+
+    @property
+    def digest(self) -> bool:
+        return len(self.items) > 1
 
 
 class Broadcast(BaseModel):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from jobfeed.broadcast.models import Action, Broadcast, Target
+from jobfeed.broadcast.models import Action, Broadcast, Post, Target
 from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans, PlanItem
-from jobfeed.broadcast.rendering import render_post
+from jobfeed.broadcast.sender import PostCheck
 from jobfeed.groups import GroupRepository
 from jobfeed.models import Group, Vacancy
-from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 
@@ -24,12 +23,12 @@ class BroadcastPlanner:
         store: BroadcastPlans,
         groups: GroupRepository,
         vacancies: VacancyRepository,
-        texts: Texts,
+        check: PostCheck,
     ) -> None:
         self._store = store
         self._groups = groups
         self._vacancies = vacancies
-        self._texts = texts
+        self._check = check
 
     async def preview(self, target: Target) -> list[Group]:
         """The groups a broadcast with this target would go to, right now."""
@@ -44,7 +43,6 @@ class BroadcastPlanner:
         vacancy_ids: Sequence[str],
         target: Target,
         *,
-        bot_username: str,
         scheduled_at: datetime | None = None,
         key: str | None = None,
     ) -> Broadcast:
@@ -53,10 +51,7 @@ class BroadcastPlanner:
         if key is not None and (found := await self._store.by_key(key)) is not None:
             return found
         vacancies = await self._open_vacancies(vacancy_ids)
-        try:
-            post = render_post(self._texts, vacancies, bot_username)
-        except ValueError as exc:
-            raise PlanError(str(exc)) from None
+        post = self._post(vacancies)
         groups = await self._groups.select(target)
         return await self._store.create(
             plan=[PlanItem(group.chat_id) for group in groups],
@@ -67,19 +62,14 @@ class BroadcastPlanner:
             key=key,
         )
 
-    async def edit(
-        self, broadcast_id: str, *, bot_username: str, key: str | None = None
-    ) -> Broadcast:
+    async def edit(self, broadcast_id: str, *, key: str | None = None) -> Broadcast:
         """Re-render an earlier broadcast's post from its vacancies as they are now and
         replace it in every group where it was delivered."""
         parent = await self._finished_send(broadcast_id, "edit")
         vacancies = await self._vacancies.get_many(parent.vacancy_ids)
         if len(vacancies) != len(parent.vacancy_ids):
             raise PlanError("a vacancy of this broadcast no longer exists")
-        try:
-            post = render_post(self._texts, vacancies, bot_username)
-        except ValueError as exc:
-            raise PlanError(str(exc)) from None
+        post = self._post(vacancies)
         return await self._store.create(
             plan=await self._store.delivered_posts(broadcast_id),
             post=post,
@@ -115,6 +105,14 @@ class BroadcastPlanner:
                 "cancel it and let it finish first"
             )
         return parent
+
+    def _post(self, vacancies: Sequence[Vacancy]) -> Post:
+        try:
+            post = Post.of(vacancies)
+            self._check.check(post)
+        except ValueError as exc:
+            raise PlanError(str(exc)) from None
+        return post
 
     async def _open_vacancies(self, ids: Sequence[str]) -> list[Vacancy]:
         if not ids:

@@ -1,8 +1,9 @@
 """The channel interface of the engine: send, edit or delete one post in one chat.
 
-A channel (Telegram through aiogram today, a WeCom group robot later) turns its own
-errors into one of the results below; the engine decides what each means for the
-plan. A channel never retries by itself and never raises for a delivery problem.
+A channel (Telegram today, a WeCom group robot later) renders the channel-neutral
+``Post`` in its own markup and turns its own errors into one of the results below; the
+engine decides what each means for the plan. A channel never retries by itself and never
+raises for a delivery problem.
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ SendResult = (
 
 
 class Sender(Protocol):
+    async def prepare(self, post: Post) -> None:
+        """Render ``post`` ahead of its sends (the engine calls this before it takes a
+        send slot, so that rendering never delays a paced send). Never raises: a post
+        that cannot be rendered is reported by ``send``/``edit``."""
+        ...
+
     async def send(self, chat_id: int, post: Post) -> SendResult: ...
 
     async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:
@@ -80,3 +87,10 @@ class Sender(Protocol):
         ...
 
     async def delete(self, chat_id: int, message_id: int) -> SendResult: ...
+
+
+class PostCheck(Protocol):
+    def check(self, post: Post) -> None:
+        """Raise ``ValueError`` (saying why) when the channel cannot carry ``post``, e.g.
+        its text is over the channel's limit; the planner refuses such a broadcast."""
+        ...

@@ -1,9 +1,10 @@
-"""Searches saved under a short token, for the 更多 deep link and the paging buttons.
+"""Searches saved under a short token, for the 更多 link and the paging buttons.
 
-A ``/start`` payload holds at most 64 characters of ``A-Za-z0-9_-`` and callback data 64
-bytes, too little for a query in Chinese plus its filters; both carry the token instead.
-The token is a digest of the search, so saving the same search again (a retried update,
-a second press) writes the same key and only renews its lifetime.
+A link or a button carries little (a channel may allow a few dozen ASCII characters),
+too little for a query in Chinese plus its filters; both carry the token instead: 16
+characters of ``A-Za-z0-9_-``. The token is a digest of the search, so saving the same
+search again (a retried update, a second press) writes the same key and only renews its
+lifetime.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from jobfeed.keys import Keys
 
 TOKEN_LENGTH = 16  # 96 bits of a SHA-256
 TOKEN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$")
-SEARCH_PREFIX = "search_"  # ``/start search_<token>``: 23 characters, within Telegram's 64
 TTL = timedelta(days=3)
 MAX_TEXT = 200
 MAX_CITY = 20
@@ -37,20 +37,6 @@ class SavedSearch(BaseModel):
     def token(self) -> str:
         digest = hashlib.sha256(self.model_dump_json().encode()).digest()
         return base64.urlsafe_b64encode(digest).decode()[:TOKEN_LENGTH]
-
-
-def search_payload(token: str) -> str:
-    if not TOKEN.fullmatch(token):
-        raise ValueError(f"{token!r} is not a saved-search token")
-    return SEARCH_PREFIX + token
-
-
-def parse_payload(payload: str | None) -> str | None:
-    """The token of a ``search_<token>`` payload, or None when it is not a valid one."""
-    if payload is None or not payload.startswith(SEARCH_PREFIX):
-        return None
-    token = payload.removeprefix(SEARCH_PREFIX)
-    return token if TOKEN.fullmatch(token) else None
 
 
 class SavedSearches:

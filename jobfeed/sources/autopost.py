@@ -20,14 +20,13 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from jobfeed.broadcast.models import Broadcast
+from jobfeed.broadcast.models import MAX_DIGEST, Broadcast
 from jobfeed.broadcast.planner import BroadcastPlanner, PlanError
 from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
-from jobfeed.broadcast.rendering import MAX_DIGEST
 from jobfeed.models import Vacancy, utcnow
 from jobfeed.sources.config import BroadcastMode, ExpiryAction, FeedsConfig, SourceConfig
 from jobfeed.sources.ledger import FeedLedger
@@ -36,7 +35,6 @@ from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
-Username = Callable[[], Awaitable[str]]
 RETRY_SECONDS = 30.0  # an edit waits this long for a post still being sent
 
 
@@ -49,7 +47,6 @@ class FeedBroadcasts:
         broadcasts: BroadcastPlans,
         vacancies: VacancyRepository,
         *,
-        username: Username,
         quiet: QuietHours | None = None,
         clock: Callable[[], datetime] = utcnow,
         tick_seconds: float = 5.0,
@@ -59,7 +56,6 @@ class FeedBroadcasts:
         self._planner = planner
         self._broadcasts = broadcasts
         self._vacancies = vacancies
-        self._username = username
         self._quiet = quiet
         self._clock = clock
         self._tick_seconds = tick_seconds
@@ -103,9 +99,7 @@ class FeedBroadcasts:
         self, source: SourceConfig, vacancy_ids: list[str], *, key: str
     ) -> Broadcast | None:
         try:
-            broadcast = await self._planner.create(
-                vacancy_ids, source.target, bot_username=await self._username(), key=key
-            )
+            broadcast = await self._planner.create(vacancy_ids, source.target, key=key)
         except PlanError as exc:  # e.g. the vacancy closed meanwhile, or the post is too long
             log.warning("feed %s: not broadcasting %s: %s", source.name, vacancy_ids, exc)
             return None
@@ -162,9 +156,7 @@ class FeedBroadcasts:
                 child = await self._planner.withdraw(parent.id, key=f"feed-withdraw:{parent.id}")
             else:
                 child = await self._planner.edit(
-                    parent.id,
-                    bot_username=await self._username(),
-                    key=f"feed-edit:{parent.id}:{vacancy_id}",
+                    parent.id, key=f"feed-edit:{parent.id}:{vacancy_id}"
                 )
         except (PlanError, BroadcastError, LookupError) as exc:
             log.warning("feed: cannot retract the post of %s: %s", vacancy_id, exc)

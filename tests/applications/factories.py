@@ -26,7 +26,11 @@ def resume(user_id: int, *, phone: str = "13812345678", name: str = "张三") ->
         expected_pay="8000元/月",
         start_date="随时",
         attachment=Attachment(
-            file_id="BQAC-file", mime_type="application/pdf", size=1000, kind=FileKind.pdf
+            channel="telegram",
+            ref="BQAC-file",
+            mime_type="application/pdf",
+            size=1000,
+            kind=FileKind.pdf,
         ),
     )
 

@@ -1,10 +1,11 @@
-"""Apply deep-link payloads: built for any vacancy id, parsed defensively."""
+"""Apply deep-link payloads (Telegram, ``handlers.deeplinks``): built for any vacancy id,
+parsed defensively."""
 
 from __future__ import annotations
 
 import pytest
 
-from jobfeed.applications.links import ApplyLink, apply_payload, parse_payload
+from handlers.deeplinks import ApplyLink, apply_payload, parse_apply
 from jobfeed.applications.masking import mask_phone
 
 
@@ -12,15 +13,15 @@ def test_round_trip_within_telegrams_limit() -> None:
     longest = "v" * 40
     payload = apply_payload(longest)
     assert len(payload) <= 64
-    assert parse_payload(payload) == ApplyLink(longest)
-    assert parse_payload("resume") == ApplyLink(None)
+    assert parse_apply(payload) == ApplyLink(longest)
+    assert parse_apply("resume") == ApplyLink(None)
 
 
 @pytest.mark.parametrize(
     "payload", [None, "", "apply_", "apply_" + "x" * 41, "apply_a b", "apply_../x", "help"]
 )
 def test_anything_else_is_not_a_link(payload: str | None) -> None:
-    assert parse_payload(payload) is None
+    assert parse_apply(payload) is None
 
 
 def test_ids_that_cannot_travel_are_refused() -> None:

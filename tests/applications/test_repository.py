@@ -64,11 +64,11 @@ async def test_status_changes_are_idempotent(redis: Redis, keys: Keys) -> None:
     applications = repo(redis, keys)
     number = (await applications.submit(draft(5))).number
     first = await asyncio.gather(
-        *(applications.set_status(number, ApplicationStatus.hired, "tg:1") for _ in range(5))
+        *(applications.set_status(number, ApplicationStatus.hired, "telegram:1") for _ in range(5))
     )
     assert sum(changed for _, changed in first) == 1
     assert [h.status for h in await applications.history(number)] == [ApplicationStatus.hired]
-    assert await applications.set_status(999_999, ApplicationStatus.hired, "tg:1") == (
+    assert await applications.set_status(999_999, ApplicationStatus.hired, "telegram:1") == (
         None,
         False,
     )
@@ -98,10 +98,10 @@ async def test_access_log(redis: Redis, keys: Keys) -> None:
     one = (await applications.submit(draft(8))).number
     two = (await applications.submit(draft(9))).number
     await applications.log_access([one, two], "api", AccessAction.exported)
-    await applications.log_access([one], "tg:700001", AccessAction.viewed)
+    await applications.log_access([one], "telegram:700001", AccessAction.viewed)
     log = await applications.access_log(one)
     assert [(r.actor, r.action) for r in log] == [
-        ("tg:700001", AccessAction.viewed),
+        ("telegram:700001", AccessAction.viewed),
         ("api", AccessAction.exported),
     ]
     assert len(await applications.access_log()) == 3

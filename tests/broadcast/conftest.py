@@ -18,7 +18,9 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from devkit.telegram import TelegramSimulator
+from handlers.posts import PostCheck
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress, Target
@@ -83,9 +85,7 @@ class Rig:
 
     async def create(self, target: Target | None = None, vacancies: int = 1, **kw: Any) -> str:
         chosen = await self.vacancy(vacancies)
-        created = await self.planner.create(
-            [v.id for v in chosen], target or Target(), bot_username=BOT_USERNAME, **kw
-        )
+        created = await self.planner.create([v.id for v in chosen], target or Target(), **kw)
         return created.id
 
     def pacer(self, global_rate: float = 20.0, group_limit: int = 20) -> Pacer:
@@ -97,7 +97,7 @@ class Rig:
         return Worker(
             self.tasks,
             pacer or self.pacer(),
-            TelegramSender(self.bot),
+            TelegramSender(self.bot, links=TelegramLinks(self.bot, BOT_USERNAME)),
             self.groups,
             EngineOptions(**values),
             liveness=self.liveness,
@@ -128,7 +128,7 @@ async def open_rig(redis: Redis, keys: Keys, speed: float) -> AsyncIterator[Rig]
         tasks, liveness = BroadcastTasks(redis, keys), WorkerLiveness(redis, keys)
         groups = GroupRepository(redis, keys)
         vacancies = VacancyRepository(redis, keys)
-        planner = BroadcastPlanner(plans, groups, vacancies, Texts())
+        planner = BroadcastPlanner(plans, groups, vacancies, PostCheck(Texts()))
         try:
             yield Rig(sim, redis, keys, bot, plans, tasks, liveness, groups, vacancies, planner)
         finally:

@@ -109,9 +109,7 @@ async def test_every_operation_is_in_openapi(system: System) -> None:
 async def test_the_approval_workflow_announces_once_and_retracts(system: System) -> None:
     groups = await matrix(system, 20)
     [vacancy] = sample_vacancies(1)
-    broadcaster = TelegramBroadcaster(
-        system.services.settings, system.services.planner, system.services.broadcasts, system.bot
-    )
+    broadcaster = TelegramBroadcaster(system.services.planner, system.services.broadcasts)
 
     first = await broadcaster.announce(vacancy, Target())
     assert await broadcaster.announce(vacancy, Target()) == first  # a replayed approval

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker
 from jobfeed.broadcast.models import Action, Progress, Status, Target
 from jobfeed.broadcast.plans import BroadcastError
@@ -157,7 +158,7 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
     worker = Worker(
         rig.tasks,
         rig.pacer(),
-        TelegramSender(rig.bot),
+        TelegramSender(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME)),
         rig.groups,
         EngineOptions(quiet=quiet, **QUICK),
         clock=clock,
@@ -176,16 +177,16 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
 async def test_edit_and_withdraw_reach_every_delivered_post(rig: Rig) -> None:
     matrix = await rig.load(20)
     [vacancy] = await rig.vacancy()
-    first = await rig.planner.create([vacancy.id], Target(), bot_username=BOT_USERNAME)
+    first = await rig.planner.create([vacancy.id], Target())
     await rig.run(first.id)
     gone = matrix[0].chat_id  # someone deleted the post in this group meanwhile
     posted = {m.chat_id: m.message_id for m in rig.sim.sent}
     rig.sim.messages[(gone, posted[gone])].deleted = True
     with pytest.raises(LookupError):
-        await rig.planner.edit(first.id + "0", bot_username=BOT_USERNAME)
+        await rig.planner.edit(first.id + "0")
 
     await rig.vacancies.set_status(vacancy.id, VacancyStatus.closed)
-    edit = await rig.planner.edit(first.id, bot_username=BOT_USERNAME)
+    edit = await rig.planner.edit(first.id)
     [edited] = await rig.run(edit.id)
 
     assert edit.action is Action.edit and edit.parent_id == first.id
@@ -218,9 +219,7 @@ async def test_an_idempotency_key_makes_a_retried_create_return_the_same_broadca
     [vacancy] = await rig.vacancy()
 
     async def create() -> str:
-        made = await rig.planner.create(
-            [vacancy.id], Target(), bot_username=BOT_USERNAME, key="announce:x"
-        )
+        made = await rig.planner.create([vacancy.id], Target(), key="announce:x")
         return made.id
 
     ids = await asyncio.gather(*(create() for _ in range(5)))

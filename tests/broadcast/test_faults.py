@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
 from jobfeed.broadcast.plans import PlanItem
-from tests.broadcast.conftest import Rig, assert_adds_up, per_chat
+from tests.broadcast.conftest import BOT_USERNAME, Rig, assert_adds_up, per_chat
 
 NO_LIMITS: dict[str, Any] = {"concurrency": 8}
 
@@ -119,7 +120,9 @@ async def test_a_group_that_keeps_answering_5xx_fails_after_the_retries(rig: Rig
 
 async def test_a_bad_request_fails_at_once_without_retries(rig: Rig) -> None:
     [group] = await rig.load(1)
-    created = await rig.plans.create(plan=[PlanItem(group.chat_id)], post=Post(html="<b>unclosed"))
+    created = await rig.plans.create(
+        plan=[PlanItem(group.chat_id)], post=Post.model_validate({"html": "<b>unclosed"})
+    )
 
     [p] = await rig.run(created.id)
 
@@ -134,7 +137,7 @@ async def test_no_connection_is_retried_then_failed_never_unknown(rig: Rig) -> N
     dead_bot = rig.sim.make_bot()
     await dead_bot.session.close()
     dead_bot.session = SimSession("http://127.0.0.1:9")  # nothing listens on port 9
-    worker._sender = TelegramSender(dead_bot)
+    worker._sender = TelegramSender(dead_bot, links=TelegramLinks(dead_bot, BOT_USERNAME))
 
     [p] = await rig.run(broadcast_id, workers=[worker])
     await dead_bot.session.close()

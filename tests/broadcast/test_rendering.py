@@ -8,15 +8,18 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from devkit.telegram import TelegramSimulator
+from handlers.posts import PostTooLong, render_post
+from jobfeed.broadcast.models import Post
 from jobfeed.broadcast.quiet import QuietHours
-from jobfeed.broadcast.rendering import PostTooLong, apply_link, render_post
 from jobfeed.broadcast.sender import Delivered
 from jobfeed.models import Vacancy, VacancyStatus
 from jobfeed.texts import Texts
 from tests.broadcast.conftest import BOT_USERNAME, sample_vacancies
 
 GROUP = -1001000000001
+LINKS = TelegramLinks(None, BOT_USERNAME)
 
 
 def hostile() -> Vacancy:
@@ -31,7 +34,7 @@ def hostile() -> Vacancy:
 
 
 async def test_vacancy_text_is_escaped_and_arrives_as_written() -> None:
-    post = render_post(Texts(), [hostile()], BOT_USERNAME)
+    post = await render_post(Texts(), Post.of([hostile()]), LINKS)
 
     assert "&lt;b&gt;焊工&lt;/b&gt; &amp; 学徒 &lt;script&gt;" in post.html
     assert "<script>" not in post.html and "<i>" not in post.html
@@ -39,7 +42,7 @@ async def test_vacancy_text_is_escaped_and_arrives_as_written() -> None:
         sim.add_chat(GROUP)
         bot = sim.make_bot()
         try:
-            result = await TelegramSender(bot).send(GROUP, post)
+            result = await TelegramSender(bot, links=LINKS).send(GROUP, Post.of([hostile()]))
         finally:
             await bot.session.close()
         assert isinstance(result, Delivered)
@@ -50,38 +53,38 @@ async def test_vacancy_text_is_escaped_and_arrives_as_written() -> None:
         assert button["url"] == f"https://t.me/{BOT_USERNAME}?start=apply_{hostile().id}"
 
 
-def test_apply_links_fit_telegrams_start_payload() -> None:
+async def test_apply_links_fit_telegrams_start_payload() -> None:
     longest = "x" * 40  # the longest vacancy id the model accepts
-    link = apply_link(BOT_USERNAME, longest)
+    link = await LINKS.apply_link(longest)
     payload = link.partition("?start=")[2]
 
     assert payload == f"apply_{longest}" and len(payload) <= 64
     with pytest.raises(ValueError, match="payload"):
-        apply_link(BOT_USERNAME, "has space")
+        await LINKS.apply_link("has space")
     with pytest.raises(ValueError, match="username"):
-        apply_link("not a name", "D-1")
+        await TelegramLinks(None, "not a name").apply_link("D-1")
 
 
-def test_a_digest_has_one_button_per_open_vacancy() -> None:
+async def test_a_digest_has_one_button_per_open_vacancy() -> None:
     vacancies = sample_vacancies(3)
     vacancies[1] = vacancies[1].model_copy(update={"status": VacancyStatus.closed})
 
-    post = render_post(Texts(), vacancies, BOT_USERNAME)
+    post = await render_post(Texts(), Post.of(vacancies), LINKS)
 
     assert [b.url.rsplit("_", 1)[1] for b in post.buttons] == [vacancies[0].id, vacancies[2].id]
     assert all(b.text.startswith("报名：") for b in post.buttons)
     assert "已招满" in post.html and post.html.count("<b>") >= 4
     with pytest.raises(ValueError, match="1 to 10"):
-        render_post(Texts(), sample_vacancies(11), BOT_USERNAME)
+        Post.of(sample_vacancies(11))
 
 
-def test_a_post_over_telegrams_limit_is_refused() -> None:
+async def test_a_post_over_telegrams_limit_is_refused() -> None:
     bulky = [
         v.model_copy(update={"benefits": [f"福利{i}" * 20 for i in range(30)]})
         for v in sample_vacancies(10)
     ]
     with pytest.raises(PostTooLong, match="4096"):
-        render_post(Texts(), bulky, BOT_USERNAME)
+        await render_post(Texts(), Post.of(bulky), LINKS)
 
 
 def test_quiet_hours_span_midnight_in_local_time() -> None:

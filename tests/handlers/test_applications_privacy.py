@@ -55,7 +55,7 @@ async def test_status_change_notifies_the_applicant_once(system: System) -> None
     assert system.sim.callback_answers[-1].text == "状态没有变化"
     history = await system.services.applications.history(number)
     assert [(h.status, h.actor) for h in history] == [
-        (ApplicationStatus.interview, f"tg:{RECRUITER_ID}")
+        (ApplicationStatus.interview, f"telegram:{RECRUITER_ID}")
     ]
     # An admin may decide too.
     system.sim.add_user(ADMIN_ID)
@@ -86,8 +86,10 @@ async def test_a_stranger_cannot_read_or_decide(system: System) -> None:
     assert await stranger.say("/application 99999") == refused
     assert "13812345678" in await Chat(system, RECRUITER_ID).say(f"/application {number}")
     log = await system.services.applications.access_log(number)
-    assert [(r.actor, r.action) for r in log[:1]] == [(f"tg:{RECRUITER_ID}", AccessAction.viewed)]
-    assert all(r.actor != f"tg:{STRANGER}" for r in log)
+    assert [(r.actor, r.action) for r in log[:1]] == [
+        (f"telegram:{RECRUITER_ID}", AccessAction.viewed)
+    ]
+    assert all(r.actor != f"telegram:{STRANGER}" for r in log)
 
     # Through the API: nothing without the admin token.
     for token in (None, "wrong-token"):
@@ -131,7 +133,7 @@ async def test_admin_api_lists_masked_and_changes_status(system: System) -> None
     status, log = await system.api("GET", f"/api/applications/{number}/access")
     actions = [(r["actor"], r["action"]) for r in log]
     assert ("api", "exported") in actions and ("api", "viewed") in actions
-    assert (f"tg:{RECRUITER_ID}", "delivered") in actions
+    assert (f"telegram:{RECRUITER_ID}", "delivered") in actions
     status, spec = await system.api("GET", "/openapi.json")
     assert "/api/applications/{number}" in spec["paths"]
 

@@ -52,7 +52,8 @@ async def test_deep_link_to_recruiter_card(system: System) -> None:
     buttons = [b["text"] for row in (card.reply_markup or {})["inline_keyboard"] for b in row]
     assert buttons == ["已查看", "约面试", "已录用", "不合适"]
     assert application.resume.attachment is not None
-    assert file.document_file_id == application.resume.attachment.file_id
+    attachment = application.resume.attachment
+    assert attachment.channel == "telegram" and file.document_file_id == attachment.ref
     # Nothing personal reached a group, and the applicant's keyboard is gone.
     assert chat.last.reply_markup == {"remove_keyboard": True}
     assert await system.services.applications.get_resume(SEEKER) == application.resume

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from redis.asyncio import Redis
 
+from handlers.deeplinks import parse_search, search_payload
 from jobfeed.keys import Keys
-from jobfeed.search.saved import SavedSearch, SavedSearches, parse_payload, search_payload
+from jobfeed.search.saved import SavedSearch, SavedSearches
 
 
 async def test_a_search_round_trips_under_a_short_stable_token(redis: Redis, keys: Keys) -> None:
@@ -20,7 +21,7 @@ async def test_a_search_round_trips_under_a_short_stable_token(redis: Redis, key
     assert await saved.get(token) == search
     assert 0 < await redis.ttl(keys.search_saved(token)) <= 3600
     payload = search_payload(token)
-    assert len(payload) <= 64 and parse_payload(payload) == token
+    assert len(payload) <= 64 and parse_search(payload) == token
 
 
 async def test_unknown_malformed_or_corrupt_tokens_give_nothing(redis: Redis, keys: Keys) -> None:
@@ -35,7 +36,7 @@ async def test_unknown_malformed_or_corrupt_tokens_give_nothing(redis: Redis, ke
     "payload", [None, "", "search_", "search_short", "search_" + "A" * 17, "apply_x", "search_!!"]
 )
 def test_bad_payloads_do_not_parse(payload: str | None) -> None:
-    assert parse_payload(payload) is None
+    assert parse_search(payload) is None
 
 
 def test_a_payload_needs_a_token() -> None:

@@ -15,7 +15,9 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.telegram.channel import TelegramSender
+from bot.telegram.links import TelegramLinks
 from devkit.telegram import TelegramSimulator
+from handlers.posts import PostCheck
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
@@ -70,16 +72,12 @@ class Matrix:
     def feeds(self, *sources: dict[str, Any], quiet: QuietHours | None = None) -> FeedBroadcasts:
         config = FeedsConfig.model_validate({"source": list(sources)})
 
-        async def username() -> str:
-            return USERNAME
-
         return FeedBroadcasts(
             config,
             FeedLedger(self.redis, self.keys),
             self.planner,
             self.store,
             self.vacancies,
-            username=username,
             quiet=quiet,
             clock=self.clock,
         )
@@ -98,7 +96,7 @@ class Matrix:
         worker = Worker(
             BroadcastTasks(self.redis, self.keys),
             Pacer(self.redis, self.keys, "feeds", limits),
-            TelegramSender(self.bot),
+            TelegramSender(self.bot, links=TelegramLinks(self.bot, USERNAME)),
             GroupRepository(self.redis, self.keys),
             # Few sends in flight: at 30x speed the pacer's 1 s guard is 33 ms of real time.
             EngineOptions(concurrency=4, backoff=0.02, poll=0.02, heartbeat=0.2, dead_after=1.0),
@@ -124,7 +122,7 @@ async def matrix(
             await groups.upsert(Group(chat_id=chat_id, kind=GroupKind.community, city=city))
         bot = sim.make_bot()
         store = BroadcastPlans(redis, keys)
-        planner = BroadcastPlanner(store, groups, vacancies, Texts())
+        planner = BroadcastPlanner(store, groups, vacancies, PostCheck(Texts()))
         try:
             yield Matrix(sim, bot, redis, keys, store, vacancies, planner, importer, Clock())
         finally:

@@ -74,7 +74,7 @@ async def broadcast_day(
         staff.sim.world.chats[group.chat_id].bot_status = "kicked"
     approvals = staff.system.app[APPROVALS]
     vacancy, _ = await approvals.submit(draft(), RECRUITER_ID)
-    await approvals.approve(vacancy.id, f"tg:{ADMIN_ID}")
+    await approvals.approve(vacancy.id, f"telegram:{ADMIN_ID}")
     await staff.wait_broadcasts()
     if real_applicants:
         await staff.say(RECRUITER_ID, "/myjobs")  # the recruiter's chat, for the cards

@@ -80,7 +80,7 @@ async def test_admin_chat_commands_show_the_matrix_and_broadcast_progress(staff:
     matrix = await staff.groups(20)
     staff.sim.vanish(matrix[0].chat_id)
     vacancy, _ = await staff.system.app[APPROVALS].submit(draft(), RECRUITER_ID)
-    await staff.system.app[APPROVALS].approve(vacancy.id, f"tg:{ADMIN_ID}")
+    await staff.system.app[APPROVALS].approve(vacancy.id, f"telegram:{ADMIN_ID}")
     await staff.wait_broadcasts()
 
     [groups] = texts_of(await staff.say(ADMIN_ID, "/groups"))

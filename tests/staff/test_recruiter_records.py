@@ -23,7 +23,7 @@ async def test_of_admins_deciding_at_once_one_decides(redis: Redis, keys: Keys) 
     recruiters = RecruiterRepository(redis, keys)
     await recruiters.apply(8, "李经理", "安泰运输公司")
     decisions = await asyncio.gather(
-        *(recruiters.decide(8, approve=n % 2 == 0, actor=f"tg:{n}") for n in range(10))
+        *(recruiters.decide(8, approve=n % 2 == 0, actor=f"telegram:{n}") for n in range(10))
     )
     [winner] = [d for d in decisions if d.changed]
     assert winner.recruiter is not None

@@ -55,7 +55,7 @@ async def test_an_applicant_for_the_role_cannot_post_until_approved(staff: Staff
 
     recruiter = await staff.system.services.recruiters.get(RECRUITER_ID)
     assert recruiter is not None and recruiter.status is RecruiterStatus.rejected
-    assert recruiter.decided_by == f"tg:{ADMIN_ID}"
+    assert recruiter.decided_by == f"telegram:{ADMIN_ID}"
     assert "未通过" in staff.last(RECRUITER_ID).plain_text  # type: ignore[operator]
     assert "只有认证的招聘方" in texts_of(await staff.say(RECRUITER_ID, "/post"))[0]
 
