@@ -54,7 +54,7 @@ async def test_every_surface_uses_the_username_setting(keys: Keys, redis: Redis)
         vacancy = vacancies[0]
         await system.services.groups.upsert(Group(chat_id=GROUP, title="求职交流群"))
         created = await system.services.planner.create([vacancy.id], GroupFilter())
-        await run_here(system.services, system.bot, [created.id])
+        await run_here(system.crew(), [created.id])
         post = system.sim.messages_in(GROUP)[-1]
         assert links(post) == [(SET, f"apply_{vacancy.id}")]
 
