@@ -1,5 +1,10 @@
 """The Telegram channel of the broadcast engine: aiogram errors -> ``SendResult``.
 
+``TelegramSender`` speaks Telegram's integer chat ids; ``TelegramChannel`` is the
+``jobfeed.channels.Channel`` the engine routes ``telegram:<chat id>`` addresses to: it wraps
+a sender and states Telegram's capabilities and budget (30 messages in any second per bot,
+20 in any minute per group).
+
 Which error means what:
 - 429 (``TelegramRetryAfter``) -> ``RetryAfter``: the whole bot waits, the post is retried;
 - 400 with ``migrate_to_chat_id`` (``TelegramMigrateToChat``; checked before the generic
@@ -33,6 +38,7 @@ from aiohttp import ClientConnectorError
 
 from handlers.posts import post_keyboard
 from jobfeed.broadcast.models import Post
+from jobfeed.broadcast.pacing import PacingLimits
 from jobfeed.broadcast.sender import (
     Delivered,
     Forbidden,
@@ -44,7 +50,9 @@ from jobfeed.broadcast.sender import (
     Transient,
     Unknown,
 )
+from jobfeed.channels import Address, Capabilities
 
+TELEGRAM = "telegram"
 REQUEST_TIMEOUT = 30  # seconds; a send hanging longer has an unknown outcome
 
 
@@ -98,6 +106,62 @@ class TelegramSender:
         except (TimeoutError, TelegramAPIError, ClientDecodeError) as exc:
             return classify(exc)
         return Delivered(message_id)
+
+
+TELEGRAM_CAPABILITIES = Capabilities(
+    send=True, edit=True, delete=True, buttons=True, inbound=True, max_text=4096, markup="html"
+)
+
+
+class TelegramChannel:
+    """Telegram as a ``jobfeed.channels.Channel``: addresses ``telegram:<chat id>``."""
+
+    name = TELEGRAM
+    capabilities = TELEGRAM_CAPABILITIES
+
+    def __init__(
+        self,
+        bot: Bot,
+        limits: PacingLimits | None = None,
+        request_timeout: int = REQUEST_TIMEOUT,
+    ) -> None:
+        self._sender = TelegramSender(bot, request_timeout)
+        self._limits = limits or PacingLimits(global_rate=30.0, group_limit=20)
+
+    @property
+    def limits(self) -> PacingLimits:
+        return self._limits
+
+    def render(self, post: Post) -> str:
+        return post.html
+
+    async def send(self, chat: Address, post: Post) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.send(chat_id, post)
+
+    async def edit(self, chat: Address, message_id: int, post: Post) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.edit(chat_id, message_id, post)
+
+    async def delete(self, chat: Address, message_id: int) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.delete(chat_id, message_id)
+
+
+def telegram_address(chat_id: int) -> Address:
+    return Address(TELEGRAM, str(chat_id))
+
+
+def telegram_chat(address: Address) -> int | None:
+    """The Telegram chat id of ``address``, or None when it is not a Telegram chat."""
+    chat = address.chat_id
+    return chat if address.channel == TELEGRAM and isinstance(chat, int) else None
 
 
 def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind
