@@ -34,7 +34,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession
 from redis.asyncio import Redis
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Post, Target
@@ -131,8 +131,8 @@ async def engine_run(
         created = await planner.create([vacancy.id], Target(), bot_username=BOT_USERNAME)
         worker = Worker(
             BroadcastTasks(redis, keys),
-            Pacer(redis, keys, "bench", limits),
-            TelegramSender(bot),
+            {TELEGRAM: Pacer(redis, keys, "bench", limits)},
+            {TELEGRAM: TelegramChannel(bot)},
             registry,
             EngineOptions(concurrency=concurrency),
             liveness=WorkerLiveness(redis, keys),

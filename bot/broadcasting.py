@@ -15,7 +15,7 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.username import bot_username
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
@@ -51,8 +51,8 @@ def make_worker(
 ) -> Worker:
     return Worker(
         BroadcastTasks(services.redis, services.keys),
-        pacer or services.pacer,
-        TelegramSender(bot),
+        {TELEGRAM: pacer or services.pacer},
+        {TELEGRAM: TelegramChannel(bot)},
         services.groups,
         engine_options(services.settings, **options),
         liveness=WorkerLiveness(services.redis, services.keys),

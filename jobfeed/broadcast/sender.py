@@ -1,8 +1,8 @@
-"""The channel interface of the engine: send, edit or delete one post in one chat.
+"""What sending one post to one chat can come to: the results every channel answers with.
 
-A channel (Telegram through aiogram today, a WeCom group robot later) turns its own
-errors into one of the results below; the engine decides what each means for the
-plan. A channel never retries by itself and never raises for a delivery problem.
+A channel (``jobfeed.channels.Channel``: Telegram through aiogram today, a WeCom group
+robot later) turns its own errors into one of the results below; the engine decides what
+each means for the plan. A channel never retries by itself and never raises for a delivery problem.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ SendResult = (
 
 
 class Sender(Protocol):
+    """A channel's sender that names chats by an integer id (Telegram's)."""
+
     async def send(self, chat_id: int, post: Post) -> SendResult: ...
 
     async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:

@@ -17,7 +17,7 @@ import pytest
 from aiogram import Bot
 from redis.asyncio import Redis
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from devkit.telegram import TelegramSimulator
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
@@ -96,8 +96,8 @@ class Rig:
         values = {**QUICK, **options}
         return Worker(
             self.tasks,
-            pacer or self.pacer(),
-            TelegramSender(self.bot),
+            {TELEGRAM: pacer or self.pacer()},
+            {TELEGRAM: TelegramChannel(self.bot)},
             self.groups,
             EngineOptions(**values),
             liveness=self.liveness,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
 from jobfeed.broadcast.plans import PlanItem
@@ -119,7 +119,7 @@ async def test_a_group_that_keeps_answering_5xx_fails_after_the_retries(rig: Rig
 
 async def test_a_bad_request_fails_at_once_without_retries(rig: Rig) -> None:
     [group] = await rig.load(1)
-    created = await rig.plans.create(plan=[PlanItem(group.chat_id)], post=Post(html="<b>unclosed"))
+    created = await rig.plans.create(plan=[PlanItem(group.address)], post=Post(html="<b>unclosed"))
 
     [p] = await rig.run(created.id)
 
@@ -134,7 +134,7 @@ async def test_no_connection_is_retried_then_failed_never_unknown(rig: Rig) -> N
     dead_bot = rig.sim.make_bot()
     await dead_bot.session.close()
     dead_bot.session = SimSession("http://127.0.0.1:9")  # nothing listens on port 9
-    worker._sender = TelegramSender(dead_bot)
+    worker._channels = {TELEGRAM: TelegramChannel(dead_bot)}
 
     [p] = await rig.run(broadcast_id, workers=[worker])
     await dead_bot.session.close()
