@@ -23,6 +23,7 @@ from bot.commands import (
     worker,
 )
 from bot.storage import RedisUnavailable
+from jobfeed.migrations import DataVersionError
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 COMMANDS: list[Register] = [
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
-    except RedisUnavailable as exc:
+    except (RedisUnavailable, DataVersionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     return code

@@ -26,6 +26,7 @@ from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.migrations import migrate
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
@@ -73,10 +74,15 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         handle = await open_redis(settings.redis_url, settings.data_dir)
-        for warning in await durability_warnings(handle.client):
-            log.warning("Redis durability: %s", warning)
         keys = Keys(prefix=settings.redis_prefix)
         redis = handle.client
+        try:
+            await migrate(redis, keys)  # before anything reads the data
+        except BaseException:
+            await handle.close()
+            raise
+        for warning in await durability_warnings(handle.client):
+            log.warning("Redis durability: %s", warning)
         texts, groups, vacancies = (
             Texts(),
             GroupRepository(redis, keys),

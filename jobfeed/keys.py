@@ -85,6 +85,15 @@ class Keys:
         """A group's old address -> the address it migrated to."""
         return self._k("group", "migrated", old)
 
+    def legacy_group(self, chat_id: str) -> str:
+        """A group's hash as written before addresses (``jobfeed.migrations`` step 1)."""
+        return self._k("group", chat_id)
+
+    @property
+    def legacy_group_migrated_pattern(self) -> str:
+        """``SCAN`` pattern of the forwarding keys (old layout: ``group:migrated:<id>``)."""
+        return self._k("group", "migrated", "*")
+
     # --- vacancies (jobfeed.vacancies) -----------------------------------------------------
     @property
     def vacancies(self) -> str:
