@@ -47,7 +47,7 @@ async def load_v0(redis: Redis, keys: Keys) -> None:
         elif kind == "set":
             await redis.sadd(key, *data)
         else:
-            await redis.zadd(key, {member: score for member, score in data})
+            await redis.zadd(key, dict(data))
 
 
 async def snapshot(redis: Redis, keys: Keys) -> dict[str, object]:
@@ -155,7 +155,7 @@ async def test_data_newer_than_the_code_is_refused(redis: Redis, keys: Keys) -> 
         sys.executable, "-m", "bot", "worker",
         env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    _, stderr = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 2
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "version 2, newer than this code knows (1)" in lines[0], lines
