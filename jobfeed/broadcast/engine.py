@@ -6,6 +6,10 @@ in one ``Pacer`` per channel. A task goes to the ``Channel`` its address names
 (``channels[task.address.channel]``), paced by that channel's budget. A worker keeps at
 most ``concurrency`` sends in flight; that number bounds the sends whose outcome a crash
 can leave unknown (and so the duplicates policy ``resend`` can cause).
+
+Over 400 lines for a reason: ``Worker`` is one state machine (claiming, pacing, sending,
+recording, liveness share its buffer and its closing state); split, each half would
+reach into the other's state.
 """
 
 from __future__ import annotations
