@@ -15,7 +15,7 @@ without a channel.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -42,15 +42,17 @@ class Address:
 
     channel: str
     chat: str
+    _text: str = field(init=False, repr=False, compare=False)  # str(), made once
 
     def __post_init__(self) -> None:
         if not CHANNEL_NAME.fullmatch(self.channel):
             raise ValueError(f"not a channel name: {self.channel!r}")
         if not _CHAT.fullmatch(self.chat):
             raise ValueError(f"not a chat of channel {self.channel}: {self.chat!r}")
+        object.__setattr__(self, "_text", f"{self.channel}:{self.chat}")
 
     def __str__(self) -> str:
-        return f"{self.channel}:{self.chat}"
+        return self._text
 
     @classmethod
     def parse(cls, text: str) -> Address:

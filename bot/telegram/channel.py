@@ -160,8 +160,12 @@ def telegram_address(chat_id: int) -> Address:
 
 def telegram_chat(address: Address) -> int | None:
     """The Telegram chat id of ``address``, or None when it is not a Telegram chat."""
-    chat = address.chat_id
-    return chat if address.channel == TELEGRAM and isinstance(chat, int) else None
+    if address.channel != TELEGRAM:
+        return None
+    try:
+        return int(address.chat)
+    except ValueError:
+        return None
 
 
 def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind
