@@ -34,7 +34,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession
 from redis.asyncio import Redis
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from handlers.posts import PostCheck, TelegramPost, render_post
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
@@ -132,8 +132,8 @@ async def engine_run(
         created = await planner.create([vacancy.id], Target())
         worker = Worker(
             BroadcastTasks(redis, keys),
-            Pacer(redis, keys, "bench", limits),
-            TelegramSender(bot, links=TelegramLinks(bot, BOT_USERNAME)),
+            {TELEGRAM: Pacer(redis, keys, "bench", limits)},
+            {TELEGRAM: TelegramChannel(bot, links=TelegramLinks(bot, BOT_USERNAME))},
             registry,
             EngineOptions(concurrency=concurrency),
             liveness=WorkerLiveness(redis, keys),

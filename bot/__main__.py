@@ -44,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         register(sub)
     args = parser.parse_args(argv)
     from bot.storage import RedisUnavailable  # not before: --help needs no Redis client
+    from jobfeed.migrations import DataVersionError
 
     try:
         code: int = args.func(args)
-    except RedisUnavailable as exc:
+    except (RedisUnavailable, DataVersionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     return code

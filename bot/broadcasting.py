@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.factories import make_pacer, quiet_hours
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
@@ -64,8 +64,8 @@ class Crew:
     def worker(self, *, pacer: Pacer | None = None, **options: Any) -> Worker:
         return Worker(
             BroadcastTasks(self.redis, self.keys),
-            pacer or self.pacer,
-            TelegramSender(self.bot, links=self.links),
+            {TELEGRAM: pacer or self.pacer},
+            {TELEGRAM: TelegramChannel(self.bot, links=self.links)},
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),

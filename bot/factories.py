@@ -23,6 +23,7 @@ from bot.storage import RedisHandle, durability_warnings, open_redis
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
+from jobfeed.migrations import migrate
 from jobfeed.places import Places
 from jobfeed.sources.importer import VacancyImporter
 from jobfeed.sources.ledger import FeedLedger
@@ -38,6 +39,7 @@ async def redis_handle(settings: Settings) -> AsyncIterator[RedisHandle]:
     """The process's Redis (``REDIS_URL`` or the embedded one), closed on the way out."""
     handle = await open_redis(settings.redis_url, settings.data_dir)
     try:
+        await migrate(handle.client, keys_of(settings))  # before anything reads the data
         for warning in await durability_warnings(handle.client):
             log.warning("Redis durability: %s", warning)
         yield handle

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.storage import RedisHandle, RedisUnavailable, durability_warnings, open_redis
 from bot.telegram.webhook import WEBHOOK_PATH
 from jobfeed.keys import Keys
+from jobfeed.migrations import CURRENT_VERSION
 
 TIMEOUT = 10.0
 
@@ -81,6 +82,13 @@ async def _redis(settings: Settings) -> AsyncIterator[Check]:
         if version is None:
             yield Check(
                 Verdict.ok, "data version", f"none recorded under prefix {settings.redis_prefix!r}"
+            )
+        elif not str(version).isdigit() or int(version) > CURRENT_VERSION:
+            yield Check(
+                Verdict.fail,
+                "data version",
+                f"{version!s} (prefix {settings.redis_prefix!r}): newer than this code "
+                f"knows ({CURRENT_VERSION})",
             )
         else:
             yield Check(

@@ -1,20 +1,28 @@
-"""The group matrix in Redis: one hash per group plus a set of all chat ids."""
+"""The group matrix in Redis: one hash per group plus a set of every group's address.
+
+Groups are keyed by their ``Address`` (``telegram:-100123``). The methods take an address,
+or a bare integer chat id meaning a chat of the default channel (``Address.of``).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 
+from jobfeed.channels import DEFAULT_CHANNEL, Address, ChatId
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import Group, GroupFilter, GroupKind, GroupTags, utcnow
 
+GroupRef = Address | int
+
 
 def _to_hash(group: Group) -> dict[Any, Any]:
     return {
+        "channel": group.channel,
         "chat_id": str(group.chat_id),
         "title": group.title,
         "kind": group.kind.value,
@@ -29,7 +37,8 @@ def _to_hash(group: Group) -> dict[Any, Any]:
 
 def _from_hash(data: Mapping[Any, Any]) -> Group:
     return Group(
-        chat_id=int(data["chat_id"]),
+        channel=data.get("channel") or DEFAULT_CHANNEL,
+        chat_id=data["chat_id"],
         title=data.get("title", ""),
         kind=GroupKind(data.get("kind") or GroupKind.community),
         city=data.get("city") or None,
@@ -49,27 +58,28 @@ class GroupRepository:
 
     async def upsert(self, group: Group) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._keys.group(group.chat_id), mapping=_to_hash(group))
-            pipe.sadd(self._keys.groups, str(group.chat_id))
+            pipe.hset(self._keys.group(group.address), mapping=_to_hash(group))
+            pipe.sadd(self._keys.groups, str(group.address))
             await pipe.execute()
 
     async def upsert_many(self, groups: Iterable[Group]) -> int:
         count = 0
         async with self._redis.pipeline(transaction=False) as pipe:
             for group in groups:
-                pipe.hset(self._keys.group(group.chat_id), mapping=_to_hash(group))
-                pipe.sadd(self._keys.groups, str(group.chat_id))
+                pipe.hset(self._keys.group(group.address), mapping=_to_hash(group))
+                pipe.sadd(self._keys.groups, str(group.address))
                 count += 1
             await pipe.execute()
         return count
 
-    async def get(self, chat_id: int) -> Group | None:
-        data = await self._redis.hgetall(self._keys.group(chat_id))
+    async def get(self, ref: GroupRef) -> Group | None:
+        data = await self._redis.hgetall(self._keys.group(Address.of(ref)))
         return _from_hash(data) if data else None
 
-    async def joined(self, chat_id: int, title: str) -> Group:
+    async def joined(self, ref: GroupRef, title: str) -> Group:
         """The bot was added to a chat: register it, or reactivate it keeping its tags."""
-        group = await self.get(chat_id) or Group(chat_id=chat_id)
+        address = Address.of(ref)
+        group = await self.get(address) or Group(channel=address.channel, chat_id=address.chat_id)
         group = group.model_copy(
             update={
                 "title": title,
@@ -81,8 +91,8 @@ class GroupRepository:
         await self.upsert(group)
         return group
 
-    async def deactivate(self, chat_id: int, reason: str) -> None:
-        key = self._keys.group(chat_id)
+    async def deactivate(self, ref: GroupRef, reason: str) -> None:
+        key = self._keys.group(Address.of(ref))
         if await self._redis.exists(key):
             await self._redis.hset(
                 key,
@@ -93,8 +103,8 @@ class GroupRepository:
                 },
             )
 
-    async def tag(self, chat_id: int, tags: GroupTags) -> Group | None:
-        group = await self.get(chat_id)
+    async def tag(self, ref: GroupRef, tags: GroupTags) -> Group | None:
+        group = await self.get(ref)
         if group is None:
             return None
         group = group.model_copy(
@@ -103,26 +113,31 @@ class GroupRepository:
         await self.upsert(group)
         return group
 
-    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+    async def migrate(self, old: GroupRef, new: GroupRef) -> None:
+        """A group moved to another chat of the same channel (Telegram's supergroups)."""
+        old, new = Address.of(old), Address.of(new)
         await self._migrate(
             keys=[
-                self._keys.group(old_chat_id),
-                self._keys.group(new_chat_id),
+                self._keys.group(old),
+                self._keys.group(new),
                 self._keys.groups,
-                self._keys.group_migrated(old_chat_id),
+                self._keys.group_migrated(old),
             ],
-            args=[str(old_chat_id), str(new_chat_id), utcnow().isoformat()],
+            args=[str(old), str(new), new.chat, new.channel, utcnow().isoformat()],
         )
 
-    async def migrated_to(self, chat_id: int) -> int | None:
-        value = await self._redis.get(self._keys.group_migrated(chat_id))
-        return int(value) if value else None
+    async def migrated_to(self, ref: GroupRef) -> ChatId | None:
+        """The chat (of the same channel) a group migrated to, if it did."""
+        value = cast(str | None, await self._redis.get(self._keys.group_migrated(Address.of(ref))))
+        return Address.parse(value).chat_id if value else None
 
     async def all(self) -> list[Group]:
-        ids = sorted(await self._redis.smembers(self._keys.groups))
+        # In the order of their text, as the chat ids' text was ordered before addresses.
+        members = sorted(cast(set[str], await self._redis.smembers(self._keys.groups)))
+        addresses = [Address.parse(member) for member in members]
         async with self._redis.pipeline(transaction=False) as pipe:
-            for chat_id in ids:
-                pipe.hgetall(self._keys.group(int(chat_id)))
+            for address in addresses:
+                pipe.hgetall(self._keys.group(address))
             rows = await pipe.execute()
         return [_from_hash(row) for row in rows if row]
 

@@ -8,6 +8,10 @@ with ``SCAN MATCH prefix:*`` (never ``KEYS``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jobfeed.channels import Address
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +28,14 @@ class Keys:
 
     @property
     def data_version(self) -> str:
-        """String: the version of the data layout this prefix holds (backups record it)."""
+        """String: the version of the data layout this prefix holds (``jobfeed.migrations``
+        brings it up to date at startup; backups record it)."""
         return self._k("data", "version")
+
+    @property
+    def data_migration_lock(self) -> str:
+        """Lease (owner token, PX) of the one process migrating the data at startup."""
+        return self._k("data", "migrating")
 
     # --- Telegram update intake (bot.intake) ---------------------------------------------
     @property
@@ -64,16 +74,25 @@ class Keys:
     # --- group matrix (jobfeed.groups) -----------------------------------------------------
     @property
     def groups(self) -> str:
-        """Set of every chat id ever registered (active or not)."""
+        """Set of the address (``channel:chat``) of every group ever registered."""
         return self._k("groups")
 
-    def group(self, chat_id: int) -> str:
-        """Hash of one group's fields."""
+    def group(self, address: Address) -> str:
+        """Hash of one group's fields (``...:group:telegram:-100123``)."""
+        return self._k("group", address)
+
+    def group_migrated(self, old: Address) -> str:
+        """A group's old address -> the address it migrated to."""
+        return self._k("group", "migrated", old)
+
+    def legacy_group(self, chat_id: str) -> str:
+        """A group's hash as written before addresses (``jobfeed.migrations`` step 1)."""
         return self._k("group", chat_id)
 
-    def group_migrated(self, old_chat_id: int) -> str:
-        """Old chat id -> the id it migrated to."""
-        return self._k("group", "migrated", old_chat_id)
+    @property
+    def legacy_group_migrated_pattern(self) -> str:
+        """``SCAN`` pattern of the forwarding keys (old layout: ``group:migrated:<id>``)."""
+        return self._k("group", "migrated", "*")
 
     # --- vacancies (jobfeed.vacancies) -----------------------------------------------------
     @property
@@ -160,20 +179,20 @@ class Keys:
         return self._k("bc", broadcast_id)
 
     def broadcast_state(self, broadcast_id: str) -> str:
-        """Hash: chat id -> that group's state in this broadcast (the plan and its outcomes)."""
+        """Hash: group address -> its state in this broadcast (the plan and its outcomes)."""
         return self._k("bc", broadcast_id, "state")
 
     def broadcast_queue(self, broadcast_id: str) -> str:
-        """List of chat ids not yet claimed by a worker."""
+        """List of group addresses not yet claimed by a worker."""
         return self._k("bc", broadcast_id, "queue")
 
     def broadcast_address(self, broadcast_id: str) -> str:
-        """Hash: chat id -> "address|message_id" where it differs from the chat (migrations,
-        edits and withdrawals)."""
+        """Hash: group address -> "address|message_id" where it differs from the group's own
+        (migrations, edits and withdrawals)."""
         return self._k("bc", broadcast_id, "address")
 
     def broadcast_unknown(self, broadcast_id: str) -> str:
-        """Set of chat ids whose send had an unknown outcome and were not resent."""
+        """Set of group addresses whose send had an unknown outcome and were not resent."""
         return self._k("bc", broadcast_id, "unknown")
 
     @property
@@ -182,17 +201,13 @@ class Keys:
         return self._k("bc", "workers")
 
     def broadcast_held(self, worker_id: str) -> str:
-        """Set of "broadcast_id|chat_id" tasks a worker has claimed and not finished."""
+        """Set of "broadcast_id|address" tasks a worker has claimed and not finished."""
         return self._k("bc", "held", worker_id)
 
-    @property
-    def group_prefix(self) -> str:
-        """Prefix of the group hashes (``group(chat_id)``), for Lua scripts."""
-        return self._k("group", "")
-
-    # --- send pacing per bot token (jobfeed.broadcast.pacing) ------------------------------
+    # --- send pacing, a budget per channel (jobfeed.broadcast.pacing) ----------------------
+    # ``bucket`` names the budget: Telegram's is its bot id (the limits are per bot token).
     def pace_global(self, bucket: str) -> str:
-        """Theoretical arrival time (ms) of the next message of one bot token."""
+        """Theoretical arrival time (ms) of the next message of one budget."""
         return self._k("pace", bucket, "tat")
 
     def pace_sent(self, bucket: str) -> str:

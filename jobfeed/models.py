@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from jobfeed.channels import CHANNEL_NAME, DEFAULT_CHANNEL, Address, ChatId
 
 # Ids travel inside deep links (``/start`` payloads allow only A-Z a-z 0-9 _ -, 64 chars).
 VACANCY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
@@ -122,11 +131,16 @@ class Vacancy(BaseModel):
 
 
 class Group(BaseModel):
-    """A chat of the matrix the bot is in, with its targeting tags."""
+    """A chat of the matrix the bot is in, with its targeting tags; ``address`` names it.
+
+    ``chat_id`` is the chat within its channel: an integer when it is one (Telegram's
+    chats, and every chat of a row that names no channel), else its text.
+    """
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    chat_id: int
+    channel: str = Field(default=DEFAULT_CHANNEL, pattern=CHANNEL_NAME.pattern)
+    chat_id: ChatId
     title: str = Field(default="", max_length=255)
     kind: GroupKind = GroupKind.community
     city: str | None = Field(default=None, max_length=50)
@@ -137,6 +151,19 @@ class Group(BaseModel):
     active: bool = True
     inactive_reason: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("chat_id")
+    @classmethod
+    def _chat_of_its_channel(cls, value: ChatId, info: ValidationInfo) -> ChatId:
+        channel = info.data.get("channel", DEFAULT_CHANNEL)
+        chat = Address(channel, str(value)).chat_id  # ValueError for a malformed chat
+        if channel == DEFAULT_CHANNEL and not isinstance(chat, int):
+            raise ValueError("a chat of the default channel is an integer id")
+        return chat
+
+    @property
+    def address(self) -> Address:
+        return Address(self.channel, str(self.chat_id))
 
 
 class GroupTags(BaseModel):
@@ -162,9 +189,12 @@ class GroupFilter(BaseModel):
     city: list[str] = Field(default_factory=list)
     province: list[str] = Field(default_factory=list)
     industries: list[str] = Field(default_factory=list)
+    channel: list[str] = Field(default_factory=list)  # channel names; none: every channel
 
     def matches(self, group: Group) -> bool:
         if not group.active:
+            return False
+        if self.channel and group.channel not in self.channel:
             return False
         if self.kind and group.kind not in self.kind:
             return False
@@ -182,6 +212,7 @@ class GroupFilter(BaseModel):
                 ("city", self.city),
                 ("province", self.province),
                 ("industries", self.industries),
+                ("channel", self.channel),
             )
             if values
         ]

@@ -69,7 +69,7 @@ async def broadcast_detail(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     reasons = sorted({o.reason for o in outcomes if o.reason})
     shown = [o for o in outcomes if matches(o, state, reason)]
-    titles = {g.chat_id: g.title for g in await request.config_dict[GROUPS].all()}
+    titles = {(g.channel, g.chat_id): g.title for g in await request.config_dict[GROUPS].all()}
     return request.app[PAGES].response(
         "broadcast.html",
         session=session_of(request),
@@ -90,14 +90,14 @@ async def broadcast_csv(request: web.Request) -> web.StreamResponse:
     broadcast_id, outcomes, state, reason = await _selected(request)
     if await request.config_dict[PLANS].progress(broadcast_id) is None:
         raise web.HTTPNotFound()
-    titles = {g.chat_id: g.title for g in await request.config_dict[GROUPS].all()}
+    titles = {(g.channel, g.chat_id): g.title for g in await request.config_dict[GROUPS].all()}
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 (Chinese titles) only with a BOM
     writer = csv.writer(out)
     writer.writerow(["chat_id", "title", "state", "reason", "message_id", "posted_in"])
     for o in outcomes:
         if matches(o, state, reason):
-            title = titles.get(o.chat_id, "")
+            title = titles.get((o.channel, o.chat_id), "")
             # A leading = + - @ would make a spreadsheet run the cell as a formula.
             safe_title = "'" + title if title[:1] in ("=", "+", "-", "@") else title
             writer.writerow(

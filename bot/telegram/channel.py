@@ -2,6 +2,11 @@
 (``handlers.posts``, apply links from ``bot.telegram.links``) and aiogram errors ->
 ``SendResult``. A post that cannot be rendered (over 4,096 characters) is ``Rejected``.
 
+``TelegramSender`` speaks Telegram's integer chat ids; ``TelegramChannel`` is the
+``jobfeed.channels.Channel`` the engine routes ``telegram:<chat id>`` addresses to: it wraps
+a sender and states Telegram's capabilities and budget (30 messages in any second per bot,
+20 in any minute per group).
+
 Which error means what:
 - 429 (``TelegramRetryAfter``) -> ``RetryAfter``: the whole bot waits, the post is retried;
 - 400 with ``migrate_to_chat_id`` (``TelegramMigrateToChat``; checked before the generic
@@ -35,6 +40,7 @@ from aiohttp import ClientConnectorError
 
 from handlers.posts import TelegramPost, post_keyboard, render_post
 from jobfeed.broadcast.models import Post
+from jobfeed.broadcast.pacing import PacingLimits
 from jobfeed.broadcast.sender import (
     Delivered,
     Forbidden,
@@ -46,9 +52,11 @@ from jobfeed.broadcast.sender import (
     Transient,
     Unknown,
 )
+from jobfeed.channels import Address, Capabilities
 from jobfeed.links import Links
 from jobfeed.texts import Texts
 
+TELEGRAM = "telegram"
 REQUEST_TIMEOUT = 30  # seconds; a send hanging longer has an unknown outcome
 RENDERED_KEPT = 64  # rendered posts kept (a worker sends few posts to many groups)
 
@@ -80,13 +88,13 @@ class TelegramSender:
 
     async def prepare(self, post: Post) -> None:
         try:
-            await self._render(post)
+            await self.rendered(post)
         except (TimeoutError, TelegramAPIError, ClientDecodeError, ValueError):
             return  # the send says what went wrong
 
     async def send(self, chat_id: int, post: Post) -> SendResult:
         try:
-            shown = await self._render(post)
+            shown = await self.rendered(post)
             message = await self._bot.send_message(
                 chat_id,
                 shown.html,
@@ -103,7 +111,7 @@ class TelegramSender:
 
     async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:
         try:
-            shown = await self._render(post)
+            shown = await self.rendered(post)
             await self._bot.edit_message_text(
                 text=shown.html,
                 chat_id=chat_id,
@@ -129,7 +137,8 @@ class TelegramSender:
             return classify(exc)
         return Delivered(message_id)
 
-    async def _render(self, post: Post) -> TelegramPost:
+    async def rendered(self, post: Post) -> TelegramPost:
+        """``post`` as Telegram HTML with its buttons (rendered once per post object)."""
         known = self._rendered.get(id(post))
         if known is not None and known[0] is post:
             return known[1]
@@ -138,6 +147,72 @@ class TelegramSender:
             self._rendered.clear()
         self._rendered[id(post)] = (post, shown)
         return shown
+
+
+TELEGRAM_CAPABILITIES = Capabilities(
+    send=True, edit=True, delete=True, buttons=True, inbound=True, max_text=4096, markup="html"
+)
+
+
+class TelegramChannel:
+    """Telegram as a ``jobfeed.channels.Channel``: addresses ``telegram:<chat id>``."""
+
+    name = TELEGRAM
+    capabilities = TELEGRAM_CAPABILITIES
+
+    def __init__(
+        self,
+        bot: Bot,
+        limits: PacingLimits | None = None,
+        request_timeout: int = REQUEST_TIMEOUT,
+        *,
+        links: Links,
+        texts: Texts | None = None,
+    ) -> None:
+        self._sender = TelegramSender(bot, request_timeout, links=links, texts=texts)
+        self._limits = limits or PacingLimits(global_rate=30.0, group_limit=20)
+
+    @property
+    def limits(self) -> PacingLimits:
+        return self._limits
+
+    async def prepare(self, post: Post) -> None:
+        await self._sender.prepare(post)
+
+    async def render(self, post: Post) -> str:
+        return (await self._sender.rendered(post)).html
+
+    async def send(self, chat: Address, post: Post) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.send(chat_id, post)
+
+    async def edit(self, chat: Address, message_id: int, post: Post) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.edit(chat_id, message_id, post)
+
+    async def delete(self, chat: Address, message_id: int) -> SendResult:
+        chat_id = telegram_chat(chat)
+        if chat_id is None:
+            return Rejected(f"not a Telegram chat: {chat}")
+        return await self._sender.delete(chat_id, message_id)
+
+
+def telegram_address(chat_id: int) -> Address:
+    return Address(TELEGRAM, str(chat_id))
+
+
+def telegram_chat(address: Address) -> int | None:
+    """The Telegram chat id of ``address``, or None when it is not a Telegram chat."""
+    if address.channel != TELEGRAM:
+        return None
+    try:
+        return int(address.chat)
+    except ValueError:
+        return None
 
 
 def classify(exc: BaseException) -> SendResult:  # noqa: PLR0911 - one line per error kind

@@ -138,7 +138,7 @@ class Demo:
     async def register_groups(self) -> None:
         groups = self._groups()
         for group in groups:
-            self.sim.bot_added(group.chat_id, by_user_id=ADMIN_ID, title=group.title)
+            self.sim.bot_added(int(group.chat_id), by_user_id=ADMIN_ID, title=group.title)
         with progress() as bar:
             task = bar.add_task("groups add the bot (my_chat_member)", total=len(groups))
             while (count := await self.app[GROUPS].count()) < len(groups):
@@ -238,12 +238,12 @@ class Demo:
         asked: dict[int, str] = {}
         for number, query in enumerate(picked):
             self.sim.add_user(SEEKER_ID + number, "工友")
-            update = self.sim.user_message(group.chat_id, SEEKER_ID + number, query["text"])
+            update = self.sim.user_message(int(group.chat_id), SEEKER_ID + number, query["text"])
             asked[update["message"]["message_id"]] = query["text"]
             await self.settle()
         replies = {
             m.reply_to_message_id: _first_lines(m.plain_text or "", 3)
-            for m in self.sim.messages_in(group.chat_id)
+            for m in self.sim.messages_in(int(group.chat_id))
             if m.reply_to_message_id in asked
         }
         table = Table(title=f"job seekers talking in 「{group.title}」")

@@ -1,10 +1,11 @@
 """Broadcast workers: claim tasks, pace, send through a channel, record the outcome.
 
 Any number of workers, in one process or many, share one Redis: the plan and every
-outcome live in ``BroadcastTasks``, who is alive in ``WorkerLiveness``, the send budget
-in ``Pacer``. A worker keeps at most ``concurrency`` sends in flight; that number bounds
-the sends whose outcome a crash can leave unknown (and so the duplicates policy
-``resend`` can cause).
+outcome live in ``BroadcastTasks``, who is alive in ``WorkerLiveness``, the send budgets
+in one ``Pacer`` per channel. A task goes to the ``Channel`` its address names
+(``channels[task.address.channel]``), paced by that channel's budget. A worker keeps at
+most ``concurrency`` sends in flight; that number bounds the sends whose outcome a crash
+can leave unknown (and so the duplicates policy ``resend`` can cause).
 
 Over 400 lines on purpose: one ``Worker`` owns the claim → pace → send → record loop,
 its heartbeats and the takeover of a dead worker's tasks, which share its in-flight
@@ -19,7 +20,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,7 +28,7 @@ from datetime import datetime
 from redis.exceptions import RedisError
 
 from jobfeed.broadcast.liveness import UnknownPolicy, WorkerLiveness
-from jobfeed.broadcast.models import Action, FailReason, Post, Progress
+from jobfeed.broadcast.models import Action, FailReason, Post, Progress, SkipReason
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
@@ -38,12 +39,12 @@ from jobfeed.broadcast.sender import (
     NotFound,
     Rejected,
     RetryAfter,
-    Sender,
     SendResult,
     Transient,
     Unknown,
 )
 from jobfeed.broadcast.tasks import BroadcastTasks, Task
+from jobfeed.channels import Address, Channel
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
 
@@ -85,8 +86,8 @@ class Worker:
     def __init__(
         self,
         store: BroadcastTasks,
-        pacer: Pacer,
-        sender: Sender,
+        pacers: Mapping[str, Pacer],
+        channels: Mapping[str, Channel],
         groups: GroupRepository,
         options: EngineOptions | None = None,
         *,
@@ -95,8 +96,8 @@ class Worker:
     ) -> None:
         self._store = store
         self._liveness = liveness
-        self._pacer = pacer
-        self._sender = sender
+        self._pacers = dict(pacers)
+        self._channels = dict(channels)
         self._groups = groups
         self._opt = options or EngineOptions()
         self._clock = clock
@@ -272,15 +273,20 @@ class Worker:
             except (RedisError, OSError) as exc:
                 # The task stays held or in flight under our name: the next audits (or
                 # whoever takes over if we die) settle it.
-                log.warning("Broadcast %s, chat %s: %s", task.broadcast_id, task.chat_id, exc)
+                log.warning("Broadcast %s, group %s: %s", task.broadcast_id, task.group, exc)
                 await self._pause(1.0)
             finally:
                 self._known.discard(task.member)
 
     async def _process(self, task: Task, worker_id: str) -> None:
         action, post = await self._what(task.broadcast_id)
+        name = task.address.channel
+        channel, pacer = self._channels.get(name), self._pacers.get(name)
+        if channel is None or pacer is None or not _can(channel, action):
+            await self._unable(task, worker_id, action, channel)
+            return
         loop = asyncio.get_running_loop()
-        max_late = max(1.0 / self._pacer.limits.global_rate, MIN_LATE)  # about one slot
+        max_late = max(1.0 / pacer.limits.global_rate, MIN_LATE)  # about one slot
         tries = _Tries()
         current: Task | None = task
         while current is not None:
@@ -289,7 +295,7 @@ class Worker:
                 await self._store.release(task, worker_id)
                 return
             slot, verdict = await self._store.paced_begin(
-                self._pacer, task, worker_id, action, MIN_PAUSE
+                pacer, task, worker_id, action, MIN_PAUSE
             )
             if not verdict:  # the slot is later: wait for it, then begin
                 due = loop.time() + slot.wait
@@ -300,20 +306,40 @@ class Worker:
                     # Woken up late (a busy loop, a slow Redis), sending now would bunch
                     # up with the next slots' sends: give the slot up and take a new one.
                     self.late += not self._closing.is_set()
-                    await self._pacer.unused(task.address, slot)
+                    await pacer.unused(task.address.chat, slot)
                     continue
                 verdict = await self._store.begin(task, worker_id, action)
                 if verdict != "go":  # paused, cancelled, left or taken over meanwhile
-                    await self._pacer.unused(task.address, slot)
+                    await pacer.unused(task.address.chat, slot)
             if verdict != "go":
                 return
-            result = await self._call(action, task, post)
-            await self._pacer.sent(slot)
+            result = await _call(channel, action, task, post)
+            await pacer.sent(slot)
             self.sent += 1
-            current = await self._record(result, task, worker_id, action, tries)
+            current = await self._record(result, task, worker_id, action, tries, pacer=pacer)
+
+    async def _unable(
+        self, task: Task, worker_id: str, action: Action, channel: Channel | None
+    ) -> None:
+        """A task this worker cannot send: no channel (or budget) of its name is configured
+        here (failed), or its channel cannot edit or delete (skipped)."""
+        if await self._store.begin(task, worker_id, action) != "go":
+            return
+        if channel is None or task.address.channel not in self._pacers:
+            log.warning("No channel %r configured: %s failed", task.address.channel, task.group)
+            await self._store.failed(task, worker_id, FailReason.no_channel)
+        else:
+            await self._store.skipped(task, worker_id, SkipReason.unsupported)
 
     async def _record(  # noqa: PLR0911, PLR0912 - one branch per kind of result
-        self, result: SendResult, task: Task, worker_id: str, action: Action, tries: _Tries
+        self,
+        result: SendResult,
+        task: Task,
+        worker_id: str,
+        action: Action,
+        tries: _Tries,
+        *,
+        pacer: Pacer,
     ) -> Task | None:
         """Record what the send did; returns the task to send again, or None when settled."""
         store, opt = self._store, self._opt
@@ -321,8 +347,10 @@ class Worker:
             case Delivered(message_id=message_id):
                 await store.delivered(task, worker_id, message_id)
             case RetryAfter(seconds=seconds):
-                log.info("Flood control: pausing sends for %.0f s", seconds)
-                await self._pacer.penalize(seconds)
+                log.info(
+                    "Flood control: pausing %s sends for %.0f s", task.address.channel, seconds
+                )
+                await pacer.penalize(seconds)
                 return await self._again(store.retry(task, worker_id), task)
             case Forbidden(reason=reason):
                 why = "kicked" if "kicked" in reason else "forbidden"
@@ -338,12 +366,13 @@ class Worker:
                 else:
                     await store.failed(task, worker_id, FailReason.message_gone)
             case Migrated(new_chat_id=new_chat_id):
-                await self._groups.migrate(task.address, new_chat_id)
+                new = Address(task.address.channel, str(new_chat_id))
+                await self._groups.migrate(task.address, new)
                 if action is not Action.send:
                     await store.failed(task, worker_id, FailReason.message_gone)
                     return None
-                moved = replace(task, address=new_chat_id)
-                return await self._again(store.migrated(task, worker_id, new_chat_id), moved)
+                moved = replace(task, address=new)
+                return await self._again(store.migrated(task, worker_id, new), moved)
             case Transient(reason=reason, network=network):
                 tries.count += 1
                 if tries.count >= opt.max_attempts:
@@ -373,14 +402,6 @@ class Worker:
         # "lost": another worker took the task over while we were sending; it is theirs.
         return task if await recorded == "retry" else None
 
-    async def _call(self, action: Action, task: Task, post: Post | None) -> SendResult:
-        if action is Action.delete:
-            return await self._sender.delete(task.address, task.message_id or 0)
-        assert post is not None  # sends and edits always carry a post
-        if action is Action.edit:
-            return await self._sender.edit(task.address, task.message_id or 0, post)
-        return await self._sender.send(task.address, post)
-
     async def _what(self, broadcast_id: str) -> tuple[Action, Post | None]:
         known = self._posts.get(broadcast_id)
         if known is None:
@@ -390,9 +411,24 @@ class Worker:
                 await self._store.post(broadcast_id),
             )
             if known[1] is not None:
-                await self._sender.prepare(known[1])  # before a slot is taken, not after
+                for channel in self._channels.values():  # before a slot is taken, not after
+                    await channel.prepare(known[1])
             self._posts[broadcast_id] = known
         return known
+
+
+def _can(channel: Channel, action: Action) -> bool:
+    can = channel.capabilities
+    return {Action.send: can.send, Action.edit: can.edit, Action.delete: can.delete}[action]
+
+
+async def _call(channel: Channel, action: Action, task: Task, post: Post | None) -> SendResult:
+    if action is Action.delete:
+        return await channel.delete(task.address, task.message_id or 0)
+    assert post is not None  # sends and edits always carry a post
+    if action is Action.edit:
+        return await channel.edit(task.address, task.message_id or 0, post)
+    return await channel.send(task.address, post)
 
 
 async def run_until_done(

@@ -1,11 +1,11 @@
 """Which broadcast workers are alive, and taking over the tasks of those that are not.
 
 - ``bc:workers`` sorted set: worker ids by their last heartbeat (Redis' clock, ms);
-- ``bc:held:W`` set: what worker ``W`` has claimed (``"<broadcast id>|<chat id>"``).
+- ``bc:held:W`` set: what worker ``W`` has claimed (``"<broadcast id>|<group address>"``).
 
 Workers prove they are alive by heartbeats; a survivor takes a silent worker's tasks
 over (``reap``) in one script: ``h|W`` goes back to the queue, ``s|W`` (the send may
-have reached Telegram) is resent or reported as unknown, by policy.
+have reached the channel) is resent or reported as unknown, by policy.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class WorkerLiveness:
         return await self._take(worker_id, -1e15, policy)
 
     async def held(self, worker_id: str) -> set[str]:
-        """What a worker holds in Redis, as ``"<broadcast id>|<chat id>"``."""
+        """What a worker holds in Redis, as ``"<broadcast id>|<group address>"``."""
         return cast(set[str], await self._redis.smembers(self._keys.broadcast_held(worker_id)))
 
     async def take_orphans(

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jobfeed import legacy
+from jobfeed.channels import DEFAULT_CHANNEL, ChatId
 from jobfeed.models import GroupFilter, Vacancy, VacancyId, VacancyStatus
 
 Target = GroupFilter
@@ -42,12 +43,14 @@ class FailReason(StrEnum):
     server_error = "server_error"  # 5xx, still failing after every retry
     network = "network"  # no connection, still failing after every retry
     unknown_outcome = "unknown_outcome"  # the reply was lost; policy "report": not resent
+    no_channel = "no_channel"  # no channel of the address's name is configured here
 
 
 class SkipReason(StrEnum):
     cancelled = "cancelled"
     inactive = "inactive"  # the group left the matrix after the plan was made
     merged = "merged"  # migrated into a group this broadcast targets anyway
+    unsupported = "unsupported"  # the group's channel cannot edit or delete a post
 
 
 class Button(BaseModel):
@@ -166,12 +169,22 @@ class Broadcast(BaseModel):
     scheduled_at: datetime | None = None
 
 
+class ChannelProgress(BaseModel):
+    """One channel's share of a broadcast."""
+
+    targeted: int = 0
+    delivered: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
 class Progress(BaseModel):
     """Where a broadcast stands; ``targeted == delivered + failed + skipped + pending``.
 
     ``unknown`` counts sends whose reply was lost (a crash in flight or a dropped
     connection): with policy ``resend`` they were sent again (``resent``), with ``report``
     they are in ``failed["unknown_outcome"]`` and listed in ``unknown_chats``.
+    ``by_channel`` splits the targeted groups and their outcomes by channel.
     """
 
     id: str
@@ -187,7 +200,8 @@ class Progress(BaseModel):
     pending: int
     unknown: int
     resent: int
-    unknown_chats: list[int] = Field(default_factory=list)
+    unknown_chats: list[ChatId] = Field(default_factory=list)
+    by_channel: dict[str, ChannelProgress] = Field(default_factory=dict)
     created_at: datetime
     scheduled_at: datetime | None = None
     started_at: datetime | None = None
@@ -207,10 +221,11 @@ class Progress(BaseModel):
 
 
 class GroupOutcome(BaseModel):
-    """One group's line in a broadcast."""
+    """One group's line in a broadcast: the chat ``chat_id`` of ``channel``."""
 
-    chat_id: int
+    channel: str = DEFAULT_CHANNEL
+    chat_id: ChatId
     state: str  # queued | held | sending | delivered | failed | skipped
     reason: str | None = None
-    address: int | None = None  # where the post went, when the group migrated
+    address: ChatId | None = None  # where the post went, when the group migrated
     message_id: int | None = None

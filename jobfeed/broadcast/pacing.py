@@ -1,8 +1,11 @@
-"""A send budget per bot token, held in Redis so every worker process shares it.
+"""A send budget per channel, held in Redis so every worker process shares it.
 
-Telegram allows a bot 30 messages in any second overall and 20 in any minute in one
-group, counted when the requests arrive at its servers. One script reserves a send slot
-against all of them at once, using Redis' clock:
+Each channel has its own ``Pacer`` (the engine takes one per channel name), named by a
+bucket: Telegram's is the bot id, since Telegram allows a bot 30 messages in any second
+overall and 20 in any minute in one group, counted when the requests arrive at its
+servers; another channel brings its own limits (a WeCom group robot, 20 a minute per
+robot). One script reserves a send slot against all of a budget's limits at once, using
+Redis' clock:
 
 - overall, a virtual schedule (GCRA): slots are ``1 / rate`` apart, so the sends are
   spread evenly instead of bursting at the top of each second;
@@ -80,7 +83,10 @@ class Slot:
 
 
 class Pacer:
-    """``await pacer.acquire(chat_id)`` returns when one message to that chat may go out."""
+    """``await pacer.acquire(chat)`` returns when one message to that chat may go out.
+
+    ``chat`` is the chat within the budget's channel (``Address.chat``, or Telegram's
+    integer chat id: the same key)."""
 
     def __init__(self, redis: Redis, keys: Keys, bucket: str, limits: PacingLimits) -> None:
         self._limits = limits
@@ -108,14 +114,14 @@ class Pacer:
     def limits(self) -> PacingLimits:
         return self._limits
 
-    async def reserve(self, chat_id: int) -> Slot:
-        """Reserve a slot for one message to ``chat_id`` if one is near enough."""
-        keys, args = self.script_input(chat_id)
+    async def reserve(self, chat: int | str) -> Slot:
+        """Reserve a slot for one message to ``chat`` if one is near enough."""
+        keys, args = self.script_input(chat)
         return self.slot(await self._reserve(keys=keys, args=args))
 
-    def script_input(self, chat_id: int) -> tuple[list[str], list[float]]:
+    def script_input(self, chat: int | str) -> tuple[list[str], list[float]]:
         """KEYS and ARGV of ``reserve()`` in ``scripts/fn_reserve.lua``, for a combined script."""
-        return [self._tat, self._sent, f"{self._chat_prefix}{chat_id}"], list(self._args)
+        return [self._tat, self._sent, f"{self._chat_prefix}{chat}"], list(self._args)
 
     @staticmethod
     def slot(reply: list[Any]) -> Slot:
@@ -123,12 +129,12 @@ class Pacer:
         granted, wait_ms, at = reply[:3]
         return Slot(bool(int(granted)), max(0.0, float(wait_ms) / 1000.0), at)
 
-    async def unused(self, chat_id: int, slot: Slot) -> None:
+    async def unused(self, chat: int | str, slot: Slot) -> None:
         """A granted slot that was not used: it stops counting against the chat's window
         (the overall schedule cannot be rewound: that moment has passed)."""
         if slot.granted:
             async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.lrem(f"{self._chat_prefix}{chat_id}", 1, slot.at)
+                pipe.lrem(f"{self._chat_prefix}{chat}", 1, slot.at)
                 pipe.zrem(self._sent, slot.at)
                 await pipe.execute()
 
@@ -157,16 +163,17 @@ class Pacer:
         self._reports.discard(report)
         _report_failure(report)
 
-    async def acquire(self, chat_id: int) -> None:
+    async def acquire(self, chat: int | str) -> None:
         while True:
-            slot = await self.reserve(chat_id)
+            slot = await self.reserve(chat)
             if slot.wait > 0:
                 await asyncio.sleep(slot.wait)
             if slot.granted:
                 return
 
     async def penalize(self, seconds: float) -> None:
-        """Telegram answered 429: nothing goes out for ``seconds`` from now."""
+        """The channel answered "too many" (Telegram's 429): nothing goes out of this budget
+        for ``seconds`` from now."""
         await self._penalize(keys=[self._tat], args=[seconds * 1000.0])
 
 

@@ -54,7 +54,7 @@ class BroadcastPlanner:
         post = self._post(vacancies)
         groups = await self._groups.select(target)
         return await self._store.create(
-            plan=[PlanItem(group.chat_id) for group in groups],
+            plan=[PlanItem(group.address) for group in groups],
             post=post,
             vacancy_ids=[v.id for v in vacancies],
             target=target,

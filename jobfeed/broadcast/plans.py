@@ -3,9 +3,11 @@
 Per broadcast ``B`` (key names in ``jobfeed.keys``, section "broadcasts"):
 
 - ``bc:B`` hash: the broadcast's fields and its counters (``targeted``, ``remaining``,
-  ``delivered``, ``failed:<reason>``, ``skipped:<reason>``, ``unknown``, ``resent``);
-- ``bc:B:state`` hash: chat id -> that group's state, the single source of truth;
-- ``bc:B:queue`` list: chat ids no worker has claimed yet (never trimmed: an entry
+  ``delivered``, ``failed:<reason>``, ``skipped:<reason>``, ``unknown``, ``resent``, and
+  per channel ``ch:<channel>:targeted|delivered|failed|skipped``);
+- ``bc:B:state`` hash: group address (``telegram:-100123``) -> that group's state, the
+  single source of truth;
+- ``bc:B:queue`` list: group addresses no worker has claimed yet (never trimmed: an entry
   leaves it only by being claimed or cancelled, in the same script that says so).
 
 A group's state moves ``q`` (queued) -> ``h|W`` (held by worker W) -> ``s|W`` (W is
@@ -29,12 +31,14 @@ from redis.commands.core import AsyncScript
 from jobfeed.broadcast.models import (
     Action,
     Broadcast,
+    ChannelProgress,
     GroupOutcome,
     Post,
     Progress,
     Status,
     Target,
 )
+from jobfeed.channels import Address
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
@@ -44,9 +48,9 @@ PACKAGE = "jobfeed.broadcast"
 
 @dataclass(frozen=True, slots=True)
 class PlanItem:
-    chat_id: int
-    address: int | None = None
-    message_id: int | None = None
+    group: Address  # the group as planned: the key of its state
+    address: Address | None = None  # where its post is, when that differs (a migration)
+    message_id: int | None = None  # edits and withdrawals: the post to change
 
 
 class BroadcastError(Exception):
@@ -92,7 +96,7 @@ class BroadcastPlans:
         now = utcnow()
         broadcast_id = str(await self._redis.incr(self._keys.broadcast_seq))
         target = target or Target()
-        chats = list(dict.fromkeys(item.chat_id for item in plan))
+        chats = list(dict.fromkeys(str(item.group) for item in plan))
         status = Status.scheduled if scheduled_at and scheduled_at > now else Status.running
         if not chats:
             status = Status.done
@@ -115,18 +119,17 @@ class BroadcastPlans:
             "unknown": 0,
             "resent": 0,
         }
+        for chat in chats:
+            counter = f"ch:{chat.partition(':')[0]}:targeted"
+            meta[counter] = meta.get(counter, 0) + 1
         if status is Status.running:
             meta["started_at"] = now.isoformat()
         if status is Status.done:
             meta["started_at"] = meta["finished_at"] = now.isoformat()
         addresses = [
-            (
-                item.chat_id,
-                f"{item.address if item.address is not None else item.chat_id}|"
-                f"{item.message_id or ''}",
-            )
+            (str(item.group), f"{item.address or item.group}|{item.message_id or ''}")
             for item in plan
-            if item.address not in (None, item.chat_id) or item.message_id is not None
+            if item.address not in (None, item.group) or item.message_id is not None
         ]
         k = self._keys
         keys = [
@@ -178,17 +181,18 @@ class BroadcastPlans:
         states = await self._hash(self._keys.broadcast_state(broadcast_id))
         addresses = await self._hash(self._keys.broadcast_address(broadcast_id))
         items = []
-        for chat, state in states.items():
+        for member, state in states.items():
             if state.startswith("d|"):
-                address = addresses.get(chat, "").partition("|")[0]
+                group = Address.parse(member)
+                address = addresses.get(member, "").partition("|")[0]
                 items.append(
                     PlanItem(
-                        chat_id=int(chat),
-                        address=int(address) if address else int(chat),
+                        group=group,
+                        address=Address.parse(address) if address else group,
                         message_id=int(state[2:]),
                     )
                 )
-        return sorted(items, key=lambda item: item.chat_id)
+        return sorted(items, key=lambda item: item.group.sort_key)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -216,10 +220,11 @@ class BroadcastPlans:
     async def outcomes(self, broadcast_id: str) -> list[GroupOutcome]:
         states = await self._hash(self._keys.broadcast_state(broadcast_id))
         addresses = await self._hash(self._keys.broadcast_address(broadcast_id))
-        return sorted(
-            (_outcome(int(chat), state, addresses.get(chat)) for chat, state in states.items()),
-            key=lambda o: o.chat_id,
+        found = sorted(
+            ((Address.parse(member), state) for member, state in states.items()),
+            key=lambda item: item[0].sort_key,
         )
+        return [_outcome(group, state, addresses.get(str(group))) for group, state in found]
 
     async def _hash(self, key: str) -> dict[str, str]:
         return cast(dict[str, str], await self._redis.hgetall(key))
@@ -299,7 +304,10 @@ def _progress(meta: dict[str, str], unknown: Iterable[str]) -> Progress:
         pending=int(meta["remaining"]),
         unknown=int(meta.get("unknown", 0)),
         resent=int(meta.get("resent", 0)),
-        unknown_chats=sorted(int(chat) for chat in unknown),
+        unknown_chats=[
+            a.chat_id for a in sorted(map(Address.parse, unknown), key=lambda a: a.sort_key)
+        ],
+        by_channel=_by_channel(meta),
         created_at=datetime.fromisoformat(meta["created_at"]),
         scheduled_at=_time(meta.get("scheduled_at")),
         started_at=_time(meta.get("started_at")),
@@ -317,13 +325,24 @@ _STATE_NAMES = {
 }
 
 
-def _outcome(chat_id: int, state: str, address: str | None) -> GroupOutcome:
+def _by_channel(meta: dict[str, str]) -> dict[str, ChannelProgress]:
+    counts: dict[str, dict[str, int]] = {}
+    for field, value in meta.items():
+        if field.startswith("ch:"):
+            channel, _, kind = field[3:].rpartition(":")
+            counts.setdefault(channel, {})[kind] = int(value)
+    return {channel: ChannelProgress(**found) for channel, found in sorted(counts.items())}
+
+
+def _outcome(group: Address, state: str, address: str | None) -> GroupOutcome:
     code, _, rest = state.partition("|")
     where = (address or "").partition("|")[0]
+    moved = Address.parse(where) if where else None
     return GroupOutcome(
-        chat_id=chat_id,
+        channel=group.channel,
+        chat_id=group.chat_id,
         state=_STATE_NAMES.get(code, code),
         reason=rest if code in ("f", "k") else None,
         message_id=int(rest) if code == "d" else None,
-        address=int(where) if where and int(where) != chat_id else None,
+        address=moved.chat_id if moved is not None and moved != group else None,
     )

@@ -1,9 +1,9 @@
-"""The channel interface of the engine: send, edit or delete one post in one chat.
+"""What sending one post to one chat can come to: the results every channel answers with.
 
-A channel (Telegram today, a WeCom group robot later) renders the channel-neutral
-``Post`` in its own markup and turns its own errors into one of the results below; the
-engine decides what each means for the plan. A channel never retries by itself and never
-raises for a delivery problem.
+A channel (``jobfeed.channels.Channel``: Telegram through aiogram today, a WeCom group
+robot later) renders the channel-neutral ``Post`` in its own markup and turns its own
+errors into one of the results below; the engine decides what each means for the plan. A
+channel never retries by itself and never raises for a delivery problem.
 """
 
 from __future__ import annotations
@@ -74,10 +74,12 @@ SendResult = (
 
 
 class Sender(Protocol):
+    """A channel's sender that names chats by an integer id (Telegram's)."""
+
     async def prepare(self, post: Post) -> None:
-        """Render ``post`` ahead of its sends (the engine calls this before it takes a
-        send slot, so that rendering never delays a paced send). Never raises: a post
-        that cannot be rendered is reported by ``send``/``edit``."""
+        """Render ``post`` ahead of its sends (before a send slot is taken, so that
+        rendering never delays a paced send). Never raises: a post that cannot be
+        rendered is reported by ``send``/``edit``."""
         ...
 
     async def send(self, chat_id: int, post: Post) -> SendResult: ...

@@ -1,6 +1,6 @@
 """A broadcast's group tasks, as the engine's workers claim, begin and settle them.
 
-- ``bc:B:queue`` list: chat ids no worker has claimed yet;
+- ``bc:B:queue`` list: group addresses (``telegram:-100123``) no worker has claimed yet;
 - ``bc:held:W`` set: what worker ``W`` has claimed, so a survivor can take it over.
 
 A group's state moves ``q`` (queued) -> ``h|W`` (held by worker W) -> ``s|W`` (W is
@@ -8,7 +8,7 @@ sending) -> ``d|<message_id>`` / ``f|<reason>`` / ``k|<reason>`` (delivered, fai
 skipped). Every transition is one Lua script (``scripts/``) that also moves the
 counters and the held set, so the outcome and the acknowledgement are one write. The
 only state in which a crash leaves the outcome unknown is ``s|W``: the request may have
-reached Telegram (``jobfeed.broadcast.liveness`` settles it when W dies).
+reached the channel (``jobfeed.broadcast.liveness`` settles it when W dies).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from jobfeed.batching import ScriptBatcher
 from jobfeed.broadcast.models import Action, FailReason, Post, SkipReason
 from jobfeed.broadcast.pacing import Pacer, Slot
+from jobfeed.channels import Address
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
@@ -42,14 +43,14 @@ class Task:
     """One group of one broadcast, as a worker holds it."""
 
     broadcast_id: str
-    chat_id: int  # the group as planned: the key of its state
-    address: int  # where to send: differs from chat_id after a migration
+    group: Address  # the group as planned: the key of its state
+    address: Address  # where to send: differs from ``group`` after a migration
     message_id: int | None = None  # edits and withdrawals: the post to change
 
     @property
     def member(self) -> str:
         """How the worker's held set in Redis names it."""
-        return f"{self.broadcast_id}|{self.chat_id}"
+        return f"{self.broadcast_id}|{self.group}"
 
 
 class BroadcastTasks:
@@ -96,13 +97,14 @@ class BroadcastTasks:
             args=[worker_id, n, broadcast_id, utcnow().isoformat()],
         )
         tasks = []
-        for chat, address in zip(flat[::2], flat[1::2], strict=True):
+        for member, address in zip(flat[::2], flat[1::2], strict=True):
             where, _, message_id = address.partition("|")
+            group = Address.parse(member)
             tasks.append(
                 Task(
                     broadcast_id,
-                    int(chat),
-                    int(where) if where else int(chat),
+                    group,
+                    Address.parse(where) if where else group,
                     int(message_id) if message_id else None,
                 )
             )
@@ -119,7 +121,7 @@ class BroadcastTasks:
     ) -> tuple[Slot, str]:
         """Reserve a send slot and, if it is due within ``within`` seconds, ``begin`` at
         once: one round trip instead of two. The verdict is "" when not begun."""
-        pace_keys, pace_args = pacer.script_input(task.address)
+        pace_keys, pace_args = pacer.script_input(task.address.chat)
         keys, args = self._begin_input(task, worker_id, action)
         reply = await self._persist(
             self._paced_begin, [*pace_keys, *keys], [*pace_args, *args, within * 1000.0]
@@ -138,7 +140,7 @@ class BroadcastTasks:
             self._keys.broadcast_queue(bid),
             self._keys.group(task.address),
         ]
-        return keys, [worker_id, task.chat_id, bid, action.value, utcnow().isoformat()]
+        return keys, [worker_id, str(task.group), bid, action.value, utcnow().isoformat()]
 
     async def delivered(self, task: Task, worker_id: str, message_id: int) -> str:
         return await self._settle(task, worker_id, "delivered", str(message_id))
@@ -157,9 +159,9 @@ class BroadcastTasks:
         """Back from sending to held; ``lost_reply`` counts it as an unknown outcome resent."""
         return await self._settle(task, worker_id, "resend" if lost_reply else "retry", "")
 
-    async def migrated(self, task: Task, worker_id: str, new_chat_id: int) -> str:
-        """``"retry"`` (send to the new id) or ``"merged"`` (the plan has that group)."""
-        return await self._settle(task, worker_id, "migrated", str(new_chat_id))
+    async def migrated(self, task: Task, worker_id: str, new: Address) -> str:
+        """``"retry"`` (send to the new address) or ``"merged"`` (the plan has that group)."""
+        return await self._settle(task, worker_id, "migrated", str(new))
 
     async def release(self, task: Task, worker_id: str) -> str:
         """Give a held task back to the queue (pause, quiet hours, shutdown)."""
@@ -178,7 +180,7 @@ class BroadcastTasks:
                 self._keys.broadcast_address(bid),
                 self._keys.broadcast_unknown(bid),
             ],
-            [worker_id, task.chat_id, bid, kind, value, utcnow().isoformat()],
+            [worker_id, str(task.group), bid, kind, value, utcnow().isoformat()],
         )
         return result
 

@@ -17,7 +17,7 @@ import pytest
 from aiogram import Bot
 from redis.asyncio import Redis
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from devkit.telegram import TelegramSimulator
 from handlers.posts import PostCheck
@@ -96,8 +96,8 @@ class Rig:
         values = {**QUICK, **options}
         return Worker(
             self.tasks,
-            pacer or self.pacer(),
-            TelegramSender(self.bot, links=TelegramLinks(self.bot, BOT_USERNAME)),
+            {TELEGRAM: pacer or self.pacer()},
+            {TELEGRAM: TelegramChannel(self.bot, links=TelegramLinks(self.bot, BOT_USERNAME))},
             self.groups,
             EngineOptions(**values),
             liveness=self.liveness,

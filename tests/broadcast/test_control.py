@@ -15,7 +15,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker
 from jobfeed.broadcast.models import Action, Progress, Status, Target
@@ -157,8 +157,8 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
     assert quiet.contains(clock()) and quiet.remaining(clock()) > 3000
     worker = Worker(
         rig.tasks,
-        rig.pacer(),
-        TelegramSender(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME)),
+        {TELEGRAM: rig.pacer()},
+        {TELEGRAM: TelegramChannel(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME))},
         rig.groups,
         EngineOptions(quiet=quiet, **QUICK),
         clock=clock,

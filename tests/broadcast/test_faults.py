@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
@@ -121,7 +121,7 @@ async def test_a_group_that_keeps_answering_5xx_fails_after_the_retries(rig: Rig
 async def test_a_bad_request_fails_at_once_without_retries(rig: Rig) -> None:
     [group] = await rig.load(1)
     created = await rig.plans.create(
-        plan=[PlanItem(group.chat_id)], post=Post.model_validate({"html": "<b>unclosed"})
+        plan=[PlanItem(group.address)], post=Post.model_validate({"html": "<b>unclosed"})
     )
 
     [p] = await rig.run(created.id)
@@ -137,7 +137,9 @@ async def test_no_connection_is_retried_then_failed_never_unknown(rig: Rig) -> N
     dead_bot = rig.sim.make_bot()
     await dead_bot.session.close()
     dead_bot.session = SimSession("http://127.0.0.1:9")  # nothing listens on port 9
-    worker._sender = TelegramSender(dead_bot, links=TelegramLinks(dead_bot, BOT_USERNAME))
+    worker._channels = {
+        TELEGRAM: TelegramChannel(dead_bot, links=TelegramLinks(dead_bot, BOT_USERNAME))
+    }
 
     [p] = await rig.run(broadcast_id, workers=[worker])
     await dead_bot.session.close()

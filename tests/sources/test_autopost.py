@@ -14,7 +14,7 @@ import pytest
 from aiogram import Bot
 from redis.asyncio import Redis
 
-from bot.telegram.channel import TelegramSender
+from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from devkit.telegram import TelegramSimulator
 from handlers.posts import PostCheck
@@ -95,8 +95,8 @@ class Matrix:
         limits = PacingLimits(global_rate=25.0, group_limit=20).scaled(self.sim.speed)
         worker = Worker(
             BroadcastTasks(self.redis, self.keys),
-            Pacer(self.redis, self.keys, "feeds", limits),
-            TelegramSender(self.bot, links=TelegramLinks(self.bot, USERNAME)),
+            {TELEGRAM: Pacer(self.redis, self.keys, "feeds", limits)},
+            {TELEGRAM: TelegramChannel(self.bot, links=TelegramLinks(self.bot, USERNAME))},
             GroupRepository(self.redis, self.keys),
             # Few sends in flight: at 30x speed the pacer's 1 s guard is 33 ms of real time.
             EngineOptions(concurrency=4, backoff=0.02, poll=0.02, heartbeat=0.2, dead_after=1.0),
