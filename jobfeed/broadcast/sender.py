@@ -1,6 +1,6 @@
 """What sending one post to one chat can come to: the results every channel answers with.
 
-A channel (``jobfeed.channels.Channel``: Telegram through aiogram today, a WeCom group
+A channel (``jobfeed.channels.Channel``: Telegram today, a WeCom group
 robot later) renders the channel-neutral ``Post`` in its own markup and turns its own
 errors into one of the results below; the engine decides what each means for the plan. A
 channel never retries by itself and never raises for a delivery problem.
