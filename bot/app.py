@@ -24,6 +24,7 @@ from bot.appkeys import (
     APPROVALS,
     BOT,
     DISPATCHER,
+    METRICS,
     NOTIFIER,
     PIPELINE,
     READINESS,
@@ -33,6 +34,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
+from bot.metrics import Metrics, install
 from bot.readiness import Readiness
 from bot.searching import SearchFollower
 from bot.services import Services
@@ -73,7 +75,12 @@ def build_api() -> Api:
 
 
 def create_app(
-    services: Services, bot: Bot, dispatcher: Dispatcher, *, polling: bool
+    services: Services,
+    bot: Bot,
+    dispatcher: Dispatcher,
+    *,
+    polling: bool,
+    metrics: Metrics | None = None,
 ) -> web.Application:
     settings = services.settings
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
@@ -86,6 +93,8 @@ def create_app(
     app[BOT] = bot
     app[DISPATCHER] = dispatcher
     app[STOP] = asyncio.Event()
+    metrics = app[METRICS] = metrics or Metrics()
+    install(app, metrics, services)
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     approvals = Approvals(
         services.vacancies,
@@ -96,13 +105,17 @@ def create_app(
     app[APPROVALS] = dispatcher["approvals"] = approvals
     notifier = TelegramNotifier(bot, services.texts, services.applications, settings.admin_ids)
     app[NOTIFIER] = dispatcher["notifier"] = notifier
+    notifier.cards.observer = metrics
     app.add_subapp(DASHBOARD, create_dashboard(services))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
     PublicSite(services, bot).install(app)
 
     dead = DeadLetters(services.redis, services.keys)
-    pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)
+    telegram = metrics.channel("telegram")
+    pipeline = app[PIPELINE] = UpdatePipeline(
+        dispatcher, bot, services.inbox, dead, observer=telegram
+    )
     readiness = app[READINESS] = Readiness()
     sweeper = ExpirySweeper(
         services.vacancies,

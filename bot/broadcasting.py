@@ -24,6 +24,7 @@ from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.models import GroupFilter, Vacancy
+from jobfeed.observe import BroadcastObserver
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,14 @@ def engine_options(settings: Settings, **overrides: Any) -> EngineOptions:
 
 
 def make_worker(
-    services: Services, bot: Bot, *, pacer: Pacer | None = None, **options: Any
+    services: Services,
+    bot: Bot,
+    *,
+    pacer: Pacer | None = None,
+    observer: BroadcastObserver | None = None,
+    **options: Any,
 ) -> Worker:
+    """``observer``: what counts the sends (``Metrics.channel("telegram")``)."""
     return Worker(
         BroadcastTasks(services.redis, services.keys),
         pacer or services.pacer,
@@ -56,6 +63,7 @@ def make_worker(
         services.groups,
         engine_options(services.settings, **options),
         liveness=WorkerLiveness(services.redis, services.keys),
+        observer=observer,
     )
 
 

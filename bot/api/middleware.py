@@ -25,14 +25,19 @@ def api_auth(admin_token: str | None) -> Callable[..., Awaitable[web.StreamRespo
             return await handler(request)
         if expected is None:
             return error_response(401, "the API is disabled: set ADMIN_TOKEN to enable it")
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
-        token = given.strip().encode("utf-8", "surrogateescape")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token, expected):
+        if not bearer_matches(request, expected):
             return error_response(401, "missing or wrong bearer token")
         return await handler(request)
 
     return middleware
+
+
+def bearer_matches(request: web.Request, expected: bytes) -> bool:
+    """Whether the request carries ``Authorization: Bearer <expected>``."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
+    token = given.strip().encode("utf-8", "surrogateescape")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token, expected)
 
 
 @web.middleware

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
 from bot.feeds import bot_username, build_feed_broadcasts, build_poller
+from bot.metrics import Metrics, instrument, listener
 from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.factory import create_bot
@@ -61,10 +62,13 @@ def main(args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
-            await asyncio.gather(
-                supervise(Supervised("feed poller", poller.run), stop),
-                supervise(Supervised("feed broadcasts", broadcasts.run), stop),
-            )
+            metrics = Metrics()
+            instrument(metrics, services)
+            async with listener(metrics, settings):
+                await asyncio.gather(
+                    supervise(Supervised("feed poller", poller.run), stop),
+                    supervise(Supervised("feed broadcasts", broadcasts.run), stop),
+                )
             return 0
         finally:
             await fetcher.close()

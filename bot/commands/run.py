@@ -14,6 +14,7 @@ from bot.app import create_app
 from bot.appkeys import SERVICES
 from bot.commands import EXIT_CONFIG, settings_or_exit
 from bot.config import Settings
+from bot.logs import AccessLog
 from bot.services import Services
 from bot.telegram.factory import create_bot, create_dispatcher
 
@@ -62,7 +63,13 @@ def main(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     # run_app turns SIGTERM and SIGINT into a graceful shutdown of the app.
     try:
-        web.run_app(app_factory(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(
+            app_factory(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log_class=AccessLog,
+        )
     except OSError as exc:  # taken between the probe and the bind
         if exc.errno != errno.EADDRINUSE:
             raise

@@ -15,6 +15,7 @@ import signal
 from bot.broadcasting import make_worker
 from bot.commands import run_async, settings_or_exit
 from bot.config import Settings
+from bot.metrics import Metrics, instrument, listener
 from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.factory import create_bot
@@ -48,11 +49,19 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    metrics = Metrics()
+    instrument(metrics, services)
     try:
         worker = make_worker(
-            services, bot, concurrency=concurrency, dead_after=dead_after, heartbeat=dead_after / 5
+            services,
+            bot,
+            observer=metrics.channel("telegram"),
+            concurrency=concurrency,
+            dead_after=dead_after,
+            heartbeat=dead_after / 5,
         )
-        await supervise(Supervised("broadcast worker", worker.run), stop)
+        async with listener(metrics, settings):
+            await supervise(Supervised("broadcast worker", worker.run), stop)
     finally:
         await bot.session.close()
         await services.close()
