@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
@@ -101,17 +101,21 @@ class AccessLog(AbstractAccessLogger):
         )
 
 
-def handler(secrets: list[str], log_format: LogFormat = "text") -> logging.Handler:
+def handler(
+    secrets: list[str], log_format: LogFormat = "text", stream: TextIO | None = None
+) -> logging.Handler:
     """The one handler of the process: to stderr, scrubbed, in ``log_format``."""
-    out = logging.StreamHandler(sys.stderr)
+    out = logging.StreamHandler(stream or sys.stderr)
     out.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     out.addFilter(Redact(secrets))
     return out
 
 
-def configure(level: str, secrets: list[str], log_format: LogFormat = "text") -> None:
+def configure(
+    level: str, secrets: list[str], log_format: LogFormat = "text", stream: TextIO | None = None
+) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [handler(secrets, log_format)]
+    root.handlers[:] = [handler(secrets, log_format, stream)]
     root.setLevel(level)
     # aiogram says "Update id=... is handled" for every update at INFO: only when
     # debugging (the access log already has one line per webhook request).

@@ -175,9 +175,14 @@ class Metrics:
     # -- Redis -------------------------------------------------------------------------------
 
     def redis_error(self, exc: BaseException) -> None:
-        """Count a failed exchange with Redis (each exception once)."""
+        """Count a failed exchange with Redis: each failure once, also when it surfaces
+        again wrapped (a handshake's failed read raised on as a failed connect)."""
         seen = vars(exc)
-        if seen.get("_zp_counted") or isinstance(exc, NoScriptError):
+        causes = (exc, exc.__cause__, exc.__context__)
+        if any(c is not None and vars(c).get("_zp_counted") for c in causes):
+            seen["_zp_counted"] = True
+            return
+        if isinstance(exc, NoScriptError):
             return  # NOSCRIPT is how a script gets registered (jobfeed.lua), not a failure
         if isinstance(exc, RedisTimeoutError | TimeoutError):
             kind = "timeout"
@@ -210,6 +215,13 @@ class Metrics:
 
 
 def _counting_class(base: type[Any], count: Callable[[BaseException], None]) -> type[Any]:
+    async def connect(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await base.connect(self, *args, **kwargs)
+        except Exception as exc:
+            count(exc)
+            raise
+
     async def send_packed_command(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await base.send_packed_command(self, *args, **kwargs)
@@ -224,7 +236,11 @@ def _counting_class(base: type[Any], count: Callable[[BaseException], None]) -> 
             count(exc)
             raise
 
-    methods = {"send_packed_command": send_packed_command, "read_response": read_response}
+    methods = {
+        "connect": connect,
+        "send_packed_command": send_packed_command,
+        "read_response": read_response,
+    }
     return type(f"Counting{base.__name__}", (base,), methods)
 
 

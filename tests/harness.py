@@ -19,6 +19,7 @@ from aiohttp import ClientSession, web
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.logs import AccessLog
 from bot.services import Services
 from bot.telegram.factory import create_bot, create_dispatcher
 from devkit.demo.scenario import settled
@@ -103,7 +104,7 @@ async def running_system(
         bot = create_bot(services)
         dispatcher = create_dispatcher(services)
         app = create_app(services, bot, dispatcher, polling=True)
-        runner = web.AppRunner(app)
+        runner = web.AppRunner(app, access_log_class=AccessLog)  # as `bot run` does
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         http = ClientSession()
