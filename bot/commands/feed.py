@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
+from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 from bot.feeds import bot_username, build_feed_broadcasts, build_poller
 from bot.metrics import Metrics, instrument, listener
 from bot.services import Services
@@ -45,6 +45,8 @@ def main(args: argparse.Namespace) -> int:
         config = load_feeds(path)
     except FeedsConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if not (args.once or args.status) and metrics_port_busy(settings):
         return EXIT_CONFIG
 
     async def serve() -> int:

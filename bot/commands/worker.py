@@ -13,7 +13,7 @@ import logging
 import signal
 
 from bot.broadcasting import make_worker
-from bot.commands import run_async, settings_or_exit
+from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 from bot.config import Settings
 from bot.metrics import Metrics, instrument, listener
 from bot.services import Services
@@ -75,5 +75,7 @@ def main(args: argparse.Namespace) -> int:
         print("error: --dead-after must be at least 0.5 seconds")
         return 2
     settings = settings_or_exit()
+    if metrics_port_busy(settings):
+        return EXIT_CONFIG
     run_async(lambda: serve(settings, args.concurrency, args.dead_after))
     return 0

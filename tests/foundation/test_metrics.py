@@ -5,7 +5,10 @@ and the Redis failures counted at the connections."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
@@ -22,6 +25,8 @@ from bot.telegram.intake import SECRET_HEADER
 from jobfeed.keys import Keys
 from tests.broadcast.conftest import sample_groups, sample_vacancies
 from tests.conftest import redis_url
+from tests.foundation.test_config import GOOD_TOKEN, run_bot
+from tests.foundation.test_startup_errors import assert_one_line
 from tests.harness import ADMIN_ID, ADMIN_TOKEN, System, free_port, make_settings, running_system
 
 SECRET = "metrics-webhook-secret"
@@ -200,3 +205,26 @@ async def test_each_metrics_object_has_its_own_registry() -> None:
     first.filed()
     assert value(parse((await first.render()).decode()), "zhaopin_applications_filed_total") == 1
     assert value(parse((await second.render()).decode()), "zhaopin_applications_filed_total") == 0
+
+
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_a_busy_metrics_port_is_one_line_and_exit_2(command: str, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {
+            "BOT_TOKEN": GOOD_TOKEN,
+            "REDIS_URL": redis_url(),
+            "REDIS_PREFIX": f"t{uuid.uuid4().hex[:12]}",
+            "HOST": "127.0.0.1",
+            "PORT": str(free_port()),
+            "METRICS_PORT": str(port),
+            "TELEGRAM_API_BASE": "http://127.0.0.1:9",  # never reached before the bind
+        }
+        assert_one_line(run_bot(env, tmp_path, command), str(port), "METRICS_PORT")
+
+
+def test_an_unknown_log_format_is_one_line(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": GOOD_TOKEN, "LOG_FORMAT": "xml"}
+    assert_one_line(run_bot(env, tmp_path), "LOG_FORMAT")
