@@ -27,6 +27,7 @@ from tests.broadcast.conftest import sample_groups, sample_vacancies
 from tests.conftest import redis_url
 from tests.foundation.test_config import GOOD_TOKEN, run_bot
 from tests.foundation.test_startup_errors import assert_one_line
+from tests.handlers.test_application_delivery import _apply, _ready
 from tests.harness import ADMIN_ID, ADMIN_TOKEN, System, free_port, make_settings, running_system
 
 SECRET = "metrics-webhook-secret"
@@ -136,6 +137,14 @@ async def test_the_counters_move_with_updates_searches_and_a_broadcast(
     assert value(after, "zhaopin_applications_delivered_total") == 0
     assert value(after, "zhaopin_alerts_sent_total") == 0
     assert value(after, "zhaopin_redis_errors_total", kind="connection") == 0
+
+
+async def test_an_application_filed_and_its_card_delivered_are_counted(system: System) -> None:
+    await _ready(system)
+    await _apply(system, 610_777)
+    samples = parse((await scrape(system.base_url + "/metrics"))[2])
+    assert value(samples, "zhaopin_applications_filed_total") == 1
+    assert value(samples, "zhaopin_applications_delivered_total") == 1
 
 
 async def test_a_scrape_without_the_admin_token_is_refused(system: System) -> None:
