@@ -34,7 +34,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
-from bot.metrics import Metrics, install
+from bot.metrics import Metrics, count_rate_limits, install
 from bot.readiness import Readiness
 from bot.searching import SearchFollower
 from bot.services import Services
@@ -112,9 +112,9 @@ def create_app(
     PublicSite(services, bot).install(app)
 
     dead = DeadLetters(services.redis, services.keys)
-    telegram = metrics.channel("telegram")
+    count_rate_limits(bot, metrics)
     pipeline = app[PIPELINE] = UpdatePipeline(
-        dispatcher, bot, services.inbox, dead, observer=telegram
+        dispatcher, bot, services.inbox, dead, observer=metrics.channel("telegram")
     )
     readiness = app[READINESS] = Readiness()
     sweeper = ExpirySweeper(

@@ -18,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from aiogram import Bot
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -29,6 +30,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.api.middleware import bearer_matches
 from bot.api.registry import error_response
 from bot.logs import AccessLog
+from bot.telegram.ratelimits import RateLimits
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -270,17 +272,21 @@ class ChannelMetrics:
         self._m.update_seconds.labels(self._channel).observe(seconds)
 
     def rate_limited(self, source: str, seconds: float) -> None:
+        """A 429 that said to wait ``seconds``, to a request of ``source``."""
         self._m.rate_limited.labels(self._channel, source).inc()
         self._m.retry_after_seconds.labels(self._channel, source).inc(seconds)
 
     def sent(self, action: str, result: SendResult) -> None:
         outcome = OUTCOMES.get(type(result).__name__, "other")
         self._m.broadcast_sends.labels(self._channel, action, outcome).inc()
-        if outcome == "retry_after":
-            self.rate_limited("broadcast", getattr(result, "seconds", 0.0))
 
     def paced(self, seconds: float) -> None:
         self._m.pacer_wait.observe(seconds)
+
+
+def count_rate_limits(bot: Bot, metrics: Metrics) -> None:
+    """Count the 429s of ``bot``'s requests (innermost: each attempt is seen)."""
+    bot.session.middleware(RateLimits(metrics.channel("telegram").rate_limited))
 
 
 # -- HTTP ----------------------------------------------------------------------------------

@@ -39,9 +39,6 @@ class UpdateObserver(Protocol):
     def handled(self, seconds: float, *, failed: bool) -> None:
         """An update was settled: handled, or (``failed``) dead-lettered."""
 
-    def rate_limited(self, source: str, seconds: float) -> None:
-        """The channel said to wait ``seconds`` (a 429) while ``source`` sent."""
-
 
 class BroadcastObserver(Protocol):
     def sent(self, action: str, result: SendResult) -> None:
@@ -74,9 +71,6 @@ class Ignore:
         pass
 
     def handled(self, seconds: float, *, failed: bool) -> None:
-        pass
-
-    def rate_limited(self, source: str, seconds: float) -> None:
         pass
 
     def sent(self, action: str, result: SendResult) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 from bot.feeds import bot_username, build_feed_broadcasts, build_poller
-from bot.metrics import Metrics, instrument, listener
+from bot.metrics import Metrics, count_rate_limits, instrument, listener
 from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.factory import create_bot
@@ -66,6 +66,7 @@ def main(args: argparse.Namespace) -> int:
                 loop.add_signal_handler(signum, stop.set)
             metrics = Metrics()
             instrument(metrics, services)
+            count_rate_limits(bot, metrics)
             async with listener(metrics, settings):
                 await asyncio.gather(
                     supervise(Supervised("feed poller", poller.run), stop),

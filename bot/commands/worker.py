@@ -15,7 +15,7 @@ import signal
 from bot.broadcasting import make_worker
 from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 from bot.config import Settings
-from bot.metrics import Metrics, instrument, listener
+from bot.metrics import Metrics, count_rate_limits, instrument, listener
 from bot.services import Services
 from bot.supervision import Supervised, supervise
 from bot.telegram.factory import create_bot
@@ -51,6 +51,7 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
         loop.add_signal_handler(sig, stop.set)
     metrics = Metrics()
     instrument(metrics, services)
+    count_rate_limits(bot, metrics)
     try:
         worker = make_worker(
             services,

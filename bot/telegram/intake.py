@@ -212,8 +212,6 @@ class UpdatePipeline:
                 if attempt == policy.attempts:
                     return _Failure(exc, attempt)
                 delay = policy.delay(attempt, exc)
-                if isinstance(exc, TelegramRetryAfter):
-                    self._observer.rate_limited("update", float(exc.retry_after))
                 log.warning("Update %s failed (%s: %s), attempt %d of %d; again in %.1f s",
                             update.update_id, type(exc).__name__, exc, attempt,
                             policy.attempts, delay)  # fmt: skip

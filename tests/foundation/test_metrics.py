@@ -65,6 +65,8 @@ async def test_the_counters_move_with_updates_searches_and_a_broadcast(
     sim = system.sim
     # Updates, delivered by the simulator to the webhook.
     sim.bot_added(-1003, by_user_id=ADMIN_ID, title="天津社群")
+    await system.settle()
+    sim.faults.retry_after_storm(1, retry_after=1)  # the reply to /tag waits once
     sim.user_message(-1003, ADMIN_ID, "/tag city=天津")
     await system.settle()
     before = parse((await scrape(system.base_url + "/metrics"))[2])
@@ -129,9 +131,10 @@ async def test_the_counters_move_with_updates_searches_and_a_broadcast(
         == (created["targeted"])
     )
     assert value(after, "zhaopin_broadcast_sends_total", outcome="retry_after", **sends) == 1
-    limited = {"channel": "telegram", "source": "broadcast"}
-    assert value(after, "zhaopin_rate_limited_total", **limited) == 1
-    assert value(after, "zhaopin_retry_after_seconds_total", **limited) == 1
+    for source in ("update", "broadcast"):
+        limited = {"channel": "telegram", "source": source}
+        assert value(after, "zhaopin_rate_limited_total", **limited) == 1
+        assert value(after, "zhaopin_retry_after_seconds_total", **limited) == 1
     assert value(after, "zhaopin_pacer_wait_seconds_count") >= created["targeted"] + 1
     assert value(after, "zhaopin_applications_filed_total") == 0
     assert value(after, "zhaopin_applications_delivered_total") == 0
