@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
@@ -90,12 +91,6 @@ class Metrics:
             registry=registry,
             buckets=HANDLING_BUCKETS,
         )
-        self.intake_backlog = Gauge(
-            "intake_backlog",
-            "Updates logged and not yet handled, by any receiver (read when scraped)",
-            namespace=NAMESPACE,
-            registry=registry,
-        )
         self.broadcast_sends = counter(
             "broadcast_sends",
             "Broadcast requests made (send, edit, delete), by what came of them",
@@ -161,8 +156,17 @@ class Metrics:
         self._readers.append(reader)
 
     def backlog_of(self, read: Callable[[], Awaitable[int]]) -> None:
+        """Report the intake backlog (only the web process does: a worker showing 0
+        would mislead)."""
+        gauge = Gauge(
+            "intake_backlog",
+            "Updates logged and not yet handled, by any receiver (read when scraped)",
+            namespace=NAMESPACE,
+            registry=self.registry,
+        )
+
         async def reader() -> None:
-            self.intake_backlog.set(await read())
+            gauge.set(await read())
 
         self.on_scrape(reader)
 
@@ -217,29 +221,40 @@ class Metrics:
 
 
 def _counting_class(base: type[Any], count: Callable[[BaseException], None]) -> type[Any]:
-    async def connect(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``base`` reporting each failure to ``count``: of a connection attempt as a whole,
+    and of each command sent or reply read. A connection's handshake is not counted
+    command by command: redis-py tries optional commands there (``CLIENT
+    MAINT_NOTIFICATIONS``) and an older server's error answer to them is expected."""
+    connecting: ContextVar[bool] = ContextVar("connecting", default=False)
+
+    async def connect_check_health(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = connecting.set(True)
         try:
-            return await base.connect(self, *args, **kwargs)
+            return await base.connect_check_health(self, *args, **kwargs)
         except Exception as exc:
             count(exc)
             raise
+        finally:
+            connecting.reset(token)
 
     async def send_packed_command(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await base.send_packed_command(self, *args, **kwargs)
         except Exception as exc:
-            count(exc)
+            if not connecting.get():
+                count(exc)
             raise
 
     async def read_response(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await base.read_response(self, *args, **kwargs)
         except Exception as exc:
-            count(exc)
+            if not connecting.get():
+                count(exc)
             raise
 
     methods = {
-        "connect": connect,
+        "connect_check_health": connect_check_health,
         "send_packed_command": send_packed_command,
         "read_response": read_response,
     }
