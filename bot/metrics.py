@@ -262,29 +262,28 @@ def _counting_class(base: type[Any], count: Callable[[BaseException], None]) -> 
 
 
 class ChannelMetrics:
-    """The update and broadcast observers (``jobfeed.observe``) of one channel."""
+    """The update and broadcast observers (``jobfeed.observe``) of one channel. The
+    labelled children are looked up once (a lookup per call cost more than the count)."""
 
     def __init__(self, metrics: Metrics, channel: str) -> None:
         self._m = metrics
         self._channel = channel
-        for family in (
-            metrics.updates_received,
-            metrics.updates_handled,
-            metrics.updates_failed,
-            metrics.updates_adopted,
-        ):
-            family.labels(channel)  # present (0) before the first update
+        self._received = metrics.updates_received.labels(channel)
+        self._handled = metrics.updates_handled.labels(channel)
+        self._failed = metrics.updates_failed.labels(channel)
+        self._adopted = metrics.updates_adopted.labels(channel)
+        self._seconds = metrics.update_seconds.labels(channel)
+        self._sends: dict[tuple[str, str], Counter] = {}
 
     def received(self) -> None:
-        self._m.updates_received.labels(self._channel).inc()
+        self._received.inc()
 
     def adopted(self) -> None:
-        self._m.updates_adopted.labels(self._channel).inc()
+        self._adopted.inc()
 
     def handled(self, seconds: float, *, failed: bool) -> None:
-        family = self._m.updates_failed if failed else self._m.updates_handled
-        family.labels(self._channel).inc()
-        self._m.update_seconds.labels(self._channel).observe(seconds)
+        (self._failed if failed else self._handled).inc()
+        self._seconds.observe(seconds)
 
     def rate_limited(self, source: str, seconds: float) -> None:
         """A 429 that said to wait ``seconds``, to a request of ``source``."""
@@ -292,8 +291,14 @@ class ChannelMetrics:
         self._m.retry_after_seconds.labels(self._channel, source).inc(seconds)
 
     def sent(self, action: str, result: SendResult) -> None:
-        outcome = OUTCOMES.get(type(result).__name__, "other")
-        self._m.broadcast_sends.labels(self._channel, action, outcome).inc()
+        key = (action, type(result).__name__)
+        child = self._sends.get(key)
+        if child is None:
+            outcome = OUTCOMES.get(key[1], "other")
+            child = self._sends[key] = self._m.broadcast_sends.labels(
+                self._channel, action, outcome
+            )
+        child.inc()
 
     def paced(self, seconds: float) -> None:
         self._m.pacer_wait.observe(seconds)
