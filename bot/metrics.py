@@ -166,7 +166,11 @@ class Metrics:
         )
 
         async def reader() -> None:
-            gauge.set(await read())
+            try:
+                gauge.set(await read())
+            except BaseException:
+                gauge.set(float("nan"))  # unknown, rather than the last reading
+                raise
 
         self.on_scrape(reader)
 

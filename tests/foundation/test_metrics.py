@@ -5,6 +5,7 @@ and the Redis failures counted at the connections."""
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -242,3 +243,19 @@ def test_a_busy_metrics_port_is_one_line_and_exit_2(command: str, tmp_path: Path
 def test_an_unknown_log_format_is_one_line(tmp_path: Path) -> None:
     env = {"BOT_TOKEN": GOOD_TOKEN, "LOG_FORMAT": "xml"}
     assert_one_line(run_bot(env, tmp_path), "LOG_FORMAT")
+
+
+async def test_a_scrape_while_redis_is_down_still_answers() -> None:
+    metrics = Metrics()
+    backlog = [3]
+
+    async def read() -> int:
+        if not backlog:
+            raise RedisConnectionError("Connection refused")
+        return backlog[0]
+
+    metrics.backlog_of(read)
+    assert value(parse((await metrics.render()).decode()), "zhaopin_intake_backlog") == 3
+    backlog.clear()
+    reading = value(parse((await metrics.render()).decode()), "zhaopin_intake_backlog")
+    assert math.isnan(reading)  # unknown, not the last value seen
