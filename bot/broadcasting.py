@@ -29,6 +29,7 @@ from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.models import GroupFilter, Vacancy
+from jobfeed.observe import BroadcastObserver
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,14 @@ class Crew:
     def of(cls, settings: Settings, redis: Redis, keys: Keys, bot: Bot) -> Crew:
         return cls(settings, redis, keys, bot, make_pacer(settings, redis, keys))
 
-    def worker(self, *, pacer: Pacer | None = None, **options: Any) -> Worker:
+    def worker(
+        self,
+        *,
+        pacer: Pacer | None = None,
+        observer: BroadcastObserver | None = None,
+        **options: Any,
+    ) -> Worker:
+        """``observer``: what counts the sends (``Metrics.channel("telegram")``)."""
         return Worker(
             BroadcastTasks(self.redis, self.keys),
             pacer or self.pacer,
@@ -66,6 +74,7 @@ class Crew:
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),
+            observer=observer,
         )
 
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # /metrics on a listener of its own (any process); bearer ADMIN_TOKEN unless public.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_public: bool = False
     timezone: str = "Asia/Shanghai"
 
     # Broadcast pacing and policy (jobfeed.broadcast).

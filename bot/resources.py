@@ -3,6 +3,8 @@
 They open in this order when the app starts and close in the reverse order when it stops
 (``bot/app.py`` appends them, then the supervised jobs, which stop first):
 
+- ``metrics``: the process's ``Metrics`` (``GET /metrics``), first so that every resource
+  after it reports to it, and the listener of ``METRICS_PORT`` while the app runs;
 - ``storage``: Redis, and every repository over it, each made once;
 - ``search``: the live search index (about a second of CPU to warm) and the search use case;
 - ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
@@ -32,6 +34,7 @@ from bot.appkeys import (
     KEYS,
     LEDGER,
     LIVE_INDEX,
+    METRICS,
     NOTIFIER,
     PACER,
     PIPELINE,
@@ -51,6 +54,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
 from bot.factories import keys_of, make_pacer, redis_handle
+from bot.metrics import Metrics, count_rate_limits, listener
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
 from bot.telegram.dispatcher import create_dispatcher
@@ -84,12 +88,20 @@ MakeDispatcher = Callable[..., Dispatcher]  # (settings, redis, keys, **workflow
 CARDS = web.AppKey("cards", CardDelivery)  # for the card redelivery job only
 
 
+async def metrics(app: web.Application) -> AsyncIterator[None]:
+    app[METRICS] = counted = Metrics()
+    async with listener(counted, app[SETTINGS]):
+        yield
+
+
 async def storage(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
+    settings, counted = app[SETTINGS], app[METRICS]
     async with redis_handle(settings) as handle:
         redis, keys = handle.client, keys_of(settings)
         app[REDIS], app[KEYS] = redis, keys
+        counted.watch_redis(redis)
         _repositories(app, settings, redis, keys)
+        counted.backlog_of(app[INBOX].backlog)  # read when scraped, by this process only
         yield
 
 
@@ -124,7 +136,9 @@ async def search(app: web.Application) -> AsyncIterator[None]:
     live = await open_live_index(app[VACANCIES], redis, keys, app[PLACES])
     app[LIVE_INDEX] = live
     saved = SavedSearches(redis, keys)
-    app[SEARCH] = SearchService(live, app[VACANCIES], saved, app[SEARCH_ANALYTICS])
+    app[SEARCH] = SearchService(
+        live, app[VACANCIES], saved, app[SEARCH_ANALYTICS], observer=app[METRICS]
+    )
     try:
         yield
     finally:
@@ -136,6 +150,7 @@ def telegram(make_dispatcher: MakeDispatcher = create_dispatcher) -> Context:
         settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
         bot = app[BOT] = create_bot(settings, app[INBOX])
         try:
+            count_rate_limits(bot, app[METRICS])  # after the reply guard: every attempt
             _telegram_parts(app, settings, redis, keys, make_dispatcher)
             yield
         finally:
@@ -153,6 +168,7 @@ def _telegram_parts(
     app[PACER] = make_pacer(settings, redis, keys)
     notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
     app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(settings, app[PLANNER], app[PLANS], bot)
     app[APPROVALS] = Approvals(
@@ -164,7 +180,10 @@ def _telegram_parts(
     dispatcher = app[DISPATCHER] = make(
         settings, redis, keys, **handler_data(app, settings, redis, keys)
     )
-    app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
+    telegram_metrics = app[METRICS].channel("telegram")
+    app[PIPELINE] = UpdatePipeline(
+        dispatcher, bot, app[INBOX], app[DEAD_LETTERS], observer=telegram_metrics
+    )
 
 
 def handler_data(
@@ -186,7 +205,7 @@ def handler_data(
         "search": app[LIVE_INDEX],
         "search_gate": ReplyGate(redis, keys, app[PACER], reply_limits(settings)),
         "search_service": app[SEARCH],
-        "resume_flow": ResumeFlow(applications, vacancies),
+        "resume_flow": ResumeFlow(applications, vacancies, observer=app[METRICS]),
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
     }
