@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.searching import open_live_index
-from bot.storage import RedisHandle, durability_warnings, open_redis
+from bot.storage import RedisHandle, durability_warnings, open_configured
 from bot.telegram.intake import receiver_name
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
@@ -72,7 +72,7 @@ class Services:
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         for warning in await durability_warnings(handle.client):
             log.warning("Redis durability: %s", warning)
         keys = Keys(prefix=settings.redis_prefix)
@@ -83,7 +83,9 @@ class Services:
             VacancyRepository(redis, keys),
         )
         broadcasts = BroadcastPlans(redis, keys)
-        applications = ApplicationRepository(redis, keys, settings.resume_retention_days)
+        applications = ApplicationRepository(
+            redis, keys, settings.resume_retention_days, replica_wait=handle.replica_wait
+        )
         planner = BroadcastPlanner(broadcasts, groups, vacancies, texts)
         submissions = SubmissionRepository(redis, keys)
         places = Places.load()
@@ -98,7 +100,9 @@ class Services:
             texts=texts,
             groups=groups,
             vacancies=vacancies,
-            inbox=UpdateInbox(redis, keys, owner=receiver_name()),
+            inbox=UpdateInbox(
+                redis, keys, owner=receiver_name(), replica_wait=handle.replica_wait
+            ),
             broadcasts=broadcasts,
             planner=planner,
             pacer=pacer,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.backup import BackupError, restore_backup, write_backup
 from bot.commands import run_async, settings_or_exit
-from bot.storage import open_redis
+from bot.storage import open_configured
 from jobfeed.keys import Keys
 
 
@@ -32,7 +32,7 @@ def main_backup(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
 
     async def go() -> int:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         try:
             done = await write_backup(handle.client, Keys(settings.redis_prefix), args.file)
         finally:
@@ -53,7 +53,7 @@ def main_restore(args: argparse.Namespace) -> int:
         return 1
 
     async def go() -> int:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         try:
             done = await restore_backup(
                 handle.client, Keys(settings.redis_prefix), args.file, force=args.force
