@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool, SentinelManagedConnection
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError, ReadOnlyError, ResponseError, TimeoutError
 
@@ -67,6 +67,26 @@ class BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
     """redis-py's Sentinel pool, waiting for a free connection like every other pool."""
 
 
+class FollowingConnection(SentinelManagedConnection):
+    """A connection to whichever node the sentinels call the primary, on every reconnect.
+
+    redis-py (8.1) asks the sentinels only in ``connect()``; a pipeline or a health check
+    on a closed connection reconnects through ``connect_check_health`` to the address it
+    had, so after a failover it kept knocking at the dead primary until its retries ran
+    out (redis/redis-py#3874; 13 s here, failing every pipeline of the moment).
+    """
+
+    async def connect_check_health(
+        self, check_health: bool = True, retry_socket_connect: bool = True
+    ) -> None:
+        if self.is_connected:
+            return
+        if retry_socket_connect:  # not from connect_to(): ask where the primary is first
+            await self.connect()  # type: ignore[no-untyped-call]
+            return
+        await super().connect_check_health(check_health, retry_socket_connect=False)
+
+
 def sibling_client(client: Redis) -> Redis:
     """A client with its own pool to the same server (for owners that close theirs)."""
     pool = client.connection_pool
@@ -76,6 +96,7 @@ def sibling_client(client: Redis) -> Redis:
             BlockingSentinelPool(  # type: ignore[no-untyped-call]
                 pool.service_name,
                 pool.sentinel_manager,
+                connection_class=pool.connection_class,
                 **(kwargs | POOL_LIMITS | resilience()),
             )
         )
@@ -206,6 +227,7 @@ async def _open_sentinel(target: SentinelTarget) -> RedisHandle:
     client = sentinel.master_for(
         target.master,
         connection_pool_class=BlockingSentinelPool,
+        connection_class=FollowingConnection,
         decode_responses=True,
         password=target.password,
         **POOL_LIMITS,
