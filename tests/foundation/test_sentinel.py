@@ -303,6 +303,23 @@ async def test_the_service_carries_on_when_the_primary_is_killed(
             assert fresh.number > before.number
             info = await services.redis.info("server")
             assert int(info["tcp_port"]) == replica.port
+            await reconnects_to_the_new_primary(services.redis, primary.port)
+
+
+async def reconnects_to_the_new_primary(redis: Redis, old_port: int) -> None:
+    """A pooled connection closed while the primary moved reconnects where the sentinels
+    say, on every path (a pipeline's resend goes through ``send_packed_command``, which
+    in redis-py 8.1 alone dials the old address again until its retries run out)."""
+    pool = redis.connection_pool
+    connection = await pool.get_connection()
+    try:
+        await connection.disconnect()
+        connection.port = old_port  # where it was connected before the failover
+        await asyncio.wait_for(connection.send_command("PING"), 5)
+        assert await connection.read_response() in ("PONG", b"PONG")
+        assert connection.port != old_port
+    finally:
+        await pool.release(connection)
 
 
 async def probe(redis: Redis, keys: Keys, tasks: int, *, seconds: float) -> list[str]:
