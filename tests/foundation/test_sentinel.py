@@ -34,6 +34,7 @@ from bot.telegram.intake import SECRET_HEADER
 from jobfeed.broadcast.models import Target
 from jobfeed.keys import Keys
 from jobfeed.models import Group
+from jobfeed.replication import ReplicaWait
 from tests.faketime import real_clock_environment
 from tests.foundation.test_config import GOOD_TOKEN, run_bot
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
@@ -395,3 +396,24 @@ def test_a_bad_sentinel_setting_ends_the_program_with_one_line(tmp_path: Path) -
         "error: setting REDIS_SENTINELS: 'redis-a' is not host:port "
         "(use 10.0.0.1:26379,10.0.0.2:26379)"
     ]
+
+
+async def test_a_write_no_replica_acknowledges_stands_on_the_primary(
+    redis: Redis, keys: Keys
+) -> None:
+    """The shared test Redis has no replica: the first wait falls short after its timeout,
+    the next writes within ``recheck`` do not wait, and after it they wait again."""
+    if int((await redis.info("replication")).get("connected_slaves", 0)):
+        pytest.skip("this Redis has replicas")
+    now = [0.0]
+    wait = ReplicaWait(replicas=1, timeout_ms=50, recheck=5.0, clock=lambda: now[0])
+    script = redis.register_script("return redis.call('INCR', KEYS[1])")
+    key = f"{keys.prefix}:wait"
+    assert await wait.run(redis, script, [key], []) == 1
+    assert wait.fell_short == 1
+    assert await wait.run(redis, script, [key], []) == 2
+    assert wait.fell_short == 1  # skipped: no second timeout within recheck
+    now[0] = 6.0
+    assert await wait.run(redis, script, [key], []) == 3
+    assert wait.fell_short == 2
+    assert await ReplicaWait(replicas=0).run(redis, script, [key], []) == 4
