@@ -105,6 +105,9 @@ class Figures:
     cpu_us_per_send: float
     sends_per_second: float
     matrix_bytes: int  # the group registry itself
+    broadcast_bytes: int  # MEMORY USAGE of the finished broadcast's own keys
+    pace_keys: int  # per-chat pacing logs alive at the end (they expire after ~61 s)
+    pace_bytes: int
 
 
 async def used_memory(redis: Redis) -> int:
@@ -121,6 +124,18 @@ async def script_usec(redis: Redis) -> float:
     return sum(
         float(v["usec"]) for k, v in stats.items() if k in ("cmdstat_evalsha", "cmdstat_eval")
     )
+
+
+async def memory_usage(redis: Redis, names: list[str]) -> int:
+    total = 0
+    for name in names:
+        total += int(await redis.memory_usage(name, samples=0) or 0)
+    return total
+
+
+async def pace_logs(redis: Redis, keys: Keys, bucket: str) -> tuple[int, int]:
+    names = [n async for n in redis.scan_iter(match=keys.pace_chat_prefix(bucket) + "*")]
+    return len(names), await memory_usage(redis, names)
 
 
 async def one_size(redis: Redis, size: int, concurrency: int) -> Figures:
@@ -170,6 +185,14 @@ async def one_size(redis: Redis, size: int, concurrency: int) -> Figures:
     await sampler
     final = await used_memory(redis)
     assert progress.delivered == size, progress
+    own = [
+        keys.broadcast(plan.id),
+        keys.broadcast_state(plan.id),
+        keys.broadcast_queue(plan.id),
+        keys.broadcast_address(plan.id),
+        keys.broadcast_unknown(plan.id),
+    ]
+    pace_keys, pace_bytes = await pace_logs(redis, keys, "scale")
     return Figures(
         groups=size,
         sends=channel.sends,
@@ -180,6 +203,9 @@ async def one_size(redis: Redis, size: int, concurrency: int) -> Figures:
         cpu_us_per_send=cpu / channel.sends * 1e6,
         sends_per_second=channel.sends / elapsed,
         matrix_bytes=before - empty,
+        broadcast_bytes=await memory_usage(redis, own),
+        pace_keys=pace_keys,
+        pace_bytes=pace_bytes,
     )
 
 
@@ -208,6 +234,15 @@ def report(rows: list[Figures]) -> None:
             f"{r.peak_bytes / r.groups:6.0f} B, left {r.final_bytes / r.groups:6.0f} B; "
             f"the matrix itself {r.matrix_bytes / r.groups:6.0f} B/group "
             f"({r.matrix_bytes / 2**20:,.1f} MiB)"
+        )
+    print("what stays (MEMORY USAGE):")
+    for r in rows:
+        print(
+            f"{r.groups:>9,} | the finished broadcast's keys "
+            f"{cell(r.broadcast_bytes / 1024, base.broadcast_bytes / 1024, 'KiB')} = "
+            f"{r.broadcast_bytes / r.groups:5.0f} B/group; pacing logs alive at the end "
+            f"{r.pace_keys:,} keys, {r.pace_bytes / 1024:,.0f} KiB (they expire ~61 s after "
+            "their send: bounded by the send rate, not the matrix)"
         )
 
 
