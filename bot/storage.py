@@ -13,7 +13,7 @@ import asyncio
 import fcntl
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -136,8 +136,8 @@ class SentinelTarget:
 
     sentinels: tuple[tuple[str, int], ...]
     master: str
-    sentinel_password: str | None = None
-    password: str | None = None  # the primary's and replicas' (requirepass)
+    sentinel_password: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)  # the data nodes' requirepass
 
     def __str__(self) -> str:
         where = ",".join(f"{host}:{port}" for host, port in self.sentinels)
