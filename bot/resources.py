@@ -71,6 +71,7 @@ from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.places import Places
+from jobfeed.replication import ReplicaWait
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.saved import SavedSearches
@@ -100,18 +101,26 @@ async def storage(app: web.Application) -> AsyncIterator[None]:
         redis, keys = handle.client, keys_of(settings)
         app[REDIS], app[KEYS] = redis, keys
         counted.watch_redis(redis)
-        _repositories(app, settings, redis, keys)
+        _repositories(app, settings, redis, keys, handle.replica_wait)
         counted.backlog_of(app[INBOX].backlog)  # read when scraped, by this process only
         yield
 
 
-def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
+def _repositories(
+    app: web.Application,
+    settings: Settings,
+    redis: Redis,
+    keys: Keys,
+    replica_wait: ReplicaWait | None,
+) -> None:
     app[TEXTS] = texts = Texts()
     app[PLACES] = Places.load()
     app[GROUPS] = groups = GroupRepository(redis, keys)
     app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
     retention = settings.resume_retention_days
-    app[APPLICATIONS] = applications = ApplicationRepository(redis, keys, retention)
+    app[APPLICATIONS] = applications = ApplicationRepository(
+        redis, keys, retention, replica_wait=replica_wait
+    )
     app[SUBMISSIONS] = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
@@ -127,7 +136,7 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
         timezone=settings.timezone,
     )
     app[LEDGER] = FeedLedger(redis, keys)
-    app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name())
+    app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name(), replica_wait=replica_wait)
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
 
 
