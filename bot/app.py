@@ -26,6 +26,7 @@ from bot.appkeys import (
     INBOX,
     LEDGER,
     LIVE_INDEX,
+    METRICS,
     PIPELINE,
     READINESS,
     SETTINGS,
@@ -35,8 +36,10 @@ from bot.appkeys import (
 from bot.config import Settings
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
+from bot.metrics import PATH as METRICS_PATH
+from bot.metrics import Metrics, handler
 from bot.readiness import Readiness
-from bot.resources import CARDS, MakeDispatcher, search, storage, telegram
+from bot.resources import CARDS, MakeDispatcher, metrics, search, storage, telegram
 from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
@@ -86,11 +89,13 @@ def create_app(
     app[SETTINGS] = settings
     app[STOP] = asyncio.Event()
     app[READINESS] = Readiness()
-    app.cleanup_ctx.extend([storage, search, telegram(dispatcher), _background(polling)])
+    resources = [metrics, storage, search, telegram(dispatcher)]
+    app.cleanup_ctx.extend([*resources, _background(polling)])
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
     PublicSite(settings).install(app)
+    app.router.add_get(METRICS_PATH, handler(_metrics, token))
     if settings.use_webhook:
         assert settings.webhook_secret  # guaranteed with the base URL
         secret = settings.webhook_secret.get_secret_value()
@@ -100,6 +105,10 @@ def create_app(
 
 def _pipeline(request: web.Request) -> UpdatePipeline:
     return request.app[PIPELINE]
+
+
+def _metrics(request: web.Request) -> Metrics:
+    return request.app[METRICS]
 
 
 def _jobs(app: web.Application, polling: bool) -> list[Supervised]:

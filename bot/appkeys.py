@@ -14,6 +14,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.readiness import Readiness
 from bot.telegram.intake import UpdatePipeline
 from jobfeed.applications.repository import ApplicationRepository
@@ -42,6 +43,8 @@ from jobfeed.vacancies import VacancyRepository
 SETTINGS = web.AppKey("settings", Settings)
 STOP = web.AppKey("stop", asyncio.Event)
 READINESS = web.AppKey("readiness", Readiness)
+# resources.metrics: what this process counts (GET /metrics), first so that all report.
+METRICS = web.AppKey("metrics", Metrics)
 # resources.storage: Redis and the repositories over it.
 REDIS = web.AppKey("redis", Redis)
 KEYS = web.AppKey("keys", Keys)

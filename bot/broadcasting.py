@@ -30,6 +30,7 @@ from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.models import GroupFilter, Vacancy
+from jobfeed.observe import BroadcastObserver
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,14 @@ class Crew:
         pacer = make_pacer(settings, redis, keys)
         return cls(settings, redis, keys, bot, pacer, TelegramLinks(bot, settings.bot_username))
 
-    def worker(self, *, pacer: Pacer | None = None, **options: Any) -> Worker:
+    def worker(
+        self,
+        *,
+        pacer: Pacer | None = None,
+        observer: BroadcastObserver | None = None,
+        **options: Any,
+    ) -> Worker:
+        """``observer``: what counts the sends (``Metrics.channel("telegram")``)."""
         return Worker(
             BroadcastTasks(self.redis, self.keys),
             {TELEGRAM: pacer or self.pacer},
@@ -69,6 +77,7 @@ class Crew:
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),
+            observer=observer,
         )
 
 

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 _TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_HOST_PORT = re.compile(r"^\[?([A-Za-z0-9_.:-]+?)\]?:(\d{1,5})$")
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,16 @@ class Settings(BaseSettings):
     telegram_api_base: str | None = None
     redis_url: str | None = None
     redis_prefix: str = Field(default="zp", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    # Redis Sentinel instead of REDIS_URL (bot.storage): where the sentinels are, the
+    # name they monitor, their password and the data nodes' password.
+    redis_sentinels: Annotated[tuple[tuple[str, int], ...], NoDecode] = ()
+    redis_sentinel_master: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    redis_sentinel_password: SecretStr | None = None
+    redis_password: SecretStr | None = None
+    # A confirmed write (an update logged, an application filed) waits for this many
+    # replicas to have it (Redis WAIT), at most REDIS_WAIT_TIMEOUT_MS.
+    redis_wait_replicas: int = Field(default=0, ge=0, le=10)
+    redis_wait_timeout_ms: int = Field(default=500, ge=1, le=60_000)
     data_dir: Path = Path("var")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_token: SecretStr | None = None
@@ -41,6 +52,10 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # /metrics on a listener of its own (any process); bearer ADMIN_TOKEN unless public.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_public: bool = False
     timezone: str = "Asia/Shanghai"
 
     # Broadcast pacing and policy (jobfeed.broadcast).
@@ -148,6 +163,22 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value or None
 
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinel_addresses(cls, value: object) -> object:
+        """``host:port,host:port``: where the sentinels listen."""
+        if not isinstance(value, str):
+            return value
+        found = []
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            match = _HOST_PORT.match(part)
+            if match is None or not 1 <= int(match[2]) <= 65535:
+                raise ValueError(f"{part!r} is not host:port (use 10.0.0.1:26379,10.0.0.2:26379)")
+            found.append((match[1], int(match[2])))
+        return tuple(found)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -163,6 +194,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_BASE_URL and WEBHOOK_SECRET go together: set both or neither"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _sentinel_pair(self) -> Settings:
+        if bool(self.redis_sentinels) != bool(self.redis_sentinel_master):
+            raise ValueError(
+                "REDIS_SENTINELS and REDIS_SENTINEL_MASTER go together: set both or neither"
+            )
+        if self.redis_sentinels and self.redis_url:
+            raise ValueError("set REDIS_URL or REDIS_SENTINELS, not both")
         return self
 
     @property

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.storage import RedisHandle, durability_warnings, open_redis
+from bot.storage import RedisHandle, durability_warnings, open_configured
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def redis_handle(settings: Settings) -> AsyncIterator[RedisHandle]:
-    """The process's Redis (``REDIS_URL`` or the embedded one), closed on the way out."""
-    handle = await open_redis(settings.redis_url, settings.data_dir)
+    """The process's Redis (``REDIS_SENTINELS``, ``REDIS_URL`` or the embedded one), closed
+    on the way out. Its ``replica_wait`` (``REDIS_WAIT_REPLICAS``) goes to the update inbox
+    and the application repository: their confirmed writes wait for a replica."""
+    handle = await open_configured(settings)
     try:
         await migrate(handle.client, keys_of(settings))  # before anything reads the data
         for warning in await durability_warnings(handle.client):

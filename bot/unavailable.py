@@ -14,7 +14,8 @@ from aiohttp import web
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.api.registry import UNAVAILABLE, error_response
+from bot.api.registry import UNAVAILABLE
+from bot.httpjson import error_response
 from jobfeed.texts import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)

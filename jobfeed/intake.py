@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from jobfeed.batching import Call, Coalescer
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
+from jobfeed.replication import ReplicaWait, run_script
 
 PACKAGE = "jobfeed"
 
@@ -42,8 +43,11 @@ class UpdateInbox:
     """Calls made in the same moment by concurrent requests share one Redis call: the
     accepts of one event-loop turn become one script call, the deletions one XDEL."""
 
-    def __init__(self, redis: Redis, keys: Keys, owner: str) -> None:
+    def __init__(
+        self, redis: Redis, keys: Keys, owner: str, *, replica_wait: ReplicaWait | None = None
+    ) -> None:
         self._redis = redis
+        self.replica_wait = replica_wait  # an update is logged once a replica has it
         self._keys = keys
         self.owner = owner
         self._accept = load_script(redis, PACKAGE, "accept_updates")
@@ -94,7 +98,7 @@ class UpdateInbox:
         for update_id, raw in updates:
             args += [update_id, raw]
         keys = [self._keys.updates_stream, self._keys.update_seen_prefix]
-        found = await self._accept(keys=keys, args=args)
+        found = await run_script(self.replica_wait, self._redis, self._accept, keys, args)
         return [str(entry_id) if entry_id else None for entry_id in found]
 
     async def _delete_calls(self, calls: list[Call[tuple[str, int | None], None]]) -> list[None]:

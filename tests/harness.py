@@ -19,6 +19,7 @@ from aiohttp import ClientSession, web
 from redis.asyncio import Redis
 
 from bot import appkeys
+from bot.accesslog import AccessLog
 from bot.app import create_app
 from bot.broadcasting import Crew
 from bot.config import Settings
@@ -34,6 +35,7 @@ from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.live import LiveIndex
+from jobfeed.search.service import SearchService
 from jobfeed.stats import Stats
 from jobfeed.submissions import SubmissionRepository
 from jobfeed.vacancies import VacancyRepository
@@ -123,6 +125,10 @@ class Parts:
         return self._app[appkeys.LIVE_INDEX]
 
     @property
+    def search_service(self) -> SearchService:
+        return self._app[appkeys.SEARCH]
+
+    @property
     def pacer(self) -> Pacer:
         return self._app[appkeys.PACER]
 
@@ -186,7 +192,7 @@ async def running_system(
             keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
         )
         app = create_app(settings, polling=True)
-        runner = web.AppRunner(app)
+        runner = web.AppRunner(app, access_log_class=AccessLog)  # as `bot run` does
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         http = ClientSession()

@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "jobfeed": ("aiogram", "aiohttp.web", "bot", "handlers", "devkit"),
-    "handlers": ("bot", "devkit"),
+    "jobfeed": ("aiogram", "aiohttp.web", "bot", "handlers", "devkit", "prometheus_client"),
+    "handlers": ("bot", "devkit", "prometheus_client"),
     "bot": ("devkit",),
 }
 

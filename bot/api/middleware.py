@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.api.registry import ApiError, error_response
+from bot.api.registry import ApiError
+from bot.httpjson import bearer_matches, error_response
 from bot.params import BadInput
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,7 @@ def api_auth(admin_token: str | None) -> Callable[..., Awaitable[web.StreamRespo
             return await handler(request)
         if expected is None:
             return error_response(401, "the API is disabled: set ADMIN_TOKEN to enable it")
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        # Header bytes that are not UTF-8 arrive as surrogates: give them back as they came.
-        token = given.strip().encode("utf-8", "surrogateescape")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token, expected):
+        if not bearer_matches(request, expected):
             return error_response(401, "missing or wrong bearer token")
         return await handler(request)
 

@@ -17,6 +17,8 @@ from typing import Any, get_args, get_origin
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bot.httpjson import json_dumps
+
 Handler = Callable[..., Awaitable[Any]]
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -217,7 +219,7 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
         if isinstance(result, web.StreamResponse):
             return result
         payload = TypeAdapter(Any).dump_python(result, mode="json")
-        return web.json_response(payload, status=op.status, dumps=_dumps)
+        return web.json_response(payload, status=op.status, dumps=json_dumps)
 
     return handle
 
@@ -246,14 +248,3 @@ def _details(exc: ValidationError) -> list[dict[str, Any]]:
         {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
         for err in exc.errors(include_url=False, include_input=False)
     ]
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def error_response(status: int, message: str, details: Any = None) -> web.Response:
-    body: dict[str, Any] = {"error": message}
-    if details is not None:
-        body["details"] = details
-    return web.json_response(body, status=status, dumps=_dumps)

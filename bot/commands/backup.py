@@ -27,13 +27,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def main_backup(args: argparse.Namespace) -> int:
     from bot.backup import write_backup
-    from bot.storage import open_redis
+    from bot.storage import open_configured
     from jobfeed.keys import Keys
 
     settings = settings_or_exit()
 
     async def go() -> int:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         try:
             done = await write_backup(handle.client, Keys(settings.redis_prefix), args.file)
         finally:
@@ -49,7 +49,7 @@ def main_backup(args: argparse.Namespace) -> int:
 
 def main_restore(args: argparse.Namespace) -> int:
     from bot.backup import BackupError, restore_backup
-    from bot.storage import open_redis
+    from bot.storage import open_configured
     from jobfeed.keys import Keys
 
     settings = settings_or_exit()
@@ -58,7 +58,7 @@ def main_restore(args: argparse.Namespace) -> int:
         return 1
 
     async def go() -> int:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         try:
             done = await restore_backup(
                 handle.client, Keys(settings.redis_prefix), args.file, force=args.force

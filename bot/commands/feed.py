@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.commands import EXIT_CONFIG, run_async, settings_or_exit
+from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 
 if TYPE_CHECKING:  # the pipeline (aiogram, the fetcher) is imported when the command runs
     from bot.feeds import FeedPipeline
+    from bot.metrics import Metrics
     from jobfeed.sources.autopost import FeedBroadcasts
     from jobfeed.sources.poller import FeedPoller
 
@@ -45,9 +46,12 @@ def main(args: argparse.Namespace) -> int:
     except FeedsConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if not (args.once or args.status) and metrics_port_busy(settings):
+        return EXIT_CONFIG
 
     from bot.factories import keys_of, redis_handle
     from bot.feeds import build_pipeline
+    from bot.metrics import listener, process_metrics
     from bot.supervision import Supervised, supervise
     from jobfeed.sources.fetch import Fetcher
 
@@ -56,13 +60,12 @@ def main(args: argparse.Namespace) -> int:
             redis, keys = handle.client, keys_of(settings)
             fetcher = Fetcher()
             try:
-                return await work(
-                    build_pipeline(settings, redis, keys, config=config, fetcher=fetcher)
-                )
+                pipeline = build_pipeline(settings, redis, keys, config=config, fetcher=fetcher)
+                return await work(pipeline, process_metrics(redis))
             finally:
                 await fetcher.close()
 
-    async def work(pipeline: FeedPipeline) -> int:
+    async def work(pipeline: FeedPipeline, metrics: Metrics) -> int:
         poller, broadcasts = pipeline.poller, pipeline.broadcasts
         if args.status:
             return await _status(poller)
@@ -72,10 +75,11 @@ def main(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await asyncio.gather(
-            supervise(Supervised("feed poller", poller.run), stop),
-            supervise(Supervised("feed broadcasts", broadcasts.run), stop),
-        )
+        async with listener(metrics, settings):
+            await asyncio.gather(
+                supervise(Supervised("feed poller", poller.run), stop),
+                supervise(Supervised("feed broadcasts", broadcasts.run), stop),
+            )
         return 0
 
     return run_async(serve)

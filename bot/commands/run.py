@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
-import socket
 import sys
 from typing import TYPE_CHECKING
 
-from bot.commands import EXIT_CONFIG, settings_or_exit
+from bot.commands import EXIT_CONFIG, metrics_port_busy, port_is_free, settings_or_exit
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -37,33 +36,30 @@ async def app_factory(settings: Settings) -> web.Application:
     return app
 
 
-def _port_is_free(host: str, port: int) -> bool:
-    """Tried before anything starts, so a busy port is one line, not a half-started app."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return False
-            raise
-    return True
-
-
 def main(args: argparse.Namespace) -> int:
     from aiohttp import web
+
+    from bot.accesslog import AccessLog
 
     settings = settings_or_exit()
     busy = (
         f"error: port {settings.port} on {settings.host} is already in use: "
         "stop what listens there or set PORT"
     )
-    if not _port_is_free(settings.host, settings.port):
+    if not port_is_free(settings.host, settings.port):
         print(busy, file=sys.stderr)
+        return EXIT_CONFIG
+    if metrics_port_busy(settings):
         return EXIT_CONFIG
     # run_app turns SIGTERM and SIGINT into a graceful shutdown of the app.
     try:
-        web.run_app(app_factory(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(
+            app_factory(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log_class=AccessLog,
+        )
     except OSError as exc:  # taken between the probe and the bind
         if exc.errno != errno.EADDRINUSE:
             raise

@@ -25,14 +25,14 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from bot.storage import open_redis
+    from bot.storage import open_configured
     from jobfeed.dead_letters import DeadLetters
     from jobfeed.keys import Keys
 
     settings = settings_or_exit()
 
     async def run() -> int:
-        handle = await open_redis(settings.redis_url, settings.data_dir)
+        handle = await open_configured(settings)
         try:
             dead = DeadLetters(handle.client, Keys(prefix=settings.redis_prefix))
             console = Console()

@@ -13,7 +13,7 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
-from bot.commands import run_async, settings_or_exit
+from bot.commands import EXIT_CONFIG, metrics_port_busy, run_async, settings_or_exit
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -44,6 +44,7 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
     """A worker needs Redis, the Bot and the send budget: no search index, no web app."""
     from bot.broadcasting import Crew
     from bot.factories import keys_of, redis_handle
+    from bot.metrics import listener, process_metrics
     from bot.supervision import Supervised, supervise
     from bot.telegram.factory import create_bot
     from bot.telegram.intake import receiver_name
@@ -57,11 +58,16 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
         redis, keys = handle.client, keys_of(settings)
         bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
         try:
+            metrics = process_metrics(redis, bot)
             crew = Crew.of(settings, redis, keys, bot)
             worker = crew.worker(
-                concurrency=concurrency, dead_after=dead_after, heartbeat=dead_after / 5
+                observer=metrics.channel("telegram"),
+                concurrency=concurrency,
+                dead_after=dead_after,
+                heartbeat=dead_after / 5,
             )
-            await supervise(Supervised("broadcast worker", worker.run), stop)
+            async with listener(metrics, settings):
+                await supervise(Supervised("broadcast worker", worker.run), stop)
         finally:
             await bot.session.close()
 
@@ -74,5 +80,7 @@ def main(args: argparse.Namespace) -> int:
         print("error: --dead-after must be at least 0.5 seconds")
         return 2
     settings = settings_or_exit()
+    if metrics_port_busy(settings):
+        return EXIT_CONFIG
     run_async(lambda: serve(settings, args.concurrency, args.dead_after))
     return 0

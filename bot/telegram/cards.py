@@ -33,6 +33,7 @@ from handlers.flood import patiently
 from handlers.identity import CHANNEL, actor
 from jobfeed.applications.models import AccessAction, Application
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.observe import ApplicationObserver, Ignore
 from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class CardDelivery:
         self._texts = texts
         self._applications = applications
         self._admin_ids = admin_ids
+        self.observer: ApplicationObserver = Ignore()  # set by the wiring (bot.metrics)
 
     async def deliver(self, application: Application) -> bool:
         """Send the card once (a replayed submission finds it delivered); False when a
@@ -87,6 +89,7 @@ class CardDelivery:
             outcome = await self._send_everywhere(application)
             if outcome is Outcome.sent:
                 await applications.delivery.delivered(number, owner)
+                self.observer.delivered()
             elif outcome is Outcome.later:
                 log.warning("Application %s not delivered yet; queued to send again", number)
                 return False

@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -32,6 +33,7 @@ from bot.readiness import Readiness
 from bot.telegram.handling import HANDLING, Handling
 from jobfeed.dead_letters import DeadLetter, DeadLetters, now
 from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
+from jobfeed.observe import CHAT_ID, UPDATE_ID, Ignore, UpdateObserver
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,8 +104,11 @@ class UpdatePipeline:
         inbox: UpdateInbox,
         dead: DeadLetters,
         retry: RetryPolicy | None = None,
+        *,
+        observer: UpdateObserver | None = None,
     ) -> None:
         self._dp = dispatcher
+        self._observer = observer or Ignore()
         self._bot = bot
         self._inbox = inbox
         self._dead = dead
@@ -138,6 +143,7 @@ class UpdatePipeline:
         if entry_id is None:
             self._slots.release()
             return False
+        self._observer.received()
         self._start(entry_id, update, raw, again=False)
         return True
 
@@ -148,6 +154,8 @@ class UpdatePipeline:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, entry_id: str, update: Update, raw: str, again: bool) -> None:
+        started = time.perf_counter()
+        UPDATE_ID.set(update.update_id)  # this task's log lines name it (bot.logs)
         try:
             try:
                 lane = lane_of(update)
@@ -155,12 +163,17 @@ class UpdatePipeline:
                 # Nothing of ours can route it (a type newer than aiogram, or forged).
                 log.warning("Dropping update %s: not a type this bot handles", update.update_id)
                 await self._settle(entry_id, update, raw, None, None)
+                self._observer.handled(time.perf_counter() - started, failed=False)
                 return
+            if isinstance(lane, int):
+                CHAT_ID.set(lane)
             async with self._lane(lane):
                 handling = Handling(update.update_id, asyncio.current_task())
                 failure = await self._attempts(update, handling, again)
                 await self._settle(entry_id, update, raw, handling, failure)
                 self.handled += 1
+                elapsed = time.perf_counter() - started
+                self._observer.handled(elapsed, failed=failure is not None)
         finally:
             self._slots.release()
 
@@ -275,6 +288,7 @@ class UpdatePipeline:
         log.warning("Handling update %s again (left by a stopped receiver, or replayed)",
                     update.update_id)  # fmt: skip
         await self._slots.acquire()
+        self._observer.adopted()
         self._start(entry.entry_id, update, entry.raw, again=True)
 
     async def drain(self, within: float = 10.0) -> None:

@@ -48,6 +48,7 @@ from jobfeed.applications.validation import (
     parse_short,
 )
 from jobfeed.models import ScreeningQuestion, Vacancy, utcnow
+from jobfeed.observe import ApplicationObserver, Ignore
 from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
@@ -188,10 +189,12 @@ class ResumeFlow:
         applications: ApplicationRepository,
         vacancies: VacancyRepository,
         clock: Clock = utcnow,
+        observer: ApplicationObserver | None = None,
     ) -> None:
         self._applications = applications
         self._vacancies = vacancies
         self._clock = clock
+        self.observer: ApplicationObserver = observer or Ignore()  # set by the wiring
 
     @property
     def retention_days(self) -> int:
@@ -364,6 +367,7 @@ class ResumeFlow:
             vacancy.id,
             application.qualified,
         )
+        self.observer.filed()
         outcome = Outcome.submitted if application.qualified else Outcome.screened_out
         return Step(
             Stage.closed, outcome=outcome, application=application, vacancy_title=vacancy.title

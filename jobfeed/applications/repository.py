@@ -35,6 +35,7 @@ from jobfeed.applications.models import (
 from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
+from jobfeed.replication import ReplicaWait, run_script
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,8 +63,16 @@ class _Personal(BaseModel):
 
 
 class ApplicationRepository:
-    def __init__(self, redis: Redis, keys: Keys, retention_days: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        retention_days: int,
+        *,
+        replica_wait: ReplicaWait | None = None,
+    ) -> None:
         self._redis = redis
+        self.replica_wait = replica_wait  # filing is confirmed once a replica has it
         self._keys = keys
         self.retention_days = retention_days
         self.delivery = DeliveryClaims(redis, keys)
@@ -109,7 +118,7 @@ class ApplicationRepository:
             number = int(await self._redis.incr(self._keys.applications_seq))
             application = _new_application(number, draft)
             keys, args = self._filing(application, draft, dangling)
-            filed = await self._file(keys=keys, args=args)
+            filed = await run_script(self.replica_wait, self._redis, self._file, keys, args)
             if int(filed) == number:
                 return application
             # Filed concurrently: the next turn reads that application.

@@ -47,6 +47,7 @@ from jobfeed.broadcast.tasks import BroadcastTasks, Task
 from jobfeed.channels import Address, Channel
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
+from jobfeed.observe import BROADCAST_ID, CHAT_ID, BroadcastObserver, Ignore
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class Worker:
         *,
         liveness: WorkerLiveness,
         clock: Callable[[], datetime] = utcnow,
+        observer: BroadcastObserver | None = None,
     ) -> None:
         self._store = store
         self._liveness = liveness
@@ -101,6 +103,7 @@ class Worker:
         self._groups = groups
         self._opt = options or EngineOptions()
         self._clock = clock
+        self._observer = observer or Ignore()
         self.worker_id = new_worker_id()
         self._buffer: asyncio.Queue[tuple[str, Task] | None] = asyncio.Queue()
         self._closing = asyncio.Event()
@@ -267,6 +270,8 @@ class Worker:
             if item is None:
                 return
             worker_id, task = item
+            BROADCAST_ID.set(task.broadcast_id)  # named in this sender's log lines
+            CHAT_ID.set(task.address.chat_id)
             try:
                 if worker_id == self.worker_id:  # else claimed under a name taken over
                     await self._process(task, worker_id)
@@ -297,6 +302,7 @@ class Worker:
             slot, verdict = await self._store.paced_begin(
                 pacer, task, worker_id, action, MIN_PAUSE
             )
+            self._observer.paced(0.0 if verdict else slot.wait)
             if not verdict:  # the slot is later: wait for it, then begin
                 due = loop.time() + slot.wait
                 await self._pause(slot.wait)
@@ -316,6 +322,7 @@ class Worker:
             result = await _call(channel, action, task, post)
             await pacer.sent(slot)
             self.sent += 1
+            self._observer.sent(task.address.channel, action.value, result)
             current = await self._record(result, task, worker_id, action, tries, pacer=pacer)
 
     async def _unable(

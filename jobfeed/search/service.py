@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from redis.exceptions import RedisError
 
 from jobfeed.models import Vacancy
+from jobfeed.observe import Ignore, SearchObserver
 from jobfeed.search.analytics import SearchAnalytics
 from jobfeed.search.index import SearchResult
 from jobfeed.search.live import LiveIndex
@@ -75,11 +77,13 @@ class SearchService:
         vacancies: VacancyRepository,
         saved: SavedSearches,
         analytics: SearchAnalytics,
+        observer: SearchObserver | None = None,
     ) -> None:
         self._live = live
         self._vacancies = vacancies
         self._saved = saved
         self._analytics = analytics
+        self.observer: SearchObserver = observer or Ignore()  # set by the wiring
 
     # -- the index -------------------------------------------------------------------------
 
@@ -107,7 +111,14 @@ class SearchService:
     # -- find ------------------------------------------------------------------------------
 
     def lookup(self, search: SavedSearch, limit: int, offset: int = 0) -> SearchResult:
-        """The hits from the index alone (ids, titles, scores, reasons), no Redis read."""
+        """The hits from the index alone (ids, titles, scores, reasons), no Redis read.
+        Every surface's search (and page) goes through here: it is what is timed."""
+        started = time.perf_counter()
+        result = self._search(search, limit, offset)
+        self.observer.searched(time.perf_counter() - started, result.total)
+        return result
+
+    def _search(self, search: SavedSearch, limit: int, offset: int = 0) -> SearchResult:
         return self._live.index.search(
             search.text, limit, offset, city=search.city, min_pay=search.min_pay
         )
@@ -130,7 +141,7 @@ class SearchService:
         """The cities the search's hits (anywhere) are in, most hits first; only those
         ``fits`` accepts (a channel's buttons may carry only short names)."""
         anywhere = search.model_copy(update={"city": None})
-        result = self.lookup(anywhere, _CITY_SAMPLE)
+        result = self._search(anywhere, _CITY_SAMPLE)
         counts = Counter(h.city for h in result.hits if fits(h.city))
         return [city for city, _ in counts.most_common(limit)]
 
