@@ -35,6 +35,7 @@ from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from handlers.posts import PostCheck
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Post, Target
@@ -43,6 +44,7 @@ from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.sender import Delivered, SendResult
 from jobfeed.broadcast.tasks import BroadcastTasks
+from jobfeed.channels import DEFAULT_CHANNEL, Address, Capabilities
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.models import Group, Vacancy
@@ -56,17 +58,27 @@ SAMPLES = ROOT / "samples"
 class NullChannel:
     """Every request delivered at once: only our side (and Redis) does any work."""
 
-    def __init__(self) -> None:
-        self.sends = 0
+    name = DEFAULT_CHANNEL
+    capabilities = Capabilities(send=True, edit=True, delete=True)
 
-    async def send(self, chat_id: int, post: Post) -> SendResult:
+    def __init__(self, limits: PacingLimits) -> None:
+        self.sends = 0
+        self.limits = limits
+
+    async def prepare(self, post: Post) -> None:
+        return None
+
+    async def render(self, post: Post) -> str:
+        return "\n".join(item.title for item in post.items)
+
+    async def send(self, chat: Address, post: Post) -> SendResult:
         self.sends += 1
         return Delivered(message_id=self.sends)
 
-    async def edit(self, chat_id: int, message_id: int, post: Post) -> SendResult:
+    async def edit(self, chat: Address, message_id: int, post: Post) -> SendResult:
         return Delivered(message_id=message_id)
 
-    async def delete(self, chat_id: int, message_id: int) -> SendResult:
+    async def delete(self, chat: Address, message_id: int) -> SendResult:
         return Delivered(message_id=message_id)
 
 
@@ -144,7 +156,7 @@ async def one_size(redis: Redis, size: int, concurrency: int) -> Figures:
     keys = Keys("scale")
     groups, vacancies = GroupRepository(redis, keys), VacancyRepository(redis, keys)
     plans = BroadcastPlans(redis, keys)
-    planner = BroadcastPlanner(plans, groups, vacancies, Texts())
+    planner = BroadcastPlanner(plans, groups, vacancies, PostCheck(Texts()))
     empty = await used_memory(redis)
     for start in range(0, size, 5000):
         await groups.upsert_many(matrix(size)[start : start + 5000])
@@ -152,16 +164,16 @@ async def one_size(redis: Redis, size: int, concurrency: int) -> Figures:
     await vacancies.save(vacancy)
     before = await used_memory(redis)
     scripts_before = await script_usec(redis)
-    plan = await planner.create([vacancy.id], Target(), bot_username="bench_bot")
+    plan = await planner.create([vacancy.id], Target())
     create_ms = (await script_usec(redis) - scripts_before) / 1000
     planned = await used_memory(redis)
 
-    channel = NullChannel()
     limits = PacingLimits(global_rate=1_000_000, group_limit=20)
+    channel = NullChannel(limits)
     worker = Worker(
         BroadcastTasks(redis, keys),
-        Pacer(redis, keys, "scale", limits),
-        channel,
+        {DEFAULT_CHANNEL: Pacer(redis, keys, "scale", limits)},
+        {DEFAULT_CHANNEL: channel},
         groups,
         EngineOptions(concurrency=concurrency),
         liveness=WorkerLiveness(redis, keys),

@@ -234,9 +234,7 @@ async def test_the_service_carries_on_when_the_primary_is_killed(
             assert "报名成功" in await apply(system, 620001)
             (before,) = await services.applications.for_applicant(620001)
 
-            plan = await services.planner.create(
-                [VACANCY_ID], Target(), bot_username="zhaopin_test_bot"
-            )
+            plan = await services.planner.create([VACANCY_ID], Target())
             broadcast = asyncio.create_task(
                 run_here(
                     system.crew(),
