@@ -32,7 +32,9 @@ def build_importer(services: Services, *, batch_size: int = 500) -> VacancyImpor
         timedelta(days=settings.feed_default_expiry_days),
     )
     ledger = FeedLedger(services.redis, services.keys)
-    return VacancyImporter(services.vacancies, ledger, normaliser, batch_size=batch_size)
+    return VacancyImporter(
+        services.vacancies, ledger, normaliser, batch_size=batch_size, checker=services.checker
+    )
 
 
 def build_poller(

@@ -23,6 +23,8 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.compliance.audit import AuditLog
+from jobfeed.compliance.checker import PostChecker
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -64,6 +66,8 @@ class Services:
     search_gate: ReplyGate
     search_service: SearchService  # find, record, page: what every surface searches with
     resume_flow: ResumeFlow  # the résumé conversation's steps, for every channel
+    checker: PostChecker  # the post checker every path runs (jobfeed.compliance)
+    audit: AuditLog
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,7 +82,7 @@ class Services:
         keys = Keys(prefix=settings.redis_prefix)
         redis = handle.client
         texts, groups, vacancies = (
-            Texts(),
+            Texts(hr_licence=settings.hr_licence),
             GroupRepository(redis, keys),
             VacancyRepository(redis, keys),
         )
@@ -120,6 +124,8 @@ class Services:
             search_gate=ReplyGate(redis, keys, pacer, reply_limits(settings)),
             search_service=SearchService(search, vacancies, saved_searches, search_analytics),
             resume_flow=ResumeFlow(applications, vacancies),
+            checker=PostChecker.load(),
+            audit=AuditLog(redis, keys),
         )
 
     def handler_data(self) -> dict[str, Any]:
@@ -143,6 +149,7 @@ class Services:
             "search_gate": self.search_gate,
             "search_service": self.search_service,
             "resume_flow": self.resume_flow,
+            "checker": self.checker,
             **self.extra,
         }
 

@@ -39,7 +39,7 @@ class PublicSite:
     def __init__(self, services: Services, bot: Bot) -> None:
         self._services = services
         self._bot = bot
-        self._env: Environment = page_environment()
+        self._env: Environment = page_environment(hr_licence=services.settings.hr_licence)
         zone = ZoneInfo(services.settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
         self._places = PlaceResolver(Places.load())
