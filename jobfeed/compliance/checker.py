@@ -105,13 +105,14 @@ def _wording(rule: WordingRule, field: str, text: str) -> list[Finding]:
         key=lambda span: (span[0], -span[1]),
     )
     allowed = [s for s in matches if any(a.fullmatch(text[s[0] : s[1]]) for a in rule.allow)]
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # overlapping matches become one span
     for start, end in matches:
-        if any(start < b and a < end for a, b in [*allowed, *taken]):
+        if any(start < b and a < end for a, b in allowed) or _negated(rule, text, start, end):
             continue
-        if _negated(rule, text, start, end):
-            continue
-        taken.append((start, end))
+        if taken and start < taken[-1][1]:
+            taken[-1] = (taken[-1][0], max(end, taken[-1][1]))
+        else:
+            taken.append((start, end))
     return [
         Finding(
             rule=rule.id,
