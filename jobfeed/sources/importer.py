@@ -222,7 +222,7 @@ class VacancyImporter:
     def _absorb(self, canonical: Vacancy, duplicate: Vacancy, pending: _Pending) -> None:
         merged = merge_into(canonical, duplicate)
         if merged is not None:
-            pending.vacancies[merged.id] = merged
+            pending.vacancies[merged.id] = self._checker.apply(merged, previous=canonical)
 
     def _keep(
         self,
