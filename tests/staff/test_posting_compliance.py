@@ -4,9 +4,12 @@ the flags (age) when approving; a held one cannot be approved until released."""
 
 from __future__ import annotations
 
+from bot.appkeys import APPROVALS
 from jobfeed.models import VacancyStatus
 from tests.harness import ADMIN_ID
 from tests.staff.conftest import RECRUITER_ID, Staff, texts_of
+from tests.staff.dashboard import Visitor
+from tests.staff.scenario import draft
 
 
 async def wizard(staff: Staff, requirements: str, duties: str) -> list[str]:
@@ -85,3 +88,35 @@ async def test_a_held_submission_released_by_an_admin_then_approved(staff: Staff
     assert vacancy is not None and vacancy.status is VacancyStatus.active
     _, audit = await staff.system.api("GET", "/api/audit")
     assert [e["vacancy_id"] for e in audit["entries"]] == ["R-00001"]
+
+
+async def test_the_dashboard_shows_findings_and_releases_with_a_reason(staff: Staff) -> None:
+    visitor = Visitor(staff.system.base_url)
+    try:
+        assert await visitor.sign_in() == 303
+        await staff.make_recruiter(RECRUITER_ID, "草原铝业有限公司")
+        approvals = staff.system.app[APPROVALS]
+        held, _ = await approvals.submit(
+            draft().model_copy(update={"requirements": "限男性，35岁以下"}), RECRUITER_ID
+        )
+        assert held.status is VacancyStatus.held
+        _, page, _ = await visitor.get("/dashboard/vacancies?status=held")
+        assert "「限男性」" in page and "「35岁以下」" in page and "合规暂扣 1" in page
+        path = f"/dashboard/vacancies/{held.id}/release"
+        assert path in page
+
+        _, _, response = await visitor.post(path, {"reason": "  "})
+        assert "notice=release_no_reason" in response.headers["Location"]
+        _, _, response = await visitor.post(path, {"reason": "该岗位为井下作业，已核实"})
+        assert "notice=release_done" in response.headers["Location"]
+        _, _, response = await visitor.post(path, {"reason": "再放一次"})
+        assert "notice=release_not_held" in response.headers["Location"]
+        _, audit = await staff.system.api("GET", "/api/audit")
+        [entry] = audit["entries"]
+        assert entry["reason"] == "该岗位为井下作业，已核实"
+        assert entry["actor"].startswith("web:")
+        assert {f["rule"] for f in entry["findings"]} == {"gender", "age"}  # flags seen too
+        released = await staff.system.services.vacancies.get(held.id)
+        assert released is not None and released.status is VacancyStatus.pending
+    finally:
+        await visitor.close()
