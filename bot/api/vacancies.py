@@ -110,6 +110,11 @@ class VacancyPatch(VacancyInput):
     city: Text | None = None  # type: ignore[assignment]
     province: Text | None = None  # type: ignore[assignment]
 
+    @field_validator("salary_max")
+    @classmethod
+    def _max_not_below_min(cls, value: int | None, info: object) -> int | None:
+        return value  # checked with the stored fields: a conflict (409), not bad input
+
 
 # Fields the post checker needs the author to give (the model has a default for them).
 _GIVEN = ("headcount",)
@@ -118,10 +123,11 @@ _GIVEN = ("headcount",)
 def _built(body: VacancyInput, base: Vacancy | None = None) -> Vacancy:
     try:
         return body.to_vacancy(base)
-    except ValidationError as exc:  # the body's rules are the domain's: not expected
+    except ValidationError as exc:  # the body's rules are the domain's: only a PATCH
+        # can break one, against the fields it leaves as stored (a conflict)
         raise ApiError(
-            400,
-            "invalid vacancy",
+            400 if base is None else 409,
+            "invalid vacancy" if base is None else "the change conflicts with the vacancy",
             exc.errors(include_url=False, include_input=False, include_context=False),
         ) from None
 
@@ -169,7 +175,10 @@ def setup(api: Api) -> None:
         path_params=VacancyPath,
         body=VacancyPatch,
         response=Vacancy,
-        errors={404: "no such vacancy"},
+        errors={
+            404: "no such vacancy",
+            409: "the change and the stored fields together are invalid (e.g. pay range)",
+        },
     )
     async def edit_vacancy(request: web.Request, path: VacancyPath, body: VacancyPatch) -> Any:
         services = request.app[SERVICES]
@@ -177,7 +186,7 @@ def setup(api: Api) -> None:
         if previous is None:
             raise ApiError(404, "no such vacancy")
         if body.id is not None and body.id != previous.id:
-            raise ApiError(400, "the id of a vacancy cannot change")
+            raise ApiError(409, "the id of a vacancy cannot change")
         update: dict[str, Any] = {"updated_at": utcnow()}
         if "status" not in body.model_fields_set:
             update["status"] = previous.status
