@@ -24,6 +24,15 @@ _HOLDABLE = frozenset({VacancyStatus.active, VacancyStatus.pending, VacancyStatu
 class PostChecker:
     def __init__(self, rules: Rules) -> None:
         self._rules = rules
+        # One pass over a text finds the rules worth trying (their ``needs`` words);
+        # rules without ``needs`` are always tried.
+        self._always = {i for i, r in enumerate(rules.wording) if r.needs is None}
+        self._by_word: dict[str, set[int]] = {}
+        for index, rule in enumerate(rules.wording):
+            for word in rule.needs_words:
+                self._by_word.setdefault(word, set()).add(index)
+        words = sorted(self._by_word, key=len, reverse=True)
+        self._words = re.compile("|".join(map(re.escape, words))) if words else None
 
     @classmethod
     def load(cls) -> PostChecker:
@@ -34,13 +43,21 @@ class PostChecker:
         (an API body without ``headcount`` has the model's default of 1)."""
         findings = [f for rule in self._rules.required if (f := _missing(rule, vacancy, absent))]
         for field, text in _texts(vacancy):
-            for rule in self._rules.wording:
+            for rule in self._candidates(text):
                 findings.extend(_wording(rule, field, text))
         if any(f.severity is not Severity.flag for f in findings):
             status = Verdict.held
         else:
             status = Verdict.flagged if findings else Verdict.ok
         return Review(status=status, findings=findings)
+
+    def _candidates(self, text: str) -> list[WordingRule]:
+        """The rules that may match ``text``, in the rules file's order."""
+        found = set(self._always)
+        if self._words is not None:
+            for word in set(self._words.findall(text)):
+                found |= self._by_word[word]
+        return [self._rules.wording[i] for i in sorted(found)]
 
     def apply(
         self,
@@ -52,8 +69,8 @@ class PostChecker:
         """The vacancy with its review, and ``held`` if the review holds it.
 
         An admin's override carries over from ``previous`` while the findings stay the
-        same; a held vacancy whose findings are gone is released (active, or pending if
-        ``release_to`` of the caller says so: the caller's status is kept unless held).
+        same. Otherwise the caller's status stands (a closed or rejected vacancy stays
+        so), except that a held vacancy whose blocking findings are gone becomes active.
         """
         review = self.review(vacancy, absent=absent)
         before = previous.compliance if previous is not None else None
@@ -99,6 +116,8 @@ def _missing(rule: RequiredRule, vacancy: Vacancy, absent: Collection[str]) -> F
 
 def _wording(rule: WordingRule, field: str, text: str) -> list[Finding]:
     if not text:
+        return []
+    if rule.any is not None and rule.any.search(text) is None:
         return []
     matches = sorted(
         {(m.start(), m.end()) for pattern in rule.patterns for m in pattern.finditer(text)},

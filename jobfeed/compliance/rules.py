@@ -47,6 +47,9 @@ class WordingRule:
     suggestion: str
     replacement: str | None
     patterns: tuple[re.Pattern[str], ...]
+    needs: re.Pattern[str] | None = None  # a text without one of these words is skipped
+    needs_words: tuple[str, ...] = ()
+    any: re.Pattern[str] | None = None  # every pattern in one: nothing found, nothing to do
     allow: tuple[re.Pattern[str], ...] = ()
     unless_before: re.Pattern[str] | None = None
     unless_after: re.Pattern[str] | None = None
@@ -118,6 +121,11 @@ class Rules:
                     suggestion=r["suggestion"],
                     replacement=r.get("replacement"),
                     patterns=patterns,
+                    any=re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),
+                    needs_words=tuple(r.get("needs", [])),
+                    needs=re.compile("|".join(map(re.escape, r["needs"])))
+                    if r.get("needs")
+                    else None,
                     allow=tuple(compile_(rule_id, p) for p in r.get("allow", [])),
                     unless_before=compile_(rule_id, r["unless_before"])
                     if r.get("unless_before")

@@ -157,6 +157,8 @@ async def test_api_answers_the_verdict_a_fix_passes_and_a_release_is_audited(
     status, edited = await system.api("PATCH", "/api/vacancies/A-3", json={"title": "限男性"})
     assert status == 200 and edited["status"] == "held"  # an edit is checked too
     assert (await system.api("PATCH", "/api/vacancies/nope", json={}))[0] == 404
+    status, conflict = await system.api("PATCH", "/api/vacancies/A-1", json={"salary_min": 9000})
+    assert status == 409 and conflict["details"][0]["loc"] == ["salary_max"]  # 7000 stored
 
     # An admin lets a held one through, with a reason; the audit log keeps it.
     status, _ = await system.api("POST", "/api/vacancies", json=body("A-4", title="限本地户口"))
