@@ -31,6 +31,14 @@ class PostChecker:
         for index, rule in enumerate(rules.wording):
             for word in rule.needs_words:
                 self._by_word.setdefault(word, set()).add(index)
+        # A found word stands for every needs word inside it too ("体检费" holds "费"),
+        # since the one pass does not report the words overlapping it.
+        self._by_word = {
+            word: set().union(
+                *(rules_ for inner, rules_ in self._by_word.items() if inner in word)
+            )
+            for word in self._by_word
+        }
         words = sorted(self._by_word, key=len, reverse=True)
         self._words = re.compile("|".join(map(re.escape, words))) if words else None
 
