@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
+from bot.api import compliance as compliance_api
 from bot.api import groups as groups_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
@@ -58,6 +59,7 @@ def build_api() -> Api:
         system_api,
         groups_api,
         vacancies_api,
+        compliance_api,
         applications_api,
         broadcasts_api,
         approvals_api,

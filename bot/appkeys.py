@@ -21,6 +21,9 @@ from jobfeed.approvals import Approvals
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.compliance.audit import AuditLog
+from jobfeed.compliance.checker import PostChecker
+from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
@@ -58,6 +61,9 @@ STATS = web.AppKey("stats", Stats)
 LEDGER = web.AppKey("ledger", FeedLedger)  # the feeds' record; approvals and expiry close in it
 INBOX = web.AppKey("inbox", UpdateInbox)
 DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
+CHECKER = web.AppKey("checker", PostChecker)  # the post checker every path runs
+AUDIT = web.AppKey("audit", AuditLog)  # e.g. held vacancies released, and why
+RELEASES = web.AppKey("releases", Releases)  # an admin lets a held vacancy through
 # resources.search: the live index and the search use case.
 LIVE_INDEX = web.AppKey("live_index", LiveIndex)
 SEARCH = web.AppKey("search", SearchService)

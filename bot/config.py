@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     expiry_sweep_seconds: float = Field(default=60.0, gt=0, le=86400)
     bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     public_base_url: str | None = None
+    # 人力资源服务许可证 number, shown on every post, job page and feed item.
+    hr_licence: str | None = Field(default=None, min_length=1, max_length=60, pattern=r"\S")
 
     # The admin dashboard (bot.dashboard).
     dashboard_passwords: Annotated[dict[int, SecretStr], NoDecode] = Field(default_factory=dict)

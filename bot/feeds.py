@@ -10,7 +10,7 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.factories import make_importer, quiet_hours
+from bot.factories import make_importer, make_texts, quiet_hours
 from bot.telegram.username import bot_username
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
@@ -21,7 +21,6 @@ from jobfeed.sources.config import FeedsConfig
 from jobfeed.sources.fetch import Fetcher
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.sources.poller import FeedPoller
-from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 
@@ -45,7 +44,9 @@ def build_pipeline(
     vacancies = VacancyRepository(redis, keys)
     ledger = FeedLedger(redis, keys)
     plans = BroadcastPlans(redis, keys)
-    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, Texts())
+    planner = BroadcastPlanner(
+        plans, GroupRepository(redis, keys), vacancies, make_texts(settings)
+    )
     broadcasts = FeedBroadcasts(
         config,
         ledger,

@@ -3,7 +3,7 @@
 They open in this order when the app starts and close in the reverse order when it stops
 (``bot/app.py`` appends them, then the supervised jobs, which stop first):
 
-- ``storage``: Redis, and every repository over it, each made once;
+- ``storage``: Redis, and every repository over it, each made once; the post checker;
 - ``search``: the live search index (about a second of CPU to warm) and the search use case;
 - ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
   through its workflow data), the notifier, the approval workflow, the update pipeline.
@@ -24,7 +24,9 @@ from redis.asyncio import Redis
 from bot.appkeys import (
     APPLICATIONS,
     APPROVALS,
+    AUDIT,
     BOT,
+    CHECKER,
     DEAD_LETTERS,
     DISPATCHER,
     GROUPS,
@@ -40,6 +42,7 @@ from bot.appkeys import (
     PLANS,
     RECRUITERS,
     REDIS,
+    RELEASES,
     SEARCH,
     SEARCH_ANALYTICS,
     SETTINGS,
@@ -50,7 +53,7 @@ from bot.appkeys import (
 )
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
-from bot.factories import keys_of, make_pacer, redis_handle
+from bot.factories import keys_of, make_pacer, make_texts, redis_handle
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
 from bot.telegram.dispatcher import create_dispatcher
@@ -62,6 +65,9 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.compliance.audit import AuditLog
+from jobfeed.compliance.checker import PostChecker
+from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
@@ -75,7 +81,6 @@ from jobfeed.search.throttle import ReplyGate, ReplyLimits
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.stats import Stats
 from jobfeed.submissions import SubmissionRepository
-from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 Context = Callable[[web.Application], AsyncIterator[None]]
@@ -94,13 +99,13 @@ async def storage(app: web.Application) -> AsyncIterator[None]:
 
 
 def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
-    app[TEXTS] = texts = Texts()
+    app[TEXTS] = texts = make_texts(settings)
     app[PLACES] = Places.load()
     app[GROUPS] = groups = GroupRepository(redis, keys)
     app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
     retention = settings.resume_retention_days
     app[APPLICATIONS] = applications = ApplicationRepository(redis, keys, retention)
-    app[SUBMISSIONS] = SubmissionRepository(redis, keys)
+    app[SUBMISSIONS] = submissions = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
     app[PLANNER] = BroadcastPlanner(plans, groups, vacancies, texts)
@@ -117,6 +122,9 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
     app[LEDGER] = FeedLedger(redis, keys)
     app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name())
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
+    app[CHECKER] = PostChecker.load()
+    app[AUDIT] = audit = AuditLog(redis, keys)
+    app[RELEASES] = Releases(vacancies, submissions, audit)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -160,6 +168,7 @@ def _telegram_parts(
         app[SUBMISSIONS],
         broadcaster,
         on_feed_closed=app[LEDGER].vacancies_ended,
+        checker=app[CHECKER],
     )
     dispatcher = app[DISPATCHER] = make(
         settings, redis, keys, **handler_data(app, settings, redis, keys)
@@ -189,6 +198,7 @@ def handler_data(
         "resume_flow": ResumeFlow(applications, vacancies),
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
+        "checker": app[CHECKER],
     }
 
 

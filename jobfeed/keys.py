@@ -118,6 +118,11 @@ class Keys:
         return self._k("recruiters")
 
     @property
+    def audit_log(self) -> str:
+        """List: the audit log, newest first (JSON entries; jobfeed.compliance.audit)."""
+        return self._k("audit", "log")
+
+    @property
     def posted_vacancy_seq(self) -> str:
         """Counter numbering vacancies posted from chat (``R-00001``)."""
         return self._k("posted", "seq")

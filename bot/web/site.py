@@ -37,7 +37,7 @@ class PublicSite:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._env: Environment = page_environment()
+        self._env: Environment = page_environment(hr_licence=settings.hr_licence)
         zone = ZoneInfo(settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
         self._username = (settings.bot_username or "").lstrip("@") or None

@@ -17,8 +17,8 @@ def _xml_safe(value: Any) -> Any:
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def page_environment(root: Path = TEMPLATES) -> Environment:
-    return Environment(
+def page_environment(root: Path = TEMPLATES, *, hr_licence: str | None = None) -> Environment:
+    env = Environment(
         loader=FileSystemLoader(root),
         autoescape=select_autoescape(["html", "xml"], default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -26,3 +26,5 @@ def page_environment(root: Path = TEMPLATES) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["hr_licence"] = hr_licence or ""  # setting HR_LICENCE, on every job
+    return env

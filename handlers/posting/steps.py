@@ -11,6 +11,7 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKey
 from handlers.posting.preview import confirm_markup, render_for_groups
 from handlers.posting.states import STATE_STEPS, STEP_STATES
 from handlers.posts import post_keyboard
+from jobfeed.compliance.checker import PostChecker
 from jobfeed.groups import GroupRepository
 from jobfeed.places import Places
 from jobfeed.posting import InvalidInput, PostingStep, VacancyDraft, clean, next_step, take
@@ -61,7 +62,6 @@ def question(
 
 # The reply keyboard under a step's question (the label's template name), or none left.
 _KEYBOARDS = {
-    PostingStep.requirements: "skip",
     PostingStep.benefits: "skip",
     PostingStep.target: "all",
 }
@@ -93,9 +93,10 @@ async def got_target(
     places: Places,
     groups: GroupRepository,
     submissions: SubmissionRepository,
+    checker: PostChecker,
     bot: Bot,
 ) -> None:
-    """The groups to post in; then the preview and the submit buttons."""
+    """The groups to post in; then the preview, the checker's findings and the buttons."""
     text = clean(message.text or "")
     if text == texts.render("posting.button_all"):
         text = "全部"
@@ -115,7 +116,7 @@ async def got_target(
     # The id is handed out now so that the preview's apply button is the real one.
     data = await state.get_data()
     vacancy_id = data.get("vacancy_id") or await submissions.next_vacancy_id()
-    vacancy = draft.to_vacancy(vacancy_id, user.id)
+    vacancy = checker.apply(draft.to_vacancy(vacancy_id, user.id))
     await state.update_data(vacancy_id=vacancy_id)
     await _save(state, draft, STEP_STATES[PostingStep.confirm])
     post = await render_for_groups(bot, texts, vacancy)
