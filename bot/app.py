@@ -43,6 +43,7 @@ from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.webhook import WebhookSetter
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.approvals import Approvals
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.expiry import ExpirySweeper
@@ -73,8 +74,15 @@ def build_api() -> Api:
 
 
 def create_app(
-    services: Services, bot: Bot, dispatcher: Dispatcher, *, polling: bool
+    services: Services,
+    bot: Bot,
+    dispatcher: Dispatcher,
+    *,
+    polling: bool,
+    sms_codes: SmsCodes | None = None,
 ) -> web.Application:
+    """``sms_codes``: an SMS verification provider; with one, the web apply form asks
+    for a code sent to the phone (none ships: see ``jobfeed.applications.verification``)."""
     settings = services.settings
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
     html = (DASHBOARD, *PublicSite.PREFIXES)
@@ -99,7 +107,7 @@ def create_app(
     app.add_subapp(DASHBOARD, create_dashboard(services))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
-    PublicSite(services, bot).install(app)
+    PublicSite(services, bot, notifier, sms_codes).install(app)
 
     dead = DeadLetters(services.redis, services.keys)
     pipeline = app[PIPELINE] = UpdatePipeline(dispatcher, bot, services.inbox, dead)

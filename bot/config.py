@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     public_base_url: str | None = None
 
+    # The web apply form and posters (bot.web.apply, bot.web.poster).
+    web_apply_secret: SecretStr | None = None
+    web_apply_form_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
+    web_apply_per_address: int = Field(default=20, ge=1, le=1_000_000)
+    web_apply_per_phone: int = Field(default=5, ge=1, le=1000)
+    poster_font: Path | None = None
+
     # The admin dashboard (bot.dashboard).
     dashboard_passwords: Annotated[dict[int, SecretStr], NoDecode] = Field(default_factory=dict)
     dashboard_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
@@ -124,6 +131,20 @@ class Settings(BaseSettings):
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _SECRET.match(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("web_apply_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. secrets.token_urlsafe(32))")
+        return value
+
+    @field_validator("poster_font")
+    @classmethod
+    def _font_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a font file (a .ttf, .otf or .ttc)")
         return value
 
     @field_validator("webhook_base_url", "telegram_api_base", "public_base_url")

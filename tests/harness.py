@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.telegram.factory import create_bot, create_dispatcher
 from devkit.demo.scenario import settled
 from devkit.telegram import TelegramSimulator
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.keys import Keys
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN_abcdef"
@@ -83,10 +84,12 @@ async def running_system(
     speed: float = 100.0,
     webhook_secret: str | None = None,
     prepare: Callable[[TelegramSimulator], None] | None = None,
+    sms_codes: SmsCodes | None = None,
     **overrides: Any,
 ) -> AsyncIterator[System]:
     """With ``webhook_secret`` the system runs in webhook mode, on its own URL;
-    ``prepare`` sets the simulator up before the bot starts (e.g. faults)."""
+    ``prepare`` sets the simulator up before the bot starts (e.g. faults); ``sms_codes``
+    turns on the web apply form's SMS check."""
     port = free_port()
     if webhook_secret:
         overrides |= {
@@ -102,7 +105,7 @@ async def running_system(
         services = await Services.open(settings)
         bot = create_bot(services)
         dispatcher = create_dispatcher(services)
-        app = create_app(services, bot, dispatcher, polling=True)
+        app = create_app(services, bot, dispatcher, polling=True, sms_codes=sms_codes)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -1,12 +1,13 @@
 """``/feed.xml``, ``/jobs`` and ``/jobs/{id}``: active vacancies on the web, with the apply
-deep link into the bot. Public (the API's bearer guard covers ``/api/`` only)."""
+form (``bot.web.apply``), the apply deep link into the bot and the poster. Public (the
+API's bearer guard covers ``/api/`` only)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +19,14 @@ from jinja2 import Environment
 from bot.params import BadInput, query_int
 from bot.services import Services
 from bot.telegram.username import bot_username
+from bot.web.apply import WebApply
+from bot.web.limits import ApplyLimits, ApplyThrottle
+from bot.web.signing import Signer, derive_secret
 from bot.web.templates import page_environment
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.broadcast.rendering import apply_link
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
+from jobfeed.notify import Notifier
 from jobfeed.places import Places
 from jobfeed.sources.place import PlaceResolver
 
@@ -36,19 +42,45 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 class PublicSite:
     PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
 
-    def __init__(self, services: Services, bot: Bot) -> None:
+    def __init__(
+        self, services: Services, bot: Bot, notifier: Notifier, sms: SmsCodes | None = None
+    ) -> None:
         self._services = services
         self._bot = bot
         self._env: Environment = page_environment()
-        zone = ZoneInfo(services.settings.timezone)
+        settings = services.settings
+        zone = ZoneInfo(settings.timezone)
         self._env.filters["day"] = lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d")
         self._places = PlaceResolver(Places.load())
-        self._username = (services.settings.bot_username or "").lstrip("@") or None
+        self._username = (settings.bot_username or "").lstrip("@") or None
+        secret = settings.web_apply_secret
+        signer = Signer(
+            secret.get_secret_value().encode()
+            if secret
+            else derive_secret(settings.bot_token.get_secret_value()),
+            services.redis,
+            services.keys,
+            timedelta(minutes=settings.web_apply_form_minutes),
+        )
+        limits = ApplyLimits(settings.web_apply_per_address, settings.web_apply_per_phone)
+        self._apply = WebApply(
+            services.resume_flow,
+            services.applications,
+            services.texts,
+            env=self._env,
+            signer=signer,
+            throttle=ApplyThrottle(services.redis, services.keys, limits),
+            notifier=notifier,
+            sms=sms,
+        )
 
     def install(self, app: web.Application) -> None:
         app.router.add_get("/feed.xml", self.feed, name="public_feed")
         app.router.add_get("/jobs", self.jobs, name="public_jobs")
         app.router.add_get("/jobs/{vacancy_id}", self.job, name="public_job")
+        app.router.add_post("/jobs/{vacancy_id}/apply", self.apply, name="public_apply")
+        app.router.add_get("/jobs/{vacancy_id}/apply", self.to_form)
+        app.router.add_get("/jobs/{vacancy_id}/apply/{number}", self._apply.status)
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
         city = self._city(request)
@@ -107,13 +139,38 @@ class PublicSite:
         )
 
     async def job(self, request: web.Request) -> web.StreamResponse:
-        vacancy_id = request.match_info["vacancy_id"]
-        vacancy = await self._services.vacancies.get(vacancy_id) if _ID.match(vacancy_id) else None
-        if vacancy is None or vacancy.status not in _PUBLIC:
-            return self._page("error.html", 404, message="没有这个职位", detail=vacancy_id[:40])
+        vacancy = await self._vacancy(request)
+        if vacancy is None:
+            return self._missing(request)
         is_open = vacancy.is_open()
         apply = _apply(await self._bot_username(), vacancy) if is_open else None
-        return self._page("detail.html", 200 if is_open else 410, v=vacancy, apply=apply)
+        form = self._apply.form(vacancy) if is_open else None
+        status = 200 if is_open else 410
+        return self._page("detail.html", status, v=vacancy, apply=apply, form=form)
+
+    async def apply(self, request: web.Request) -> web.StreamResponse:
+        vacancy = await self._vacancy(request)
+        if vacancy is None:
+            return self._missing(request)
+        if not vacancy.is_open():
+            return self._page("detail.html", 410, v=vacancy, apply=None, form=None)
+        return await self._apply.submit(request, vacancy)
+
+    async def to_form(self, request: web.Request) -> web.StreamResponse:
+        """The form's address opened directly (a reload, a shared link): the job page."""
+        vacancy_id = request.match_info["vacancy_id"]
+        if not _ID.fullmatch(vacancy_id):
+            return self._missing(request)
+        raise web.HTTPSeeOther(f"/jobs/{vacancy_id}#apply")
+
+    async def _vacancy(self, request: web.Request) -> Vacancy | None:
+        vacancy_id = request.match_info["vacancy_id"]
+        vacancy = await self._services.vacancies.get(vacancy_id) if _ID.match(vacancy_id) else None
+        return vacancy if vacancy is not None and vacancy.status in _PUBLIC else None
+
+    def _missing(self, request: web.Request) -> web.Response:
+        detail = request.match_info["vacancy_id"][:40]
+        return self._page("error.html", 404, message="没有这个职位", detail=detail)
 
     def _page(self, template: str, status: int, **values: Any) -> web.Response:
         html = self._env.get_template(template).render(**values)
