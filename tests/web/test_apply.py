@@ -103,9 +103,13 @@ async def test_a_web_application_is_filed_once_and_the_recruiter_gets_the_card(
 
     # The status page: the link works again, follows status changes, and needs its key.
     status_path = url.removeprefix(site.base_url).removesuffix("&new=1")
-    await site.services.applications.set_status(
-        application.number, ApplicationStatus.interview, "api"
+    code, changed = await site.api(
+        "PATCH", f"/api/applications/{application.number}", json={"status": "interview"}
     )
+    assert code == 200 and changed["changed"] and not changed["notified"]  # no chat to tell
+    assert changed["application"]["source"] == "web"
+    await site.settle()
+    assert [m.chat_id for m in site.sim.sent if m.chat_id < 0] == []  # never a "chat" id
     status, shown = await page(site, status_path)
     assert status == 200 and "邀请面试" in shown and "报名成功" not in shown
     assert PHONE not in shown and "张伟" not in shown
