@@ -164,8 +164,13 @@ def render_poster(vacancy: Vacancy, url: str, fonts: Fonts) -> bytes:
     y += size + 60
     _center(draw, "微信扫一扫 · 查看详情并在线报名", fonts.bold.size(44), y, INK)
     y += 70
-    url_font = fonts.regular.size(30)
-    _center(draw, _wrap(url, url_font, inner, 1)[0], url_font, y, GREY)
+    # The address as text, for those who cannot scan: smaller when long, never cut.
+    url_font = next(
+        (font for font in map(fonts.regular.size, (30, 26, 22)) if font.getlength(url) <= inner),
+        None,
+    )
+    if url_font is not None:
+        _center(draw, url, url_font, y, GREY)
     y += 80
     draw.rectangle((0, y, WIDTH, y + 110), fill=BLUE)
     footer = _wrap(f"{brand} · 长按识别二维码报名", fonts.regular.size(36), inner, 1)[0]
