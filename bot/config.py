@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -68,6 +69,9 @@ class Settings(BaseSettings):
     web_apply_form_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
     web_apply_per_address: int = Field(default=20, ge=1, le=1_000_000)
     web_apply_per_phone: int = Field(default=5, ge=1, le=1000)
+    trusted_proxies: Annotated[
+        tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], NoDecode
+    ] = ()
     poster_font: Path | None = None
 
     # The admin dashboard (bot.dashboard).
@@ -132,6 +136,21 @@ class Settings(BaseSettings):
         if value is not None and not _SECRET.match(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``127.0.0.1,10.0.0.0/8``: the reverse proxies whose X-Forwarded-For is believed."""
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    networks.append(ipaddress.ip_network(part, strict=False))
+                except ValueError:
+                    raise ValueError(f"{part!r} is not an address or network") from None
+        return tuple(networks)
 
     @field_validator("web_apply_secret")
     @classmethod

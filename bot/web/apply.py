@@ -20,7 +20,7 @@ from aiohttp import web
 from jinja2 import Environment
 from markupsafe import Markup
 
-from bot.web.limits import ApplyThrottle
+from bot.web.limits import ApplyThrottle, client_address
 from bot.web.signing import Signer, TokenCheck
 from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, match_choice
 from jobfeed.applications.models import SHORT_MAX, ApplicationSource
@@ -121,7 +121,8 @@ class WebApply:
             )
             return self._page("detail.html", status, v=vacancy, form=shown, apply=None)
 
-        if not await self._throttle.address_allows(request.remote or "unknown"):
+        address = client_address(request, self._throttle.trusted)
+        if not await self._throttle.address_allows(address):
             return again(429, "too_often")
         check = await self._signer.redeem(str(post.get("token", "")), vacancy.id)
         if check is not TokenCheck.ok:

@@ -67,7 +67,11 @@ class PublicSite:
         )
         self._fonts: Fonts | NoCjkFont | None = None
         self._drawing = asyncio.Semaphore(POSTERS_AT_ONCE)
-        limits = ApplyLimits(settings.web_apply_per_address, settings.web_apply_per_phone)
+        limits = ApplyLimits(
+            settings.web_apply_per_address,
+            settings.web_apply_per_phone,
+            settings.trusted_proxies,
+        )
         self._apply = WebApply(
             services.resume_flow,
             services.applications,

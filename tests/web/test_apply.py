@@ -47,11 +47,18 @@ async def token_of(system: System, vacancy_id: str = VACANCY_ID) -> str:
 
 
 async def post(
-    system: System, form: dict[str, str], vacancy_id: str = VACANCY_ID, *, token: str | None = None
+    system: System,
+    form: dict[str, str],
+    vacancy_id: str = VACANCY_ID,
+    *,
+    token: str | None = None,
+    forwarded: str | None = None,
 ) -> tuple[int, str, str]:
     """Posts the form with a fresh token (or ``token``); status, final URL, page."""
     data = {"token": token if token is not None else await token_of(system, vacancy_id), **form}
-    async with system.http.post(f"{system.base_url}/jobs/{vacancy_id}/apply", data=data) as r:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    url = f"{system.base_url}/jobs/{vacancy_id}/apply"
+    async with system.http.post(url, data=data, headers=headers) as r:
         return r.status, str(r.url), await r.text()
 
 
@@ -207,6 +214,25 @@ async def test_limits_per_address_and_per_phone(keys: Keys, redis: Redis) -> Non
         assert status == 429 and "提交太频繁了" in html  # the address's fourth post
         assert 'value="张伟"' in html
         assert await site.services.applications.count() == 2
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
+    keys: Keys, redis: Redis
+) -> None:
+    async with running_system(
+        keys, redis_url(), web_apply_per_address=1, trusted_proxies="127.0.0.1,10.0.0.0/8"
+    ) as site:
+        await site.services.vacancies.save(vacancy())
+        bad = {**FORM, "phone": "12345"}
+        assert (await post(site, bad, forwarded="203.0.113.7"))[0] == 400
+        assert (await post(site, bad, forwarded="203.0.113.7"))[0] == 429
+        # Another client behind the same proxy (and a forged entry left of what it saw).
+        assert (await post(site, bad, forwarded="198.51.100.1, 10.1.2.3"))[0] == 400
+        assert (await post(site, bad, forwarded="203.0.113.99, 198.51.100.1"))[0] == 429
+    async with running_system(keys, redis_url(), web_apply_per_address=1) as site:
+        # Without trusted proxies the header is never believed: the peer's limit.
+        assert (await post(site, FORM, forwarded="192.0.2.1"))[0] == 200
+        assert (await post(site, FORM, forwarded="192.0.2.2"))[0] == 429
 
 
 async def test_a_disqualifying_answer_files_no_card(site: System) -> None:
