@@ -190,7 +190,11 @@ class WebApply:
         refused = self._flow.fill(conversation, {"phone": values["phone"]})
         if refused:
             return again(400, "invalid", **refused)
-        sent = await self._sms.send(conversation.draft["phone"])
+        phone = conversation.draft["phone"]
+        # Every text message costs and can be abused (SMS pumping): the phone's limit too.
+        if not await self._throttle.phone_allows(self._signer.applicant_id(phone)):
+            return again(429, "phone_limit")
+        sent = await self._sms.send(phone)
         return again(200, "code_sent") if sent else again(503, "code_failed")
 
     def _answers(self, vacancy: Vacancy, values: Mapping[str, str]) -> dict[str, str]:

@@ -53,7 +53,7 @@ _ANY = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 @dataclass(frozen=True, slots=True)
 class ApplyLimits:
     per_address: int  # form submissions per address per hour
-    per_phone: int  # applications per phone per day
+    per_phone: int  # applications (and SMS codes sent) per phone per day
     trusted: tuple[Network, ...] = ()  # reverse proxies whose X-Forwarded-For is believed
 
 

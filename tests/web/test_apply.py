@@ -269,6 +269,10 @@ async def test_with_an_sms_provider_the_phone_is_verified(keys: Keys, redis: Red
         assert status == 400 and error_of(html, "phone") and sms.sent == {}
         status, _, html = await post(site, {**FORM, "action": "code"})
         assert status == 200 and "验证码已发送" in html and 'value="张伟"' in html
+        sms.refuse = True  # the vendor is down (or says: too soon)
+        status, _, html = await post(site, {**FORM, "action": "code"})
+        assert status == 503 and "验证码暂时发不出去" in html
+        sms.refuse = False
         code = sms.last_code(PHONE)
         wrong = f"{(int(code) + 1) % 10**6:06d}"
         status, _, html = await post(site, {**FORM, "code": wrong})
