@@ -46,6 +46,7 @@ from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,18 @@ def build_api() -> Api:
 
 
 def create_app(
-    settings: Settings, *, polling: bool, dispatcher: MakeDispatcher = create_dispatcher
+    settings: Settings,
+    *,
+    polling: bool,
+    dispatcher: MakeDispatcher = create_dispatcher,
+    sms_codes: SmsCodes | None = None,
 ) -> web.Application:
     """The app; its resources open when it starts (``bot/resources.py``), then its jobs run.
 
     ``dispatcher`` makes the Dispatcher from the handlers' dependencies (a benchmark
-    passes a trivial one)."""
+    passes a trivial one). ``sms_codes``: an SMS verification provider; with one, the web
+    apply form asks for a code sent to the phone (none ships: see
+    ``jobfeed.applications.verification``)."""
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
     html = (DASHBOARD, *PublicSite.PREFIXES)
     app = web.Application(
@@ -92,7 +99,7 @@ def create_app(
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
-    PublicSite(settings).install(app)
+    PublicSite(settings, sms=sms_codes).install(app)
     if settings.use_webhook:
         assert settings.webhook_secret  # guaranteed with the base URL
         secret = settings.webhook_secret.get_secret_value()

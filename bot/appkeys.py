@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.readiness import Readiness
 from bot.telegram.intake import UpdatePipeline
+from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.pacing import Pacer
@@ -52,6 +53,7 @@ PLACES = web.AppKey("places", Places)
 GROUPS = web.AppKey("groups", GroupRepository)
 VACANCIES = web.AppKey("vacancies", VacancyRepository)
 APPLICATIONS = web.AppKey("applications", ApplicationRepository)
+RESUME_FLOW = web.AppKey("resume_flow", ResumeFlow)  # the résumé steps, chat and web form
 SUBMISSIONS = web.AppKey("submissions", SubmissionRepository)
 RECRUITERS = web.AppKey("recruiters", RecruiterRepository)
 PLANS = web.AppKey("plans", BroadcastPlans)

@@ -43,6 +43,7 @@ from bot.appkeys import (
     RECRUITERS,
     REDIS,
     RELEASES,
+    RESUME_FLOW,
     SEARCH,
     SEARCH_ANALYTICS,
     SETTINGS,
@@ -105,6 +106,7 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
     app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
     retention = settings.resume_retention_days
     app[APPLICATIONS] = applications = ApplicationRepository(redis, keys, retention)
+    app[RESUME_FLOW] = ResumeFlow(applications, vacancies)
     app[SUBMISSIONS] = submissions = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
@@ -195,7 +197,7 @@ def handler_data(
         "search": app[LIVE_INDEX],
         "search_gate": ReplyGate(redis, keys, app[PACER], reply_limits(settings)),
         "search_service": app[SEARCH],
-        "resume_flow": ResumeFlow(applications, vacancies),
+        "resume_flow": app[RESUME_FLOW],
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
         "checker": app[CHECKER],

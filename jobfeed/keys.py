@@ -338,3 +338,16 @@ class Keys:
     def dashboard_failures_account(self, account: str) -> str:
         """Failed sign-ins for one account in the current window; expires."""
         return self._k("dashboard", "failures", "account", account)
+
+    # --- the web apply form (bot.web.apply) ------------------------------------------------
+    def web_form_used(self, nonce: str) -> str:
+        """A form token already submitted (a replay is refused); expires with the token."""
+        return self._k("web", "form", "used", nonce)
+
+    def web_apply_address(self, address: str) -> str:
+        """Form submissions from one client address in the current window; expires."""
+        return self._k("web", "apply", "address", address)
+
+    def web_apply_phone(self, applicant: int) -> str:
+        """Applications of one phone (by its keyed-hash applicant id) in the window; expires."""
+        return self._k("web", "apply", "phone", applicant)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from jobfeed.applications.models import Application
+from jobfeed.applications.models import Application, ApplicationSource
 from jobfeed.approvals import Result
 from jobfeed.broadcast.models import Post
 from jobfeed.groups import GroupRepository
@@ -94,9 +94,14 @@ class Notifier(Protocol):
 
 
 async def tell_applicant(notifier: Notifier, application: Application) -> bool:
-    """The new status, to the applicant unless there is none or they asked to be forgotten."""
+    """The new status, to the applicant unless there is none or they asked to be forgotten.
+
+    Only an application from the chat has someone to tell: a web applicant has no channel
+    to be written to and reads the status on the page their application links to."""
     applicant = application.applicant_id
     if applicant is None or application.forgotten:
+        return False
+    if application.source is not ApplicationSource.telegram:
         return False
     return await notifier.tell(applicant, StatusChanged(application))
 

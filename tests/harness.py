@@ -25,6 +25,7 @@ from bot.config import Settings
 from devkit.demo.scenario import settled
 from devkit.telegram import TelegramSimulator
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
@@ -164,10 +165,12 @@ async def running_system(
     speed: float = 100.0,
     webhook_secret: str | None = None,
     prepare: Callable[[TelegramSimulator], None] | None = None,
+    sms_codes: SmsCodes | None = None,
     **overrides: Any,
 ) -> AsyncIterator[System]:
     """With ``webhook_secret`` the system runs in webhook mode, on its own URL;
-    ``prepare`` sets the simulator up before the bot starts (e.g. faults)."""
+    ``prepare`` sets the simulator up before the bot starts (e.g. faults); ``sms_codes``
+    turns on the web apply form's SMS check."""
     port = free_port()
     if webhook_secret:
         overrides |= {
@@ -180,7 +183,7 @@ async def running_system(
         settings = make_settings(
             keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
         )
-        app = create_app(settings, polling=True)
+        app = create_app(settings, polling=True, sms_codes=sms_codes)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
