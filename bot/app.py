@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.alerting import open_alerting
 from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
@@ -21,6 +22,7 @@ from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
+    ALERTING,
     APPROVALS,
     BOT,
     DISPATCHER,
@@ -96,6 +98,7 @@ def create_app(
     app[APPROVALS] = dispatcher["approvals"] = approvals
     notifier = TelegramNotifier(bot, services.texts, services.applications, settings.admin_ids)
     app[NOTIFIER] = dispatcher["notifier"] = notifier
+    alerting = app[ALERTING] = open_alerting(services, notifier, dispatcher)
     app.add_subapp(DASHBOARD, create_dashboard(services))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
@@ -114,6 +117,7 @@ def create_app(
         Supervised("expiry sweep", sweeper.run),
         Supervised("search index", SearchFollower(services.search).run),
         Supervised("card redelivery", CardRedelivery(notifier.cards).run),
+        *alerting.jobs(),
     ]
     allowed = dispatcher.resolve_used_update_types()
     if settings.use_webhook:

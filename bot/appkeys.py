@@ -7,6 +7,7 @@ import asyncio
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from bot.alerting import Alerting
 from bot.readiness import Readiness
 from bot.services import Services
 from bot.telegram.intake import UpdatePipeline
@@ -21,3 +22,4 @@ APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 READINESS = web.AppKey("readiness", Readiness)
 NOTIFIER = web.AppKey("notifier", Notifier)
+ALERTING = web.AppKey("alerting", Alerting)

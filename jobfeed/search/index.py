@@ -189,7 +189,7 @@ class SearchIndex:
         title = self._title_for(_without(vacancy.title, vacancy.employer, vacancy.brand))
         city, province, prefecture = self._locate(vacancy.city, vacancy.province)
         expires = vacancy.expires_at.timestamp() if vacancy.expires_at else None
-        pay = _monthly_pay(vacancy)
+        pay = monthly_pay(vacancy)
         offer = self.lexicon.wishes.read_offer(
             vacancy.benefits, vacancy.title, vacancy.description, vacancy.requirements
         )
@@ -317,6 +317,17 @@ class SearchIndex:
             found = (short_city, short_province, place.city if place else None)
             self._where[(city, province)] = found
         return found
+
+    def title_terms(self, vacancy: Vacancy) -> tuple[str, frozenset[str], frozenset[int]]:
+        """The vacancy's title as the index reads it (place prefix, pay, fillers and the
+        employer's name gone): its text, concepts and synsets. Changes nothing."""
+        text, matches = self._title_text(_without(vacancy.title, vacancy.employer, vacancy.brand))
+        concepts, synsets = concepts_of(matches)
+        return text, concepts, synsets
+
+    def locate(self, vacancy: Vacancy) -> tuple[str, str, str | None]:
+        """Where the vacancy is as the index files it: city, province, prefecture."""
+        return self._locate(vacancy.city, vacancy.province)
 
     # --- asking it --------------------------------------------------------------------------
 
@@ -646,7 +657,8 @@ def _pays(entry: _Entry, min_pay: int | None) -> bool:
     return min_pay is None or (entry.pay is not None and entry.pay >= min_pay)
 
 
-def _monthly_pay(vacancy: Vacancy) -> int | None:
+def monthly_pay(vacancy: Vacancy) -> int | None:
+    """The monthly equivalent of the vacancy's top pay (day rates 26 days, hourly 208 h)."""
     top = vacancy.salary_max if vacancy.salary_max is not None else vacancy.salary_min
     return None if top is None else top * _MONTHLY[vacancy.salary_unit]
 
