@@ -80,6 +80,7 @@ bench: $(STAMP)
 	.ci/with-redis $(BIN)/python bench/updates.py
 	.ci/with-redis $(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/search.py
+	.ci/with-redis $(BIN)/python -m bench.matching
 	.ci/with-redis $(BIN)/python bench/import.py
 
 clean:

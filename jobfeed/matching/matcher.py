@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from jobfeed.matching.models import Availability
 from jobfeed.models import Vacancy
@@ -36,8 +37,7 @@ ANY_TRADE = ""
 ANYWHERE = "*"
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     availability_id: str
     person: int
 
@@ -57,7 +57,7 @@ class _Trade:
     text: str
     query: ParsedQuery | None  # None: any trade
     keys: frozenset[str]
-    by_place: dict[str, set[str]] = field(default_factory=dict)  # place key -> seeker ids
+    by_place: dict[str, dict[str, _Seeker]] = field(default_factory=dict)  # place -> id -> seeker
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ class MatchIndex:
         for text in seeker.trades:
             trade = self._trade(text)
             for place in seeker.places:
-                trade.by_place.setdefault(place, set()).add(seeker.id)
+                trade.by_place.setdefault(place, {})[seeker.id] = seeker
 
     def remove(self, availability_id: str) -> bool:
         seeker = self._seekers.pop(availability_id, None)
@@ -117,7 +117,7 @@ class MatchIndex:
             for place in seeker.places:
                 ids = trade.by_place.get(place)
                 if ids is not None:
-                    ids.discard(seeker.id)
+                    ids.pop(seeker.id, None)
                     if not ids:
                         del trade.by_place[place]
             if not trade.by_place:
@@ -181,16 +181,20 @@ class MatchIndex:
             if found:
                 candidates |= found
         trades = [self._trades[t] for t in candidates]
-        fits = self._fitting(trades, view)
-        found_people: dict[int, Match] = {}
-        for trade in fits:
+        pay = view.pay
+        found: dict[int, str] = {}  # person -> the availability that fits
+        for trade in self._fitting(trades, view):
             for place in view.places:
-                for seeker_id in trade.by_place.get(place, ()):
-                    seeker = self._seekers[seeker_id]
-                    if seeker.person in found_people or not _wants(seeker, view, today):
+                bucket = trade.by_place.get(place)
+                if not bucket:
+                    continue
+                for seeker in bucket.values():  # the hot loop: _wants inlined
+                    if seeker.person in found or seeker.available_from > today:
                         continue
-                    found_people[seeker.person] = Match(seeker.id, seeker.person)
-        return sorted(found_people.values(), key=lambda m: m.person)
+                    least = seeker.min_pay
+                    if least is None or (pay is not None and pay >= least):
+                        found[seeker.person] = seeker.id
+        return [Match(found[person], person) for person in sorted(found)]
 
     def _fitting(self, trades: list[_Trade], view: VacancyView) -> Iterator[_Trade]:
         scored = [t for t in trades if t.query is not None]
@@ -219,7 +223,7 @@ class MatchIndex:
             seeker = _Seeker(a.id, a.person, a.min_pay, a.available_from, (), ())
             if not _wants(seeker, view, today):
                 continue
-            queries = [self._search.parser.parse(t) for t in a.trades]
+            queries = [self._search.parse(t) for t in a.trades]
             if queries and not any(self.score(q, view) >= self._min_score for q in queries):
                 continue
             found[a.person] = Match(a.id, a.person)
