@@ -177,9 +177,9 @@ class MatchIndex:
         view = self.view(vacancy)
         candidates = {ANY_TRADE} if ANY_TRADE in self._trades else set()
         for key in view.keys:
-            found = self._postings.get(key)
-            if found:
-                candidates |= found
+            posted = self._postings.get(key)
+            if posted:
+                candidates |= posted
         trades = [self._trades[t] for t in candidates]
         pay = view.pay
         found: dict[int, str] = {}  # person -> the availability that fits
