@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.appkeys import ALERTING
+from bot.appkeys import ALERTING, APPROVALS
 from devkit.telegram import SentMessage
 from jobfeed.keys import Keys
 from jobfeed.models import utcnow
+from jobfeed.posting import VacancyDraft
 from jobfeed.sources.importer import VacancyImporter
 from jobfeed.sources.jsonl import parse_jsonl
 from jobfeed.sources.ledger import FeedLedger
@@ -249,3 +250,27 @@ async def test_subscribe_command_alerts_list_delete_and_forget(system: System) -
     await feed(system, row("fork-1", "叉车司机", "包头", "内蒙古"))
     await sent_out(system)
     assert alerts(system, SEEKER) == []
+
+
+async def test_a_posted_vacancy_alerts_once_approved_not_while_pending(system: System) -> None:
+    await load(system, [])
+    await subscribe(Chat(system, SEEKER), "烟台 电焊工")
+    approvals, matcher = system.app[APPROVALS], system.app[ALERTING].matcher
+    draft_ = VacancyDraft(
+        title="电焊工",
+        employer="草原铝业",
+        city="烟台",
+        province="山东",
+        salary_min=6000,
+        salary_max=9000,
+        headcount=2,
+        contact_phone="13912345678",
+    )
+    vacancy, _ = await approvals.submit(draft_, recruiter_id=700009)
+    await asyncio.sleep(1.5)  # a pending vacancy is not listed: nothing to match
+    assert matcher.matched == 0 and alerts(system, SEEKER) == []
+    await approvals.approve(vacancy.id, "admin")
+    await until(lambda: matcher.matched == 1, "the matcher looked")
+    await sent_out(system)
+    [alert] = alerts(system, SEEKER)
+    assert applied_ids(alert) == [vacancy.id]
