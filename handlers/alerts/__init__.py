@@ -11,7 +11,7 @@ from handlers.alerts import subscribing
 from handlers.alerts.keyboards import ALERT_PREFIX, Act, AlertAction
 from handlers.filters import InPrivate, Magic
 
-SUBSCRIBE_WORD = r"^\s*订阅(?:\s|$)"
+SUBSCRIBE_WORD = r"^\s*订阅(?!号)"  # 订阅 电焊工, 订阅电焊工; not 订阅号
 
 
 def router() -> Router:

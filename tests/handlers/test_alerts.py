@@ -233,7 +233,7 @@ async def test_subscribe_command_alerts_list_delete_and_forget(system: System) -
     await chat.say("包头 叉车司机")
     assert "包头" in await chat.say("/subscribe")  # the query just asked
     await chat.press("同意并开启")
-    assert "月薪：7000以上" in await chat.say("订阅 电工 7000以上")
+    assert "月薪：7000以上" in await chat.say("订阅电工 7000以上")
     await chat.press("同意并开启")
     listing = await chat.say("/alerts")
     assert "叉车司机" in listing and "电工" in listing
