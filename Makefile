@@ -60,7 +60,8 @@ DATED_TESTS := tests/sources tests/search tests/web tests/api tests/applications
 	tests/handlers/test_search_private.py tests/handlers/test_search_chat.py \
 	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py \
 	tests/staff/test_dashboard_auth.py tests/broadcast/test_control.py \
-	tests/broadcast/test_api.py tests/broadcast/test_cli.py tests/compliance/test_paths.py
+	tests/broadcast/test_api.py tests/broadcast/test_cli.py tests/compliance/test_paths.py \
+	tests/matching tests/handlers/test_alerts.py
 faketime:
 	@if command -v faketime >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -92,6 +93,7 @@ bench: $(STAMP)
 	.ci/with-redis $(BIN)/python bench/updates.py
 	.ci/with-redis $(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/search.py
+	.ci/with-redis $(BIN)/python -m bench.matching
 	.ci/with-redis $(BIN)/python bench/import.py
 
 clean:

@@ -22,6 +22,7 @@ from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
+    ALERTING,
     BOT,
     DISPATCHER,
     INBOX,
@@ -37,7 +38,7 @@ from bot.config import Settings
 from bot.dashboard import BASE as DASHBOARD
 from bot.dashboard import create_dashboard
 from bot.readiness import Readiness
-from bot.resources import CARDS, MakeDispatcher, search, storage, telegram
+from bot.resources import CARDS, MakeDispatcher, alerts, search, storage, telegram
 from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
@@ -95,7 +96,7 @@ def create_app(
     app[SETTINGS] = settings
     app[STOP] = asyncio.Event()
     app[READINESS] = Readiness()
-    app.cleanup_ctx.extend([storage, search, telegram(dispatcher), _background(polling)])
+    app.cleanup_ctx.extend([storage, search, telegram(dispatcher), alerts, _background(polling)])
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
@@ -123,6 +124,7 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("expiry sweep", sweeper.run),
         Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
+        *app[ALERTING].jobs(),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.alerting import Alerting
 from bot.config import Settings
 from bot.readiness import Readiness
 from bot.telegram.intake import UpdatePipeline
@@ -29,6 +30,7 @@ from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
@@ -66,6 +68,7 @@ DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
 CHECKER = web.AppKey("checker", PostChecker)  # the post checker every path runs
 AUDIT = web.AppKey("audit", AuditLog)  # e.g. held vacancies released, and why
 RELEASES = web.AppKey("releases", Releases)  # an admin lets a held vacancy through
+AVAILABILITIES = web.AppKey("availabilities", AvailabilityRepository)  # 求职意向
 # resources.search: the live index and the search use case.
 LIVE_INDEX = web.AppKey("live_index", LiveIndex)
 SEARCH = web.AppKey("search", SearchService)
@@ -76,3 +79,5 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 NOTIFIER = web.AppKey("notifier", Notifier)
+# resources.alerts: the alert matching and sending jobs.
+ALERTING = web.AppKey("alerting", Alerting)

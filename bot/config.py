@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Résumés (jobfeed.applications).
     resume_retention_days: int = Field(default=180, ge=1, le=3650)
 
+    # Alerts of new vacancies to job seekers' availability (jobfeed.matching).
+    alerts_per_day: int = Field(default=3, ge=0, le=100)
+
     # Feeds in and out (jobfeed.sources, bot.web).
     feeds_file: Path = Path("feeds.toml")
     feed_default_expiry_days: int = Field(default=30, ge=1, le=3650)

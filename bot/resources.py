@@ -6,7 +6,8 @@ They open in this order when the app starts and close in the reverse order when 
 - ``storage``: Redis, and every repository over it, each made once; the post checker;
 - ``search``: the live search index (about a second of CPU to warm) and the search use case;
 - ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
-  through its workflow data), the notifier, the approval workflow, the update pipeline.
+  through its workflow data), the notifier, the approval workflow, the update pipeline;
+- ``alerts``: the alert matcher and sender (``bot/alerting.py``), over the notifier.
 
 Each stores what it makes under the typed keys of ``bot/appkeys.py``.
 """
@@ -21,10 +22,13 @@ from aiogram import Dispatcher
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.alerting import availability_repository, make_alerting
 from bot.appkeys import (
+    ALERTING,
     APPLICATIONS,
     APPROVALS,
     AUDIT,
+    AVAILABILITIES,
     BOT,
     CHECKER,
     DEAD_LETTERS,
@@ -127,6 +131,7 @@ def _repositories(app: web.Application, settings: Settings, redis: Redis, keys: 
     app[CHECKER] = PostChecker.load()
     app[AUDIT] = audit = AuditLog(redis, keys)
     app[RELEASES] = Releases(vacancies, submissions, audit)
+    app[AVAILABILITIES] = availability_repository(settings, redis, keys)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -178,6 +183,22 @@ def _telegram_parts(
     app[PIPELINE] = UpdatePipeline(dispatcher, bot, app[INBOX], app[DEAD_LETTERS])
 
 
+async def alerts(app: web.Application) -> AsyncIterator[None]:
+    """The alert jobs' parts (``bot/alerting.py``); they send through the notifier."""
+    settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
+    app[ALERTING] = make_alerting(
+        settings,
+        redis,
+        keys,
+        availabilities=app[AVAILABILITIES],
+        vacancies=app[VACANCIES],
+        places=app[PLACES],
+        notifier=app[NOTIFIER],
+        pacer=app[PACER],
+    )
+    yield
+
+
 def handler_data(
     app: web.Application, settings: Settings, redis: Redis, keys: Keys
 ) -> dict[str, Any]:
@@ -201,6 +222,7 @@ def handler_data(
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
         "checker": app[CHECKER],
+        "availabilities": app[AVAILABILITIES],
     }
 
 

@@ -230,6 +230,10 @@ class Keys:
         """A search (query and filters) named by a 更多 link or a paging button; expires."""
         return self._k("search", "saved", token)
 
+    def search_last(self, user_id: int) -> str:
+        """String: the token of the search a user last asked in private chat; expires."""
+        return self._k("search", "last", user_id)
+
     def search_reply_user(self, user_id: int) -> str:
         """The group message a user was last answered for; expires after the user interval."""
         return self._k("search", "reply", "user", user_id)
@@ -351,3 +355,62 @@ class Keys:
     def web_apply_phone(self, applicant: int) -> str:
         """Applications of one phone (by its keyed-hash applicant id) in the window; expires."""
         return self._k("web", "apply", "phone", applicant)
+
+    # --- availability and alerts (jobfeed.matching) ----------------------------------------
+    @property
+    def availabilities(self) -> str:
+        """Hash: availability id -> JSON (``jobfeed.matching.models.Availability``)."""
+        return self._k("matching", "availability")
+
+    def person_availabilities(self, person: int | str) -> str:
+        """Set: the ids of one person's availabilities."""
+        return self._k("matching", "person", person)
+
+    @property
+    def availabilities_off(self) -> str:
+        """Set: availability ids whose alerts are stopped (``/unsubscribe``, a blocked bot)."""
+        return self._k("matching", "off")
+
+    @property
+    def availabilities_expiry(self) -> str:
+        """Sorted set: availability id -> when the retention period ends (Unix seconds)."""
+        return self._k("matching", "expiry")
+
+    @property
+    def availabilities_changes(self) -> str:
+        """Stream: an entry (``id``) per availability written or deleted, for the matchers."""
+        return self._k("matching", "changes")
+
+    @property
+    def vacancies_opened(self) -> str:
+        """Stream: an entry (``id``) per save of a listed vacancy (``save_vacancies.lua``),
+        read by the alert matcher's consumer group."""
+        return self._k("vacancies", "opened")
+
+    @property
+    def alerts_queue(self) -> str:
+        """Sorted set: ``a:<person>:<vacancy id>`` (one alert) or ``d:<person>`` (the
+        digest) -> when it is due (Unix seconds); a claimed item is leased ahead."""
+        return self._k("alerts", "queue")
+
+    def alerts_sent(self, person: int) -> str:
+        """Set: vacancy ids a person was alerted of (or that went into their digest)."""
+        return self._k("alerts", "sent", person)
+
+    def alerts_day(self, person: int, day: str) -> str:
+        """String: alerts sent to a person on a local day (``YYYYMMDD``); expires."""
+        return self._k("alerts", "day", person, day)
+
+    def alerts_digest(self, person: int) -> str:
+        """Set: vacancy ids over the day's cap, waiting for the person's daily digest."""
+        return self._k("alerts", "digest", person)
+
+    @property
+    def alerts_attempts(self) -> str:
+        """Hash: queue item -> failed attempts so far."""
+        return self._k("alerts", "attempts")
+
+    @property
+    def alerts_dead(self) -> str:
+        """Hash: queue item -> JSON (the error, attempts, when) of alerts given up on."""
+        return self._k("alerts", "dead")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from jobfeed.applications.models import Application, ApplicationSource
@@ -48,7 +49,27 @@ class StatusChanged:
     application: Application
 
 
-Notice = RecruiterDecided | VacancyDecided | StatusChanged
+@dataclass(frozen=True, slots=True)
+class VacancyAlert:
+    """A vacancy opened that fits the person's availability (``jobfeed.matching``)."""
+
+    vacancy: Vacancy
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDigest:
+    """The fitting vacancies over the day's cap of alerts, together once a day."""
+
+    vacancies: tuple[Vacancy, ...]
+
+
+Notice = RecruiterDecided | VacancyDecided | StatusChanged | VacancyAlert | AlertDigest
+
+
+class Delivery(StrEnum):
+    sent = "sent"
+    blocked = "blocked"  # the person blocked the bot or is gone: stop writing to them
+    failed = "failed"  # a transient failure: try again later
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +97,10 @@ Decision = RecruiterRequest | VacancySubmission
 class Notifier(Protocol):
     async def tell(self, person: Person, notice: Notice) -> bool:
         """Tell one person; False when they cannot be reached (logged, not raised)."""
+        ...
+
+    async def deliver(self, person: Person, notice: Notice) -> Delivery:
+        """``tell``, saying whether a failure is for good (blocked) or for now."""
         ...
 
     async def deliver_card(self, application: Application) -> bool:

@@ -32,6 +32,7 @@ from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.live import LiveIndex
 from jobfeed.stats import Stats
@@ -81,6 +82,10 @@ class Parts:
     @property
     def keys(self) -> Keys:
         return self._app[appkeys.KEYS]
+
+    @property
+    def places(self) -> Places:
+        return self._app[appkeys.PLACES]
 
     @property
     def groups(self) -> GroupRepository:
