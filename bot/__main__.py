@@ -1,5 +1,5 @@
 """``python -m bot COMMAND``: run | worker | feed | import | broadcast | updates | hash-password
-| backup | restore | check.
+| backup | restore | check | poster.
 
 The demo and the simulator are development tools: ``python -m devkit``.
 """
@@ -18,6 +18,7 @@ from bot.commands import (
     feed,
     hash_password,
     importing,
+    poster,
     run,
     updates,
     worker,
@@ -34,6 +35,7 @@ COMMANDS: list[Register] = [
     updates.add,
     backup.add,
     check.add,
+    poster.add,
 ]
 
 

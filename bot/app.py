@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
+from bot.api import compliance as compliance_api
 from bot.api import groups as groups_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
@@ -21,6 +22,7 @@ from bot.api import vacancies as vacancies_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
+    ALERTING,
     BOT,
     DISPATCHER,
     INBOX,
@@ -39,7 +41,7 @@ from bot.dashboard import create_dashboard
 from bot.metrics import PATH as METRICS_PATH
 from bot.metrics import Metrics, handler
 from bot.readiness import Readiness
-from bot.resources import CARDS, MakeDispatcher, metrics, search, storage, telegram
+from bot.resources import CARDS, MakeDispatcher, alerts, metrics, search, storage, telegram
 from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
@@ -48,6 +50,7 @@ from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ def build_api() -> Api:
         system_api,
         groups_api,
         vacancies_api,
+        compliance_api,
         applications_api,
         broadcasts_api,
         approvals_api,
@@ -74,12 +78,18 @@ def build_api() -> Api:
 
 
 def create_app(
-    settings: Settings, *, polling: bool, dispatcher: MakeDispatcher = create_dispatcher
+    settings: Settings,
+    *,
+    polling: bool,
+    dispatcher: MakeDispatcher = create_dispatcher,
+    sms_codes: SmsCodes | None = None,
 ) -> web.Application:
     """The app; its resources open when it starts (``bot/resources.py``), then its jobs run.
 
     ``dispatcher`` makes the Dispatcher from the handlers' dependencies (a benchmark
-    passes a trivial one)."""
+    passes a trivial one). ``sms_codes``: an SMS verification provider; with one, the web
+    apply form asks for a code sent to the phone (none ships: see
+    ``jobfeed.applications.verification``)."""
     token = settings.admin_token.get_secret_value() if settings.admin_token else None
     html = (DASHBOARD, *PublicSite.PREFIXES)
     app = web.Application(
@@ -89,12 +99,12 @@ def create_app(
     app[SETTINGS] = settings
     app[STOP] = asyncio.Event()
     app[READINESS] = Readiness()
-    resources = [metrics, storage, search, telegram(dispatcher)]
+    resources = [metrics, storage, search, telegram(dispatcher), alerts]
     app.cleanup_ctx.extend([*resources, _background(polling)])
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
-    PublicSite(settings).install(app)
+    PublicSite(settings, sms=sms_codes).install(app)
     app.router.add_get(METRICS_PATH, handler(_metrics, token))
     if settings.use_webhook:
         assert settings.webhook_secret  # guaranteed with the base URL
@@ -123,6 +133,7 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("expiry sweep", sweeper.run),
         Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
+        *app[ALERTING].jobs(),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

@@ -13,20 +13,26 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.alerting import Alerting
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.readiness import Readiness
 from bot.telegram.intake import UpdatePipeline
+from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.compliance.audit import AuditLog
+from jobfeed.compliance.checker import PostChecker
+from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.links import Links
+from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
@@ -53,6 +59,7 @@ PLACES = web.AppKey("places", Places)
 GROUPS = web.AppKey("groups", GroupRepository)
 VACANCIES = web.AppKey("vacancies", VacancyRepository)
 APPLICATIONS = web.AppKey("applications", ApplicationRepository)
+RESUME_FLOW = web.AppKey("resume_flow", ResumeFlow)  # the résumé steps, chat and web form
 SUBMISSIONS = web.AppKey("submissions", SubmissionRepository)
 RECRUITERS = web.AppKey("recruiters", RecruiterRepository)
 PLANS = web.AppKey("plans", BroadcastPlans)
@@ -62,6 +69,10 @@ STATS = web.AppKey("stats", Stats)
 LEDGER = web.AppKey("ledger", FeedLedger)  # the feeds' record; approvals and expiry close in it
 INBOX = web.AppKey("inbox", UpdateInbox)
 DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
+CHECKER = web.AppKey("checker", PostChecker)  # the post checker every path runs
+AUDIT = web.AppKey("audit", AuditLog)  # e.g. held vacancies released, and why
+RELEASES = web.AppKey("releases", Releases)  # an admin lets a held vacancy through
+AVAILABILITIES = web.AppKey("availabilities", AvailabilityRepository)  # 求职意向
 # resources.search: the live index and the search use case.
 LIVE_INDEX = web.AppKey("live_index", LiveIndex)
 SEARCH = web.AppKey("search", SearchService)
@@ -73,3 +84,5 @@ APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 NOTIFIER = web.AppKey("notifier", Notifier)
 LINKS = web.AppKey("links", Links)  # every apply link is made by this one object
+# resources.alerts: the alert matching and sending jobs.
+ALERTING = web.AppKey("alerting", Alerting)

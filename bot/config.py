@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -71,12 +72,27 @@ class Settings(BaseSettings):
     # Résumés (jobfeed.applications).
     resume_retention_days: int = Field(default=180, ge=1, le=3650)
 
+    # Alerts of new vacancies to job seekers' availability (jobfeed.matching).
+    alerts_per_day: int = Field(default=3, ge=0, le=100)
+
     # Feeds in and out (jobfeed.sources, bot.web).
     feeds_file: Path = Path("feeds.toml")
     feed_default_expiry_days: int = Field(default=30, ge=1, le=3650)
     expiry_sweep_seconds: float = Field(default=60.0, gt=0, le=86400)
     bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     public_base_url: str | None = None
+    # 人力资源服务许可证 number, shown on every post, job page and feed item.
+    hr_licence: str | None = Field(default=None, min_length=1, max_length=60, pattern=r"\S")
+
+    # The web apply form and posters (bot.web.apply, bot.web.poster).
+    web_apply_secret: SecretStr | None = None
+    web_apply_form_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
+    web_apply_per_address: int = Field(default=20, ge=1, le=1_000_000)
+    web_apply_per_phone: int = Field(default=5, ge=1, le=1000)
+    trusted_proxies: Annotated[
+        tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], NoDecode
+    ] = ()
+    poster_font: Path | None = None
 
     # The admin dashboard (bot.dashboard).
     dashboard_passwords: Annotated[dict[int, SecretStr], NoDecode] = Field(default_factory=dict)
@@ -139,6 +155,35 @@ class Settings(BaseSettings):
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _SECRET.match(value.get_secret_value()):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``127.0.0.1,10.0.0.0/8``: the reverse proxies whose X-Forwarded-For is believed."""
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    networks.append(ipaddress.ip_network(part, strict=False))
+                except ValueError:
+                    raise ValueError(f"{part!r} is not an address or network") from None
+        return tuple(networks)
+
+    @field_validator("web_apply_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. secrets.token_urlsafe(32))")
+        return value
+
+    @field_validator("poster_font")
+    @classmethod
+    def _font_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a font file (a .ttf, .otf or .ttc)")
         return value
 
     @field_validator("webhook_base_url", "telegram_api_base", "public_base_url")

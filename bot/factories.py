@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.storage import RedisHandle, durability_warnings, open_configured
 from jobfeed.broadcast.pacing import Pacer, PacingLimits
 from jobfeed.broadcast.quiet import QuietHours
+from jobfeed.compliance.checker import PostChecker
 from jobfeed.keys import Keys
 from jobfeed.migrations import migrate
 from jobfeed.places import Places
@@ -29,6 +30,7 @@ from jobfeed.sources.importer import VacancyImporter
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.sources.normalise import Normaliser
 from jobfeed.sources.place import PlaceResolver
+from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ async def redis_handle(settings: Settings) -> AsyncIterator[RedisHandle]:
 
 def keys_of(settings: Settings) -> Keys:
     return Keys(prefix=settings.redis_prefix)
+
+
+def make_texts(settings: Settings) -> Texts:
+    """The bot's texts; every post names ``HR_LICENCE`` (人力资源服务许可证), if set."""
+    return Texts(hr_licence=settings.hr_licence)
 
 
 def pacing_limits(settings: Settings) -> PacingLimits:
@@ -78,10 +85,11 @@ def make_importer(
     *,
     places: Places | None = None,
     batch_size: int = 500,
+    checker: PostChecker | None = None,
 ) -> VacancyImporter:
     normaliser = Normaliser(
         PlaceResolver(places or Places.load()),
         ZoneInfo(settings.timezone),
         timedelta(days=settings.feed_default_expiry_days),
     )
-    return VacancyImporter(vacancies, ledger, normaliser, batch_size=batch_size)
+    return VacancyImporter(vacancies, ledger, normaliser, batch_size=batch_size, checker=checker)

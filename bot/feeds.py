@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.factories import make_importer, quiet_hours
+from bot.factories import make_importer, make_texts, quiet_hours
 from handlers.posts import PostCheck
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
@@ -19,7 +19,6 @@ from jobfeed.sources.config import FeedsConfig
 from jobfeed.sources.fetch import Fetcher
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.sources.poller import FeedPoller
-from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 
@@ -42,7 +41,8 @@ def build_pipeline(
     vacancies = VacancyRepository(redis, keys)
     ledger = FeedLedger(redis, keys)
     plans = BroadcastPlans(redis, keys)
-    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, PostCheck(Texts()))
+    texts = PostCheck(make_texts(settings))
+    planner = BroadcastPlanner(plans, GroupRepository(redis, keys), vacancies, texts)
     broadcasts = FeedBroadcasts(
         config,
         ledger,

@@ -21,6 +21,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 from bot.config import Settings
 from bot.storage import RedisHandle, RedisUnavailable, durability_warnings, open_configured
 from bot.telegram.webhook import WEBHOOK_PATH
+from bot.web.poster import NoCjkFont, find_fonts
 from jobfeed.keys import Keys
 from jobfeed.migrations import CURRENT_VERSION
 
@@ -49,6 +50,7 @@ async def run_checks(settings: Settings) -> AsyncIterator[Check]:
         yield check
     async for check in _telegram(settings):
         yield check
+    yield _poster_font(settings)
     urls = {"webhook URL": settings.webhook_base_url, "public URL": settings.public_base_url}
     for name, base in urls.items():
         if base:
@@ -180,3 +182,12 @@ async def _answers(name: str, base: str) -> Check:
     if status != 200:
         return Check(Verdict.fail, name, f"{url} answers {status}, expected 200")
     return Check(Verdict.ok, name, f"{url} answers")
+
+
+def _poster_font(settings: Settings) -> Check:
+    """Posters need a Chinese font from the system; without one only they are off."""
+    try:
+        fonts = find_fonts(settings.poster_font)
+    except NoCjkFont as exc:
+        return Check(Verdict.warn, "poster font", f"posters are off: {exc}")
+    return Check(Verdict.ok, "poster font", str(fonts.regular.path))

@@ -5,10 +5,11 @@ They open in this order when the app starts and close in the reverse order when 
 
 - ``metrics``: the process's ``Metrics`` (``GET /metrics``), first so that every resource
   after it reports to it, and the listener of ``METRICS_PORT`` while the app runs;
-- ``storage``: Redis, and every repository over it, each made once;
+- ``storage``: Redis, and every repository over it, each made once; the post checker;
 - ``search``: the live search index (about a second of CPU to warm) and the search use case;
 - ``telegram``: the Bot and its session, the Dispatcher (handlers get their dependencies
-  through its workflow data), the notifier, the approval workflow, the update pipeline.
+  through its workflow data), the notifier, the approval workflow, the update pipeline;
+- ``alerts``: the alert matcher and sender (``bot/alerting.py``), over the notifier.
 
 Each stores what it makes under the typed keys of ``bot/appkeys.py``.
 """
@@ -23,10 +24,15 @@ from aiogram import Dispatcher
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.alerting import availability_repository, make_alerting
 from bot.appkeys import (
+    ALERTING,
     APPLICATIONS,
     APPROVALS,
+    AUDIT,
+    AVAILABILITIES,
     BOT,
+    CHECKER,
     DEAD_LETTERS,
     DISPATCHER,
     GROUPS,
@@ -44,6 +50,8 @@ from bot.appkeys import (
     PLANS,
     RECRUITERS,
     REDIS,
+    RELEASES,
+    RESUME_FLOW,
     SEARCH,
     SEARCH_ANALYTICS,
     SETTINGS,
@@ -54,7 +62,7 @@ from bot.appkeys import (
 )
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
-from bot.factories import keys_of, make_pacer, redis_handle
+from bot.factories import keys_of, make_pacer, make_texts, redis_handle
 from bot.metrics import Metrics, count_rate_limits, listener
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
@@ -69,6 +77,9 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.compliance.audit import AuditLog
+from jobfeed.compliance.checker import PostChecker
+from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
@@ -83,7 +94,6 @@ from jobfeed.search.throttle import ReplyGate, ReplyLimits
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.stats import Stats
 from jobfeed.submissions import SubmissionRepository
-from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 Context = Callable[[web.Application], AsyncIterator[None]]
@@ -116,7 +126,7 @@ def _repositories(
     keys: Keys,
     replica_wait: ReplicaWait | None,
 ) -> None:
-    app[TEXTS] = texts = Texts()
+    app[TEXTS] = texts = make_texts(settings)
     app[PLACES] = Places.load()
     app[GROUPS] = groups = GroupRepository(redis, keys)
     app[VACANCIES] = vacancies = VacancyRepository(redis, keys)
@@ -124,7 +134,8 @@ def _repositories(
     app[APPLICATIONS] = applications = ApplicationRepository(
         redis, keys, retention, replica_wait=replica_wait
     )
-    app[SUBMISSIONS] = SubmissionRepository(redis, keys)
+    app[RESUME_FLOW] = ResumeFlow(applications, vacancies, observer=app[METRICS])
+    app[SUBMISSIONS] = submissions = SubmissionRepository(redis, keys)
     app[RECRUITERS] = RecruiterRepository(redis, keys)
     app[PLANS] = plans = BroadcastPlans(redis, keys)
     app[PLANNER] = BroadcastPlanner(plans, groups, vacancies, PostCheck(texts))
@@ -141,6 +152,10 @@ def _repositories(
     app[LEDGER] = FeedLedger(redis, keys)
     app[INBOX] = UpdateInbox(redis, keys, owner=receiver_name(), replica_wait=replica_wait)
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
+    app[CHECKER] = PostChecker.load()
+    app[AUDIT] = audit = AuditLog(redis, keys)
+    app[RELEASES] = Releases(vacancies, submissions, audit)
+    app[AVAILABILITIES] = availability_repository(settings, redis, keys)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -180,7 +195,9 @@ def _telegram_parts(
     app[PACER] = make_pacer(settings, redis, keys)
     # Every apply link (posts, search answers, web pages) is made by this one object.
     app[LINKS] = TelegramLinks(bot, settings.bot_username)
-    notifier = TelegramNotifier(bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids)
+    notifier = TelegramNotifier(
+        bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids, links=app[LINKS]
+    )
     app[NOTIFIER], app[CARDS] = notifier, notifier.cards
     notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
@@ -190,6 +207,7 @@ def _telegram_parts(
         app[SUBMISSIONS],
         broadcaster,
         on_feed_closed=app[LEDGER].vacancies_ended,
+        checker=app[CHECKER],
     )
     dispatcher = app[DISPATCHER] = make(
         settings, redis, keys, **handler_data(app, settings, redis, keys)
@@ -198,6 +216,22 @@ def _telegram_parts(
     app[PIPELINE] = UpdatePipeline(
         dispatcher, bot, app[INBOX], app[DEAD_LETTERS], observer=telegram_metrics
     )
+
+
+async def alerts(app: web.Application) -> AsyncIterator[None]:
+    """The alert jobs' parts (``bot/alerting.py``); they send through the notifier."""
+    settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
+    app[ALERTING] = make_alerting(
+        settings,
+        redis,
+        keys,
+        availabilities=app[AVAILABILITIES],
+        vacancies=app[VACANCIES],
+        places=app[PLACES],
+        notifier=app[NOTIFIER],
+        pacer=app[PACER],
+    )
+    yield
 
 
 def handler_data(
@@ -219,10 +253,12 @@ def handler_data(
         "search": app[LIVE_INDEX],
         "search_gate": ReplyGate(redis, keys, app[PACER], reply_limits(settings)),
         "search_service": app[SEARCH],
-        "resume_flow": ResumeFlow(applications, vacancies, observer=app[METRICS]),
+        "resume_flow": app[RESUME_FLOW],
         "approvals": app[APPROVALS],
         "notifier": app[NOTIFIER],
         "links": app[LINKS],
+        "checker": app[CHECKER],
+        "availabilities": app[AVAILABILITIES],
     }
 
 

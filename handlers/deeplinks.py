@@ -3,7 +3,8 @@
 Telegram allows 1-64 characters of ``A-Za-z0-9_-`` in a payload. The payloads we make:
 ``apply_<vacancy id>`` (apply; vacancy ids are at most 40 of the same characters,
 ``jobfeed.models.VACANCY_ID_PATTERN``), ``resume`` (build a résumé) and
-``search_<token>`` (a saved search, ``jobfeed.search.saved``). Parsing is strict: a
+``search_<token>`` (a saved search, ``jobfeed.search.saved``) and ``alert_<token>`` (alerts
+for a query, ``handlers.alerts``). Parsing is strict: a
 payload is ours only when all of it is well formed; anything else is ``None``.
 ``bot.telegram.links`` builds the links with these rules and the bot's username.
 """
@@ -19,6 +20,7 @@ from jobfeed.search.saved import TOKEN
 APPLY_PREFIX = "apply_"
 RESUME_PAYLOAD = "resume"
 SEARCH_PREFIX = "search_"
+ALERT_PREFIX = "alert_"
 # Every payload the résumé feature owns, valid or not (so a broken apply link gets an answer).
 OWNED = re.compile(rf"^({APPLY_PREFIX}|{RESUME_PAYLOAD}$)")
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -38,6 +40,10 @@ def start_link(username: str, payload: str) -> str:
     if not PAYLOAD.fullmatch(payload):
         raise ValueError(f"{payload!r} does not fit a /start payload")
     return f"https://t.me/{username}?start={payload}"
+
+
+def alert_payload(token: str) -> str:
+    return ALERT_PREFIX + token
 
 
 def apply_payload(vacancy_id: str) -> str:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admins, applications, groups, posting, recruiters, resume, search, start
+from handlers import (
+    admins,
+    alerts,
+    applications,
+    groups,
+    posting,
+    recruiters,
+    resume,
+    search,
+    start,
+)
 from handlers.filters import PrivateOrCommand
 from handlers.resume.entry import WANTS_TO_APPLY
 
@@ -23,6 +33,7 @@ def get_routers() -> list[Router]:
         posting.router(),
         recruiters.router(),
         admins.router(),
+        alerts.router(),  # before search: 订阅 … is not a query
         start.router(),  # after the features that own /start payloads
     )
     return [

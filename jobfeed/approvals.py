@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from jobfeed.compliance.checker import PostChecker
 from jobfeed.models import GroupFilter, Vacancy, VacancyStatus
 from jobfeed.posting import VacancyDraft
 from jobfeed.submissions import Decision, Submission, SubmissionRepository
@@ -65,7 +66,9 @@ class Approvals:
         broadcaster: Broadcaster,
         *,
         on_feed_closed: OnClosed | None = None,
+        checker: PostChecker | None = None,
     ) -> None:
+        self._checker = checker or PostChecker.load()
         self._vacancies = vacancies
         self._submissions = submissions
         self._broadcaster = broadcaster
@@ -79,7 +82,9 @@ class Approvals:
         stored = await self._vacancies.get(vacancy_id)
         if existing is not None and stored is not None:
             return stored, existing  # the same submission, delivered again
-        vacancy = draft.to_vacancy(vacancy_id, recruiter_id)
+        # The post checker: a held vacancy is kept, with its findings, for the recruiter to
+        # fix or an admin to release (``jobfeed.compliance.release``).
+        vacancy = self._checker.apply(draft.to_vacancy(vacancy_id, recruiter_id))
         submission = Submission(
             vacancy_id=vacancy_id,
             recruiter_id=recruiter_id,
@@ -93,6 +98,16 @@ class Approvals:
         return vacancy, submission
 
     async def approve(self, vacancy_id: str, actor: str) -> Result:
+        held = await self._vacancies.get(vacancy_id)
+        if held is not None and held.status is VacancyStatus.held:
+            # Not decided: an admin releases it first (with a reason), then approves.
+            why = held.compliance.summary() if held.compliance else ""
+            return Result(
+                Outcome.failed,
+                held,
+                await self._submissions.get(vacancy_id),
+                error=f"held by the post checker: {why}",
+            )
         submission, won = await self._submissions.claim_decision(
             vacancy_id, Decision.approved, actor
         )

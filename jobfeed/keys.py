@@ -137,6 +137,11 @@ class Keys:
         return self._k("recruiters")
 
     @property
+    def audit_log(self) -> str:
+        """List: the audit log, newest first (JSON entries; jobfeed.compliance.audit)."""
+        return self._k("audit", "log")
+
+    @property
     def posted_vacancy_seq(self) -> str:
         """Counter numbering vacancies posted from chat (``R-00001``)."""
         return self._k("posted", "seq")
@@ -239,6 +244,10 @@ class Keys:
     def search_saved(self, token: str) -> str:
         """A search (query and filters) named by a 更多 link or a paging button; expires."""
         return self._k("search", "saved", token)
+
+    def search_last(self, user_id: int) -> str:
+        """String: the token of the search a user last asked in private chat; expires."""
+        return self._k("search", "last", user_id)
 
     def search_reply_user(self, user_id: int) -> str:
         """The group message a user was last answered for; expires after the user interval."""
@@ -348,3 +357,75 @@ class Keys:
     def dashboard_failures_account(self, account: str) -> str:
         """Failed sign-ins for one account in the current window; expires."""
         return self._k("dashboard", "failures", "account", account)
+
+    # --- the web apply form (bot.web.apply) ------------------------------------------------
+    def web_form_used(self, nonce: str) -> str:
+        """A form token already submitted (a replay is refused); expires with the token."""
+        return self._k("web", "form", "used", nonce)
+
+    def web_apply_address(self, address: str) -> str:
+        """Form submissions from one client address in the current window; expires."""
+        return self._k("web", "apply", "address", address)
+
+    def web_apply_phone(self, applicant: int) -> str:
+        """Applications of one phone (by its keyed-hash applicant id) in the window; expires."""
+        return self._k("web", "apply", "phone", applicant)
+
+    # --- availability and alerts (jobfeed.matching) ----------------------------------------
+    @property
+    def availabilities(self) -> str:
+        """Hash: availability id -> JSON (``jobfeed.matching.models.Availability``)."""
+        return self._k("matching", "availability")
+
+    def person_availabilities(self, person: int | str) -> str:
+        """Set: the ids of one person's availabilities."""
+        return self._k("matching", "person", person)
+
+    @property
+    def availabilities_off(self) -> str:
+        """Set: availability ids whose alerts are stopped (``/unsubscribe``, a blocked bot)."""
+        return self._k("matching", "off")
+
+    @property
+    def availabilities_expiry(self) -> str:
+        """Sorted set: availability id -> when the retention period ends (Unix seconds)."""
+        return self._k("matching", "expiry")
+
+    @property
+    def availabilities_changes(self) -> str:
+        """Stream: an entry (``id``) per availability written or deleted, for the matchers."""
+        return self._k("matching", "changes")
+
+    @property
+    def vacancies_opened(self) -> str:
+        """Stream: an entry (``id``) per save of a listed vacancy (``save_vacancies.lua``),
+        read by the alert matcher's consumer group."""
+        return self._k("vacancies", "opened")
+
+    @property
+    def alerts_queue(self) -> str:
+        """Sorted set: ``a:<person>:<vacancy id>`` (one alert) or ``d:<person>`` (the
+        digest) -> when it is due (Unix seconds); a claimed item is leased ahead."""
+        return self._k("alerts", "queue")
+
+    def alerts_sent(self, person: int) -> str:
+        """Set: vacancy ids a person was alerted of (or that went into their digest)."""
+        return self._k("alerts", "sent", person)
+
+    def alerts_day(self, person: int, day: str) -> str:
+        """String: alerts sent to a person on a local day (``YYYYMMDD``); expires."""
+        return self._k("alerts", "day", person, day)
+
+    def alerts_digest(self, person: int) -> str:
+        """Set: vacancy ids over the day's cap, waiting for the person's daily digest."""
+        return self._k("alerts", "digest", person)
+
+    @property
+    def alerts_attempts(self) -> str:
+        """Hash: queue item -> failed attempts so far."""
+        return self._k("alerts", "attempts")
+
+    @property
+    def alerts_dead(self) -> str:
+        """Hash: queue item -> JSON (the error, attempts, when) of alerts given up on."""
+        return self._k("alerts", "dead")

@@ -23,3 +23,8 @@ class Links(Protocol):
     async def search_link(self, token: str) -> str:
         """A link that opens a conversation showing the search saved under ``token``."""
         ...
+
+    async def alert_link(self, token: str) -> str:
+        """A link that opens a conversation offering alerts for the query kept under
+        ``token`` (有新岗位通知我 under a group answer)."""
+        ...

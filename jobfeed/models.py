@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from jobfeed.channels import CHANNEL_NAME, DEFAULT_CHANNEL, Address, ChatId
+from jobfeed.compliance.findings import Review
 
 # Ids travel inside deep links (``/start`` payloads allow only A-Z a-z 0-9 _ -, 64 chars).
 VACANCY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
@@ -25,6 +26,9 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 _PHONE_DIGITS = re.compile(r"\d")
+# Sources of posts written for us (the API's default, the /post wizard); any other source
+# is a feed or file we import, and its posts say where they were taken from (转载自).
+OWN_SOURCES = frozenset({"manual", "recruiter", "api"})
 
 
 def utcnow() -> datetime:
@@ -43,6 +47,7 @@ class VacancyStatus(StrEnum):
     rejected = "rejected"
     closed = "closed"  # filled or withdrawn
     expired = "expired"
+    held = "held"  # the post checker found unlawful wording or a missing field
 
 
 class GroupKind(StrEnum):
@@ -90,6 +95,7 @@ class Vacancy(BaseModel):
     recruiter_id: int | None = None
     screening: list[ScreeningQuestion] = Field(default_factory=list)
     updated_at: datetime = Field(default_factory=utcnow)
+    compliance: Review | None = None  # the post checker's verdict (jobfeed.compliance)
 
     @field_validator("salary_max")
     @classmethod
@@ -118,6 +124,10 @@ class Vacancy(BaseModel):
         if self.status is not VacancyStatus.active:
             return False
         return self.expires_at is None or self.expires_at > (now or utcnow())
+
+    def reposted_from(self) -> str | None:
+        """The source an imported vacancy was taken from (shown as 转载自); None for ours."""
+        return None if self.source in OWN_SOURCES else self.source
 
     def pay_text(self) -> str:
         """Pay as job seekers read it, e.g. ``5000-8000元/月``; ``面议`` when unknown."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
-from jobfeed.applications.models import Application
+from jobfeed.applications.models import Application, ApplicationSource
 from jobfeed.approvals import Result
 from jobfeed.broadcast.models import Post
 from jobfeed.groups import GroupRepository
@@ -48,7 +49,27 @@ class StatusChanged:
     application: Application
 
 
-Notice = RecruiterDecided | VacancyDecided | StatusChanged
+@dataclass(frozen=True, slots=True)
+class VacancyAlert:
+    """A vacancy opened that fits the person's availability (``jobfeed.matching``)."""
+
+    vacancy: Vacancy
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDigest:
+    """The fitting vacancies over the day's cap of alerts, together once a day."""
+
+    vacancies: tuple[Vacancy, ...]
+
+
+Notice = RecruiterDecided | VacancyDecided | StatusChanged | VacancyAlert | AlertDigest
+
+
+class Delivery(StrEnum):
+    sent = "sent"
+    blocked = "blocked"  # the person blocked the bot or is gone: stop writing to them
+    failed = "failed"  # a transient failure: try again later
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +99,10 @@ class Notifier(Protocol):
         """Tell one person; False when they cannot be reached (logged, not raised)."""
         ...
 
+    async def deliver(self, person: Person, notice: Notice) -> Delivery:
+        """``tell``, saying whether a failure is for good (blocked) or for now."""
+        ...
+
     async def deliver_card(self, application: Application) -> bool:
         """Send the application's card to its recruiter (or the admins) once, then the
         cards kept back earlier; False when a transient error kept this one back too
@@ -94,9 +119,14 @@ class Notifier(Protocol):
 
 
 async def tell_applicant(notifier: Notifier, application: Application) -> bool:
-    """The new status, to the applicant unless there is none or they asked to be forgotten."""
+    """The new status, to the applicant unless there is none or they asked to be forgotten.
+
+    Only an application from the chat has someone to tell: a web applicant has no channel
+    to be written to and reads the status on the page their application links to."""
     applicant = application.applicant_id
     if applicant is None or application.forgotten:
+        return False
+    if application.source is not ApplicationSource.telegram:
         return False
     return await notifier.tell(applicant, StatusChanged(application))
 

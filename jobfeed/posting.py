@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from jobfeed.models import GroupFilter, GroupKind, SalaryUnit, Vacancy, VacancyStatus
+from jobfeed.models import GroupFilter, GroupKind, SalaryUnit, Vacancy, VacancyStatus, utcnow
 from jobfeed.places import Places
 from jobfeed.sources.pay import PayError, parse_pay
 from jobfeed.sources.phone import PhoneError, normalise_phone
@@ -23,6 +24,10 @@ from jobfeed.sources.place import PlaceError, PlaceResolver
 TITLE_MAX = 40
 EMPLOYER_MAX = 60
 REQUIREMENTS_MAX = 1000
+DUTIES_MAX = 1000
+# A post must state how long it is valid (人社厅发〔2025〕60号): the wizard's posts are
+# valid this long from submission; the recruiter closes them earlier when filled.
+VALID_DAYS = 30
 BENEFIT_MAX = 20
 BENEFITS_MAX = 10
 HEADCOUNT_MAX = 10_000
@@ -66,15 +71,22 @@ class VacancyDraft(BaseModel):
     salary_unit: SalaryUnit = SalaryUnit.month
     headcount: int | None = None
     requirements: str = ""
+    description: str = ""  # the duties (工作内容)
     benefits: list[str] = Field(default_factory=list)
     contact_phone: str | None = None
     target: GroupFilter | None = None
 
-    def to_vacancy(self, vacancy_id: str, recruiter_id: int) -> Vacancy:
+    def to_vacancy(
+        self, vacancy_id: str, recruiter_id: int, now: datetime | None = None
+    ) -> Vacancy:
         values: dict[str, Any] = self.model_dump(exclude={"target"})
+        posted = now or utcnow()
         return Vacancy.model_validate(
             {
                 **values,
+                "posted_at": posted,
+                "updated_at": posted,
+                "expires_at": posted + timedelta(days=VALID_DAYS),
                 "id": vacancy_id,
                 "status": VacancyStatus.pending,
                 "source": "recruiter",
@@ -136,6 +148,10 @@ def parse_headcount(text: str) -> int:
 
 def parse_requirements(text: str) -> str:
     return "" if is_skip(text) else parse_short(text, REQUIREMENTS_MAX)
+
+
+def parse_duties(text: str) -> str:
+    return "" if is_skip(text) else parse_short(text, DUTIES_MAX)
 
 
 def parse_benefits(text: str) -> list[str]:
@@ -202,6 +218,7 @@ class PostingStep(StrEnum):
     pay = "pay"
     headcount = "headcount"
     requirements = "requirements"
+    duties = "duties"
     benefits = "benefits"
     phone = "phone"
     target = "target"
@@ -232,6 +249,8 @@ def take(draft: VacancyDraft, step: PostingStep, text: str, places: Places) -> V
         update = {"headcount": parse_headcount(text)}
     elif step is PostingStep.requirements:
         update = {"requirements": parse_requirements(text)}
+    elif step is PostingStep.duties:
+        update = {"description": parse_duties(text)}
     elif step is PostingStep.benefits:
         update = {"benefits": parse_benefits(text)}
     elif step is PostingStep.phone:

@@ -57,7 +57,9 @@ class VacancyRepository:
             args += [vacancy.id, doc, int(listed), vacancy.posted_at.timestamp(), expires]
             args.append(vacancy.city)
         keys = [k.vacancies, k.vacancies_city, k.vacancies_active, k.vacancies_expiry]
-        await self._save_script(keys=[*keys, k.vacancies_version], args=args, client=pipe)
+        await self._save_script(
+            keys=[*keys, k.vacancies_version, k.vacancies_opened], args=args, client=pipe
+        )
 
     async def ensure_listings(self, batch: int = 1000) -> int:
         """Rebuild the listings if vacancies were written around ``save_many`` (or before

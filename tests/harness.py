@@ -26,6 +26,7 @@ from bot.config import Settings
 from devkit.demo.scenario import settled
 from devkit.telegram import TelegramSimulator
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.applications.verification import SmsCodes
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
@@ -33,11 +34,13 @@ from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.links import Links
+from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.live import LiveIndex
 from jobfeed.search.service import SearchService
 from jobfeed.stats import Stats
 from jobfeed.submissions import SubmissionRepository
+from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN_abcdef"
@@ -83,6 +86,10 @@ class Parts:
     @property
     def keys(self) -> Keys:
         return self._app[appkeys.KEYS]
+
+    @property
+    def places(self) -> Places:
+        return self._app[appkeys.PLACES]
 
     @property
     def groups(self) -> GroupRepository:
@@ -133,6 +140,10 @@ class Parts:
         return self._app[appkeys.PACER]
 
     @property
+    def texts(self) -> Texts:
+        return self._app[appkeys.TEXTS]
+
+    @property
     def links(self) -> Links:
         return self._app[appkeys.LINKS]
 
@@ -175,10 +186,12 @@ async def running_system(
     speed: float = 100.0,
     webhook_secret: str | None = None,
     prepare: Callable[[TelegramSimulator], None] | None = None,
+    sms_codes: SmsCodes | None = None,
     **overrides: Any,
 ) -> AsyncIterator[System]:
     """With ``webhook_secret`` the system runs in webhook mode, on its own URL;
-    ``prepare`` sets the simulator up before the bot starts (e.g. faults)."""
+    ``prepare`` sets the simulator up before the bot starts (e.g. faults); ``sms_codes``
+    turns on the web apply form's SMS check."""
     port = free_port()
     if webhook_secret:
         overrides |= {
@@ -191,7 +204,7 @@ async def running_system(
         settings = make_settings(
             keys, redis_url, telegram_api_base=sim.base_url, port=port, **overrides
         )
-        app = create_app(settings, polling=True)
+        app = create_app(settings, polling=True, sms_codes=sms_codes)
         runner = web.AppRunner(app, access_log_class=AccessLog)  # as `bot run` does
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -18,6 +18,8 @@ from jobfeed.broadcast.tasks import BroadcastTasks
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.lua import script_text
+from jobfeed.matching.queue import AlertQueue
+from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.throttle import ReplyGate, ReplyLimits
 from jobfeed.vacancies import VacancyRepository
@@ -86,6 +88,8 @@ async def test_every_loaded_script_compiles(redis: Redis, keys: Keys) -> None:
         RecruiterRepository(redis, keys),
         ApplicationRepository(redis, keys, 30),
         ReplyGate(redis, keys, pacer, ReplyLimits()),
+        AvailabilityRepository(redis, keys, 30),
+        AlertQueue(redis, keys, 30),
     ]
     scripts = [
         value

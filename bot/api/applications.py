@@ -20,6 +20,7 @@ from jobfeed.applications.models import (
     AccessAction,
     AccessRecord,
     Application,
+    ApplicationSource,
     ApplicationStatus,
     ScreeningAnswer,
     StatusChange,
@@ -53,6 +54,7 @@ class ApplicationOut(BaseModel):
     recruiter_id: int | None
     status: ApplicationStatus
     qualified: bool
+    source: ApplicationSource = Field(description="where it was filed: telegram or web")
     created_at: datetime
     updated_at: datetime
     forgotten: bool = Field(description="the applicant deleted their personal data")
@@ -78,7 +80,7 @@ class ApplicationOut(BaseModel):
             **application.model_dump(
                 include={
                     "number", "vacancy_id", "vacancy_title", "employer", "recruiter_id",
-                    "status", "qualified", "created_at", "updated_at", "screening",
+                    "status", "qualified", "created_at", "updated_at", "screening", "source",
                 }
             ),
             forgotten=application.forgotten,

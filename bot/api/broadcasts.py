@@ -12,9 +12,9 @@ from bot.api.registry import Api, ApiError
 from bot.appkeys import PLANNER, PLANS, VACANCIES
 from bot.params import MAX_OFFSET, Integer
 from jobfeed.broadcast.models import GroupOutcome, Progress, Target
-from jobfeed.broadcast.planner import PlanError
+from jobfeed.broadcast.planner import PlanError, held_message
 from jobfeed.broadcast.plans import BroadcastError
-from jobfeed.models import Group, VacancyId
+from jobfeed.models import Group, Vacancy, VacancyId, VacancyStatus
 
 SAMPLE = 20
 # The pattern keeps ``/api/broadcasts/preview`` from also matching the id route (whose
@@ -105,7 +105,11 @@ def setup(api: Api) -> None:
         body=CreateBroadcast,
         response=Progress,
         status=201,
-        errors={404: "a named vacancy does not exist", 409: "a named vacancy is not open"},
+        errors={
+            400: "a named vacancy is held by the post checker (the error names the findings)",
+            404: "a named vacancy does not exist",
+            409: "a named vacancy is not open",
+        },
     )
     async def create_broadcast(request: web.Request, body: CreateBroadcast) -> Any:
         if body.key is not None and (earlier := await request.app[PLANS].by_key(body.key)):
@@ -114,6 +118,13 @@ def setup(api: Api) -> None:
         missing = [i for i in body.vacancy_ids if i not in found]
         if missing:
             raise ApiError(404, f"no such vacancy: {', '.join(missing)}")
+        held = [found[i] for i in body.vacancy_ids if found[i].status is VacancyStatus.held]
+        if held:
+            raise ApiError(
+                400,
+                held_message(held),
+                [{"vacancy_id": v.id, "findings": _findings(v)} for v in held],
+            )
         closed = [i for i in body.vacancy_ids if not found[i].is_open()]
         if closed:
             raise ApiError(409, f"not open (expired, closed or pending): {', '.join(closed)}")
@@ -247,3 +258,8 @@ async def _progress(request: web.Request, broadcast_id: str) -> Progress:
     if found is None:
         raise ApiError(404, "no such broadcast")
     return found
+
+
+def _findings(vacancy: Vacancy) -> list[dict[str, Any]]:
+    review = vacancy.compliance
+    return [f.model_dump(mode="json") for f in review.blocking] if review else []

@@ -20,9 +20,9 @@ from pydantic import (
 )
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import VACANCIES
+from bot.appkeys import CHECKER, VACANCIES
 from bot.params import MAX_OFFSET, Integer
-from jobfeed.models import SalaryUnit, Vacancy, VacancyId, VacancyStatus
+from jobfeed.models import SalaryUnit, Vacancy, VacancyId, VacancyStatus, utcnow
 
 # The domain's Vacancy is lenient (it reads feeds): it strips strings, takes an integer
 # for a timestamp. The API's body says exactly what it takes, as its OpenAPI schema
@@ -93,9 +93,43 @@ class VacancyInput(BaseModel):
             raise ValueError("salary_max is below salary_min")
         return value
 
-    def to_vacancy(self) -> Vacancy:
+    def to_vacancy(self, base: Vacancy | None = None) -> Vacancy:
+        """The vacancy this body describes; with ``base``, the fields given replace its own
+        (a PATCH)."""
         given = self.model_dump(exclude_unset=True)
-        return Vacancy.model_validate({k: v for k, v in given.items() if v is not None})
+        start = base.model_dump(exclude={"compliance"}) if base is not None else {}
+        return Vacancy.model_validate(start | {k: v for k, v in given.items() if v is not None})
+
+
+class VacancyPatch(VacancyInput):
+    """``PATCH /api/vacancies/{id}``: the fields to change; the rest stay as they are."""
+
+    id: VacancyId | None = None  # type: ignore[assignment]
+    title: Text | None = None  # type: ignore[assignment]
+    employer: Text | None = None  # type: ignore[assignment]
+    city: Text | None = None  # type: ignore[assignment]
+    province: Text | None = None  # type: ignore[assignment]
+
+    @field_validator("salary_max")
+    @classmethod
+    def _max_not_below_min(cls, value: int | None, info: object) -> int | None:
+        return value  # checked with the stored fields: a conflict (409), not bad input
+
+
+# Fields the post checker needs the author to give (the model has a default for them).
+_GIVEN = ("headcount",)
+
+
+def _built(body: VacancyInput, base: Vacancy | None = None) -> Vacancy:
+    try:
+        return body.to_vacancy(base)
+    except ValidationError as exc:  # the body's rules are the domain's: only a PATCH
+        # can break one, against the fields it leaves as stored (a conflict)
+        raise ApiError(
+            400 if base is None else 409,
+            "invalid vacancy" if base is None else "the change conflicts with the vacancy",
+            exc.errors(include_url=False, include_input=False, include_context=False),
+        ) from None
 
 
 class VacancyQuery(BaseModel):
@@ -119,22 +153,46 @@ def setup(api: Api) -> None:
     @api.route(
         "POST",
         "/api/vacancies",
-        summary="Create or replace a vacancy",
+        summary="Create or replace a vacancy; the post checker's verdict is in ``compliance``",
         tag="vacancies",
         body=VacancyInput,
         response=Vacancy,
         status=201,
     )
     async def create_vacancy(request: web.Request, body: VacancyInput) -> Any:
-        try:
-            vacancy = body.to_vacancy()
-        except ValidationError as exc:  # the body's rules are the domain's: not expected
-            raise ApiError(
-                400,
-                "invalid vacancy",
-                exc.errors(include_url=False, include_input=False, include_context=False),
-            ) from None
-        await request.app[VACANCIES].save(vacancy)
+        vacancies, checker = request.app[VACANCIES], request.app[CHECKER]
+        previous = await vacancies.get(body.id)
+        absent = [name for name in _GIVEN if name not in body.model_fields_set]
+        vacancy = checker.apply(_built(body), previous=previous, absent=absent)
+        await vacancies.save(vacancy)
+        return vacancy
+
+    @api.route(
+        "PATCH",
+        "/api/vacancies/{vacancy_id}",
+        summary="Edit a vacancy; the post checker reads it again (see ``compliance``)",
+        tag="vacancies",
+        path_params=VacancyPath,
+        body=VacancyPatch,
+        response=Vacancy,
+        errors={
+            404: "no such vacancy",
+            409: "the change and the stored fields together are invalid (e.g. pay range)",
+        },
+    )
+    async def edit_vacancy(request: web.Request, path: VacancyPath, body: VacancyPatch) -> Any:
+        vacancies, checker = request.app[VACANCIES], request.app[CHECKER]
+        previous = await vacancies.get(path.vacancy_id)
+        if previous is None:
+            raise ApiError(404, "no such vacancy")
+        if body.id is not None and body.id != previous.id:
+            raise ApiError(409, "the id of a vacancy cannot change")
+        update: dict[str, Any] = {"updated_at": utcnow()}
+        if "status" not in body.model_fields_set:
+            update["status"] = previous.status
+        edited = _built(body, previous).model_copy(update=update)
+        vacancy = checker.apply(edited, previous=previous)
+        await vacancies.save(vacancy)
         return vacancy
 
     @api.route(

@@ -32,7 +32,11 @@ def settings_or_exit(**overrides: object) -> Settings:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG) from None
     secrets = [settings.bot_token.get_secret_value()]
-    secrets += [s.get_secret_value() for s in (settings.admin_token, settings.webhook_secret) if s]
+    secrets += [
+        s.get_secret_value()
+        for s in (settings.admin_token, settings.webhook_secret, settings.web_apply_secret)
+        if s
+    ]
     configure(settings.log_level, secrets, settings.log_format)
     return settings
 

@@ -105,7 +105,7 @@ async def _broadcast(
     from rich.console import Console
 
     from bot.broadcasting import Crew
-    from bot.factories import keys_of, redis_handle
+    from bot.factories import keys_of, make_texts, redis_handle
     from bot.telegram.factory import create_bot
     from bot.telegram.intake import receiver_name
     from handlers.posts import PostCheck
@@ -113,7 +113,6 @@ async def _broadcast(
     from jobfeed.broadcast.plans import BroadcastPlans
     from jobfeed.groups import GroupRepository
     from jobfeed.intake import UpdateInbox
-    from jobfeed.texts import Texts
     from jobfeed.vacancies import VacancyRepository
 
     console = Console()
@@ -122,7 +121,7 @@ async def _broadcast(
         bot = create_bot(settings, UpdateInbox(redis, keys, owner=receiver_name()))
         plans = BroadcastPlans(redis, keys)
         groups, vacancies = GroupRepository(redis, keys), VacancyRepository(redis, keys)
-        planner = BroadcastPlanner(plans, groups, vacancies, PostCheck(Texts()))
+        planner = BroadcastPlanner(plans, groups, vacancies, PostCheck(make_texts(settings)))
         try:
             matching = await planner.preview(target)
             if args.dry_run:

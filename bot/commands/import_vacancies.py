@@ -115,6 +115,11 @@ def _print(report: ImportReport) -> None:
     print(
         f"imported {report.imported}, updated {report.updated}, merged {report.merged}, "
         f"unchanged {report.unchanged}, rejected {len(report.rejected)}"
+        + (
+            f", held {len(report.held_ids)} (see GET /api/vacancies?status=held)"
+            if report.held_ids
+            else ""
+        )
     )
     for note in report.notes:
         print(f"note: {note}")

@@ -62,7 +62,7 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
     route.add_post(r"/groups/{chat_id:-?[0-9]{1,19}}/tags", groups.edit_tags, name="dashboard_tag")
     route.add_get("/vacancies", vacancies.vacancy_list, name="dashboard_vacancies")
     route.add_post(
-        r"/vacancies/{vacancy_id:[A-Za-z0-9_-]{1,40}}/{verb:approve|reject|close}",
+        r"/vacancies/{vacancy_id:[A-Za-z0-9_-]{1,40}}/{verb:approve|reject|close|release}",
         vacancies.decide_vacancy,
         name="dashboard_decide_vacancy",
     )

@@ -12,6 +12,7 @@ from bot.appkeys import (
     GROUPS,
     NOTIFIER,
     RECRUITERS,
+    RELEASES,
     SUBMISSIONS,
     VACANCIES,
 )
@@ -19,6 +20,7 @@ from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.params import INT64_MAX, path_int, query_int
 from jobfeed.approvals import Outcome
+from jobfeed.compliance.release import NotHeld
 from jobfeed.models import Vacancy, VacancyStatus
 from jobfeed.notify import RecruiterDecided, tell_vacancy_decided
 from jobfeed.submissions import Submission
@@ -71,6 +73,10 @@ async def decide_vacancy(request: web.Request) -> web.StreamResponse:
     verb = request.match_info["verb"]
     actor = session_of(request).actor
     back = BASE + "/vacancies?status=pending"
+    if verb == "release":
+        raise web.HTTPSeeOther(
+            with_notice(BASE + "/vacancies?status=held", await _release(request))
+        )
     if verb == "approve":
         result = await approvals.approve(vacancy_id, actor)
     elif verb == "reject":
@@ -89,6 +95,20 @@ async def decide_vacancy(request: web.Request) -> web.StreamResponse:
             approved=verb == "approve",
         )
     raise web.HTTPSeeOther(with_notice(back, f"{verb}_{result.outcome.value}"))
+
+
+async def _release(request: web.Request) -> str:
+    """Let a held vacancy through with the reason typed in; the notice to show."""
+    reason = str((await request.post()).get("reason") or "").strip()[:500]
+    if not reason:
+        return "release_no_reason"
+    try:
+        released = await request.config_dict[RELEASES].release(
+            request.match_info["vacancy_id"], session_of(request).actor, reason
+        )
+    except NotHeld:
+        return "release_not_held"
+    return "release_done" if released is not None else "release_missing"
 
 
 async def recruiter_list(request: web.Request) -> web.StreamResponse:

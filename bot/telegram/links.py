@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from aiogram import Bot
 
-from handlers.deeplinks import RESUME_PAYLOAD, apply_payload, search_payload, start_link
+from handlers.deeplinks import (
+    RESUME_PAYLOAD,
+    alert_payload,
+    apply_payload,
+    search_payload,
+    start_link,
+)
 
 
 class TelegramLinks:
@@ -39,3 +45,6 @@ class TelegramLinks:
 
     async def search_link(self, token: str) -> str:
         return start_link(await self.username(), search_payload(token))
+
+    async def alert_link(self, token: str) -> str:
+        return start_link(await self.username(), alert_payload(token))

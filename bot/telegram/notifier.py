@@ -13,22 +13,32 @@ import logging
 from collections.abc import Sequence
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+)
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.cards import CardDelivery
+from handlers.alerts.keyboards import alert_markup
 from handlers.flood import patiently
 from handlers.posts import post_text
 from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict
 from jobfeed.applications.models import Application
 from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.links import Links
 from jobfeed.notify import (
+    AlertDigest,
     Decision,
+    Delivery,
     Notice,
     Person,
     RecruiterDecided,
     RecruiterRequest,
     StatusChanged,
+    VacancyAlert,
     VacancyDecided,
     VacancySubmission,
 )
@@ -45,14 +55,30 @@ class TelegramNotifier:
         texts: Texts,
         applications: ApplicationRepository,
         admin_ids: frozenset[int],
+        *,
+        links: Links,
     ) -> None:
         self._bot = bot
+        self._links = links
         self._texts = texts
         self._admin_ids = admin_ids
         self.cards = CardDelivery(bot, texts, applications, admin_ids)
 
     async def tell(self, person: Person, notice: Notice) -> bool:
-        return await self._send(person, self._words(notice), about=type(notice).__name__)
+        return await self.deliver(person, notice) is Delivery.sent
+
+    async def deliver(self, person: Person, notice: Notice) -> Delivery:
+        about = type(notice).__name__
+        match notice:
+            case VacancyAlert(vacancy=vacancy):
+                text = self._texts.render("alerts.alert", vacancy=vacancy)
+                markup = await alert_markup(self._links, self._texts, [vacancy])
+                return await self._deliver(person, text, markup, about=about)
+            case AlertDigest(vacancies=vacancies):
+                text = self._texts.render("alerts.digest", vacancies=vacancies)
+                markup = await alert_markup(self._links, self._texts, vacancies)
+                return await self._deliver(person, text, markup, about=about)
+        return await self._deliver(person, self._words(notice), about=about)
 
     async def deliver_card(self, application: Application) -> bool:
         if not await self.cards.deliver(application):
@@ -87,6 +113,8 @@ class TelegramNotifier:
                 return texts.render("admins.recruiter_vacancy_rejected", vacancy=vacancy)
             case StatusChanged(application=application):
                 return texts.render("applications.status_changed", app=application)
+            case VacancyAlert() | AlertDigest():
+                raise ValueError("alerts have buttons: see deliver()")
 
     def _request(self, decision: Decision) -> tuple[str, InlineKeyboardMarkup]:
         texts = self._texts
@@ -130,9 +158,23 @@ class TelegramNotifier:
         *,
         about: str,
     ) -> bool:
+        return await self._deliver(chat_id, text, markup, about=about) is Delivery.sent
+
+    async def _deliver(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        about: str,
+    ) -> Delivery:
         try:
             await patiently(lambda: self._bot.send_message(chat_id, text, reply_markup=markup))
+        except (TelegramForbiddenError, TelegramNotFound) as exc:
+            log.warning("%s not delivered to a person, for good: %s", about, exc.message)
+            return Delivery.blocked
         except TelegramAPIError as exc:
+            gone = isinstance(exc, TelegramBadRequest) and "chat not found" in exc.message
             log.warning("%s not delivered to a person: %s", about, exc.message)
-            return False
-        return True
+            return Delivery.blocked if gone else Delivery.failed
+        return Delivery.sent

@@ -14,6 +14,7 @@ class PostingVacancy(StatesGroup):
     typing_pay = State()
     typing_headcount = State()
     typing_requirements = State()
+    typing_duties = State()
     typing_benefits = State()
     typing_phone = State()
     choosing_target = State()
@@ -27,6 +28,7 @@ STEP_STATES: dict[PostingStep, State] = {
     PostingStep.pay: PostingVacancy.typing_pay,
     PostingStep.headcount: PostingVacancy.typing_headcount,
     PostingStep.requirements: PostingVacancy.typing_requirements,
+    PostingStep.duties: PostingVacancy.typing_duties,
     PostingStep.benefits: PostingVacancy.typing_benefits,
     PostingStep.phone: PostingVacancy.typing_phone,
     PostingStep.target: PostingVacancy.choosing_target,

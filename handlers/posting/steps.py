@@ -10,6 +10,7 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKey
 from handlers.posting.preview import confirm_markup, post_for_groups
 from handlers.posting.states import STATE_STEPS, STEP_STATES
 from handlers.posts import post_keyboard, render_post
+from jobfeed.compliance.checker import PostChecker
 from jobfeed.groups import GroupRepository
 from jobfeed.links import Links
 from jobfeed.places import Places
@@ -61,7 +62,6 @@ def question(
 
 # The reply keyboard under a step's question (the label's template name), or none left.
 _KEYBOARDS = {
-    PostingStep.requirements: "skip",
     PostingStep.benefits: "skip",
     PostingStep.target: "all",
 }
@@ -94,8 +94,9 @@ async def got_target(
     groups: GroupRepository,
     submissions: SubmissionRepository,
     links: Links,
+    checker: PostChecker,
 ) -> None:
-    """The groups to post in; then the preview and the submit buttons."""
+    """The groups to post in; then the preview, the checker's findings and the buttons."""
     text = clean(message.text or "")
     if text == texts.render("posting.button_all"):
         text = "全部"
@@ -115,7 +116,7 @@ async def got_target(
     # The id is handed out now so that the preview's apply button is the real one.
     data = await state.get_data()
     vacancy_id = data.get("vacancy_id") or await submissions.next_vacancy_id()
-    vacancy = draft.to_vacancy(vacancy_id, user.id)
+    vacancy = checker.apply(draft.to_vacancy(vacancy_id, user.id))
     await state.update_data(vacancy_id=vacancy_id)
     await _save(state, draft, STEP_STATES[PostingStep.confirm])
     shown = await render_post(texts, post_for_groups(vacancy), links)

@@ -14,6 +14,7 @@ from handlers.posting.steps import load_draft
 from handlers.staff_callbacks import WizardAction, WizardButton, drop_buttons
 from jobfeed.approvals import Approvals
 from jobfeed.groups import GroupRepository
+from jobfeed.models import VacancyStatus
 from jobfeed.notify import Notifier, VacancySubmission
 from jobfeed.posting import PostingStep
 from jobfeed.texts import Texts
@@ -64,6 +65,8 @@ async def wizard_button(
     matched = len(await groups.select(submission.target))
     await answer_press(query)
     await message.answer(texts.render("posting.submitted", vacancy=vacancy, groups=matched))
+    if vacancy.status is VacancyStatus.held:
+        return  # nothing for the admins to approve until it is fixed or released
     post = post_for_groups(vacancy)
     user = query.from_user
     await notifier.ask_admins(

@@ -14,6 +14,7 @@ from handlers.resume.keyboards import ResumeAction, forget_keyboard
 from handlers.resume.states import Applying
 from handlers.resume.turn import Turn, drop_buttons
 from jobfeed.applications.masking import masked_resume
+from jobfeed.matching.repository import AvailabilityRepository
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,14 @@ async def ask_forget(message: Message, turn: Turn) -> None:
     await turn.say(turn.render("forget_confirm"), forget_keyboard(turn.texts))
 
 
-async def forget(query: CallbackQuery, turn: Turn) -> None:
+async def forget(query: CallbackQuery, turn: Turn, availabilities: AvailabilityRepository) -> None:
     """Deletes the data of whoever pressed: the button carries no user id to abuse."""
     if turn.chat_id != turn.user_id:
         await answer_press(query, turn.render("expired"))
         return
     await answer_press(query)
     numbers = await turn.applications.forget(turn.user_id)
+    await availabilities.forget(turn.user_id)  # the 求职意向 and what alerts remember
     await turn.state.clear()  # the conversation's draft lives in the FSM data
     log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
     await drop_buttons(query)

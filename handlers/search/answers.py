@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers.alerts.keyboards import notify_me, notify_me_link
 from handlers.search.callbacks import (
     PAY_STEPS,
     FilterKind,
@@ -45,18 +46,27 @@ async def apply_buttons(links: Links, texts: Texts, vacancies: list[Vacancy], fi
 
 
 async def group_answer(
-    links: Links, texts: Texts, found: Found, more_token: str | None, trades: Trades
+    links: Links,
+    texts: Texts,
+    found: Found,
+    more_token: str | None,
+    trades: Trades,
+    *,
+    alert_token: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The top hits, or (none found) what there is plenty of: ``trades``."""
+    """The top hits, or (none found) what there is plenty of: ``trades``; with
+    ``alert_token``, the 有新岗位通知我 link (it leads to the private chat)."""
     result = found.result
+    alert = [[await notify_me_link(links, texts, alert_token)]] if alert_token else []
     if not found.vacancies:
-        return not_found(texts, result, trades), None
+        markup = InlineKeyboardMarkup(inline_keyboard=alert) if alert else None
+        return not_found(texts, result, trades), markup
     text = texts.render("search.group_answer", result=result, vacancies=found.vacancies)
     rows = await apply_buttons(links, texts, found.vacancies, 1)
     if more_token is not None:
         url = await links.search_link(more_token)
         rows.append([InlineKeyboardButton(text=label(texts, "more"), url=url)])
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows + alert)
 
 
 def not_found(texts: Texts, result: SearchResult, trades: Trades) -> str:
@@ -119,6 +129,7 @@ async def private_page(
     )
     if result.hits or saved.city or saved.min_pay:  # nothing to narrow down, or to widen
         rows.append(filters)
+    rows.append([notify_me(texts, token)])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -44,8 +44,9 @@ async def answer_in_group(
         found = await service.find(saved, GROUP_TOP)
         total = found.total
         more = await service.more(saved, found)
+        alert = more or await service.save(saved)  # the 有新岗位通知我 link carries it
         trades = service.hint_trades(found.result) if not found.vacancies else []
-        text, markup = await group_answer(links, texts, found, more, trades)
+        text, markup = await group_answer(links, texts, found, more, trades, alert_token=alert)
     try:
         await message.reply(text, reply_markup=markup)
     except TelegramRetryAfter as exc:

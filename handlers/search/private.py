@@ -86,7 +86,9 @@ async def answer_query(message: Message, text: str, desk: Desk) -> None:
     if not await desk.service.ready():
         await message.answer(desk.texts.render("search.loading"))
         return
-    body, markup, total = await desk.page(SavedSearch(text=text), 0, message.from_user.id)
+    wanted = SavedSearch(text=text)
+    body, markup, total = await desk.page(wanted, 0, message.from_user.id)
+    await desk.service.remember(message.from_user.id, wanted)  # for /subscribe
     # A 429 is waited out (bot/handling.py) or the update is handled again later: the
     # answer to a person is never dropped.
     await message.answer(body, reply_markup=markup)

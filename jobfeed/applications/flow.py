@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -28,6 +28,7 @@ from jobfeed.applications.models import (
     RESUME_FIELDS,
     Application,
     ApplicationDraft,
+    ApplicationSource,
     Attachment,
     Consent,
     Resume,
@@ -75,17 +76,21 @@ class Conversation(BaseModel):
     editing: bool = False  # came from the summary to change one field
     consent_at: datetime | None = None
     answers: list[ScreeningAnswer] = Field(default_factory=list)
+    source: ApplicationSource = ApplicationSource.telegram
 
     @classmethod
-    def for_vacancy(cls, vacancy: Vacancy | None) -> Conversation:
+    def for_vacancy(
+        cls, vacancy: Vacancy | None, source: ApplicationSource = ApplicationSource.telegram
+    ) -> Conversation:
         if vacancy is None:
-            return cls(token=new_token())
+            return cls(token=new_token(), source=source)
         return cls(
             token=new_token(),
             vacancy_id=vacancy.id,
             vacancy_title=vacancy.title,
             employer=vacancy.employer,
             vacancy_city=vacancy.city,
+            source=source,
         )
 
     def missing_field(self) -> str | None:
@@ -261,6 +266,18 @@ class ResumeFlow:
             return self.ask(conversation, field, exc.reason)
         return self.accept(conversation, field, values)
 
+    def fill(self, conversation: Conversation, answers: Mapping[str, str]) -> dict[str, str]:
+        """Several fields at once, as a form sends them: each answer read as a typed one
+        (``PARSERS``, without the back and skip words of the keyboards) and taken when
+        valid; returns the refusal reason of each field refused."""
+        refused: dict[str, str] = {}
+        for field, text in answers.items():
+            try:
+                conversation.draft.update(PARSERS[field](text, self._clock()))
+            except InvalidAnswer as exc:
+                refused[field] = exc.reason
+        return refused
+
     def accept(self, conversation: Conversation, field: str, values: dict[str, Any]) -> Step:
         """Take ``values`` (already checked) for ``field``; the next step."""
         conversation.draft.update(values)
@@ -354,6 +371,7 @@ class ResumeFlow:
             resume=resume,
             consent=conversation.consent(self.retention_days),
             screening=conversation.answers,
+            source=conversation.source,
         )
         try:
             application = await self._applications.submit(draft)

@@ -110,6 +110,13 @@ class Consent(BaseModel):
     text_version: int = 1
 
 
+class ApplicationSource(StrEnum):
+    """Where the application was filed: the chat conversation or the web form."""
+
+    telegram = "telegram"
+    web = "web"
+
+
 class ApplicationStatus(StrEnum):
     submitted = "submitted"
     viewed = "viewed"
@@ -146,6 +153,7 @@ class ApplicationDraft(BaseModel):
     resume: Resume
     consent: Consent
     screening: list[ScreeningAnswer] = Field(default_factory=list)
+    source: ApplicationSource = ApplicationSource.telegram
 
     @property
     def qualified(self) -> bool:
@@ -164,6 +172,7 @@ class Application(BaseModel):
     consent: Consent
     created_at: datetime
     updated_at: datetime
+    source: ApplicationSource = ApplicationSource.telegram
     # Personal part: gone after /forget or the retention period.
     resume: Resume | None = None
     screening: list[ScreeningAnswer] = Field(default_factory=list)

@@ -26,6 +26,7 @@ from jobfeed.applications.models import (
     AccessRecord,
     Application,
     ApplicationDraft,
+    ApplicationSource,
     ApplicationStatus,
     Consent,
     Resume,
@@ -55,6 +56,7 @@ class _Record(BaseModel):
     qualified: bool
     consent: Consent
     created_at: datetime
+    source: ApplicationSource = ApplicationSource.telegram  # older records: the chat
 
 
 class _Personal(BaseModel):
@@ -335,6 +337,7 @@ def _new_application(number: int, draft: ApplicationDraft) -> Application:
         consent=draft.consent,
         created_at=now,
         updated_at=now,
+        source=draft.source,
         resume=draft.resume,
         screening=draft.screening,
     )

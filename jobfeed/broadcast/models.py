@@ -83,11 +83,16 @@ class PostItem(BaseModel):
     description: str = ""
     brand: str | None = None
     state: ItemState = ItemState.open
+    expires_at: datetime | None = None  # the post's validity (有效期至)
+    source: str | None = None  # the feed an imported vacancy came from (转载自)
 
     @property
     def open(self) -> bool:
         """Whether the post offers to apply (the channel adds its apply link)."""
         return self.state is ItemState.open
+
+    def reposted_from(self) -> str | None:
+        return self.source
 
     @classmethod
     def of(cls, vacancy: Vacancy, now: datetime | None = None) -> PostItem:
@@ -110,6 +115,8 @@ class PostItem(BaseModel):
             description=vacancy.description,
             brand=vacancy.brand,
             state=state,
+            expires_at=vacancy.expires_at,
+            source=vacancy.reposted_from(),
         )
 
 

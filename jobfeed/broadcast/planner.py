@@ -9,7 +9,7 @@ from jobfeed.broadcast.models import Action, Broadcast, Post, Target
 from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans, PlanItem
 from jobfeed.broadcast.sender import PostCheck
 from jobfeed.groups import GroupRepository
-from jobfeed.models import Group, Vacancy
+from jobfeed.models import Group, Vacancy, VacancyStatus
 from jobfeed.vacancies import VacancyRepository
 
 
@@ -123,9 +123,19 @@ class BroadcastPlanner:
         missing = [i for i in ids if i not in found]
         if missing:
             raise PlanError(f"no such vacancy: {', '.join(missing)}")
+        held = [found[i] for i in ids if found[i].status is VacancyStatus.held]
+        if held:
+            raise PlanError(held_message(held))
         closed = [i for i in ids if not found[i].is_open()]
         if closed:
             raise PlanError(
                 f"vacancy not open (closed, expired or not approved): {', '.join(closed)}"
             )
         return [found[i] for i in ids]
+
+
+def held_message(held: Sequence[Vacancy]) -> str:
+    """Why held vacancies cannot be broadcast, naming the post checker's findings."""
+    return "held by the post checker: " + "; ".join(
+        f"{v.id}: {v.compliance.summary() if v.compliance else 'held'}" for v in held
+    )

@@ -1,4 +1,4 @@
--- KEYS: vacancies, vacancies' cities, active listing, expiry listing, version
+-- KEYS: vacancies, vacancies' cities, active listing, expiry listing, version, opened stream
 -- ARGV: city-set prefix, changes channel, mode ("save" or "index"), then per vacancy
 -- id, JSON, listed (1/0), posted score, expiry score ("" for none), city.
 local created = {}
@@ -25,6 +25,12 @@ for i = 4, #ARGV, 6 do
 end
 if ARGV[3] == 'save' then
   redis.call('INCR', KEYS[5])
-  for i = 4, #ARGV, 6 do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
+  for i = 4, #ARGV, 6 do
+    redis.call('PUBLISH', ARGV[2], ARGV[i])
+    -- A listed vacancy saved may open or now fit someone: the alert matcher looks.
+    if ARGV[i + 2] == '1' then
+      redis.call('XADD', KEYS[6], 'MAXLEN', '~', '200000', '*', 'id', ARGV[i])
+    end
+  end
 end
 return created

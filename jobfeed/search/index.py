@@ -255,6 +255,19 @@ class SearchIndex:
             self._where[(city, province)] = found
         return found
 
+    def title_terms(self, vacancy: Vacancy) -> tuple[str, frozenset[str], frozenset[int]]:
+        """The vacancy's title as the index reads it (place prefix, pay, fillers and the
+        employer's name gone): its text, concepts and synsets. Changes nothing."""
+        text, matches = self._title_text(
+            without_names(vacancy.title, vacancy.employer, vacancy.brand)
+        )
+        concepts, synsets = concepts_of(matches)
+        return text, concepts, synsets
+
+    def locate(self, vacancy: Vacancy) -> tuple[str, str, str | None]:
+        """Where the vacancy is as the index files it: city, province, prefecture."""
+        return self._locate(vacancy.city, vacancy.province)
+
     # --- asking it --------------------------------------------------------------------------
 
     def parse(self, text: str) -> ParsedQuery:

@@ -64,3 +64,15 @@ class SavedSearches:
             return SavedSearch.model_validate_json(raw)
         except ValidationError:
             return None
+
+    async def remember(self, user_id: int, search: SavedSearch) -> str:
+        """Save ``search`` as the one ``user_id`` last asked (``/subscribe`` takes it up)."""
+        token = await self.save(search)
+        await self._redis.set(self._keys.search_last(user_id), token, ex=self._ttl)
+        return token
+
+    async def last(self, user_id: int) -> tuple[str, SavedSearch] | None:
+        """The token and search ``user_id`` last asked, if still kept."""
+        token = await self._redis.get(self._keys.search_last(user_id))
+        found = await self.get(str(token)) if token else None
+        return (str(token), found) if found is not None else None

@@ -175,3 +175,14 @@ class SearchService:
 
     async def saved(self, token: str) -> SavedSearch | None:
         return await self._saved.get(token)
+
+    async def save(self, search: SavedSearch) -> str:
+        """Keep ``search`` under its token (for a button that acts on it later)."""
+        return await self._saved.save(search)
+
+    async def remember(self, user_id: int, search: SavedSearch) -> str:
+        """Keep ``search`` as the one ``user_id`` last asked; its token."""
+        return await self._saved.remember(user_id, search)
+
+    async def last(self, user_id: int) -> tuple[str, SavedSearch] | None:
+        return await self._saved.last(user_id)

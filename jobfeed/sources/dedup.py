@@ -24,7 +24,9 @@ _LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团
 _TITLE_NOISE = re.compile(
     r"急招|急聘|高薪|直招|诚聘|招聘|热招|长期招|包吃包?住|名额有限|\d+[名人]$"
 )
-_OPEN = (VacancyStatus.active, VacancyStatus.pending)
+# Held (by the post checker) is still an opening: its twins fold into it, and what they
+# add (a missing description, the pay) may be what releases it.
+_OPEN = (VacancyStatus.active, VacancyStatus.pending, VacancyStatus.held)
 
 
 @dataclass(frozen=True, slots=True)

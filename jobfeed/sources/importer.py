@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from jobfeed.models import Vacancy, utcnow
+from jobfeed.compliance.checker import PostChecker
+from jobfeed.models import Vacancy, VacancyStatus, utcnow
 from jobfeed.sources.dedup import DuplicateIndex, Fingerprint, can_absorb, merge_into
 from jobfeed.sources.ledger import FeedLedger, Seen
 from jobfeed.sources.normalise import Normaliser, RecordError, SourceIdentity
@@ -53,7 +54,9 @@ class VacancyImporter:
         *,
         batch_size: int = 500,
         clock: Callable[[], datetime] = utcnow,
+        checker: PostChecker | None = None,
     ) -> None:
+        self._checker = checker or PostChecker.load()
         self._vacancies = vacancies
         self._ledger = ledger
         self._normaliser = normaliser
@@ -118,6 +121,10 @@ class VacancyImporter:
             except RecordError as exc:
                 rejected.append((item.position, Rejection(item.record.where, str(exc))))
                 continue
+            # The post checker: an unlawful or incomplete post is kept, held, with findings.
+            vacancy = self._checker.apply(vacancy, previous=previous)
+            if vacancy.status is VacancyStatus.held:
+                report.held_ids.append(vacancy.id)
             built.append((item, vacancy, target))
         report.rejected += [r for _, r in sorted(rejected, key=lambda pair: pair[0])]
         await self._load_cities(index, {v.city for _, v, _ in built})
@@ -215,7 +222,7 @@ class VacancyImporter:
     def _absorb(self, canonical: Vacancy, duplicate: Vacancy, pending: _Pending) -> None:
         merged = merge_into(canonical, duplicate)
         if merged is not None:
-            pending.vacancies[merged.id] = merged
+            pending.vacancies[merged.id] = self._checker.apply(merged, previous=canonical)
 
     def _keep(
         self,

@@ -40,6 +40,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # e.g. columns we did not understand
     new_ids: list[str] = field(default_factory=list)  # ids of the imported vacancies
     ended_ids: list[str] = field(default_factory=list)  # open before, closed or expired now
+    held_ids: list[str] = field(default_factory=list)  # held by the post checker
 
     @property
     def accepted(self) -> int:
@@ -49,6 +50,7 @@ class ImportReport:
         return (
             f"{self.source}: imported {self.imported}, updated {self.updated}, "
             f"merged {self.merged}, unchanged {self.unchanged}, rejected {len(self.rejected)}"
+            + (f", held {len(self.held_ids)}" if self.held_ids else "")
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -60,4 +62,5 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": [{"where": r.where, "reason": r.reason} for r in self.rejected],
             "notes": self.notes,
+            "held": self.held_ids,
         }

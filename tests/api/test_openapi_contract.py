@@ -14,7 +14,7 @@ from tests.harness import ADMIN_TOKEN, System
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 MAX_EXAMPLES = "8"
-WITHIN_SECONDS = 90
+WITHIN_SECONDS = 120  # 41 operations; about 80 s on a loaded 2-core machine
 
 
 async def test_every_operation_documents_its_errors_with_one_schema(system: System) -> None:
@@ -49,7 +49,20 @@ async def test_a_405_keeps_its_allow_header(system: System) -> None:
         assert "error" in await response.json()
 
 
+# Broadcasting a vacancy the post checker holds is refused with a 400 naming the findings
+# (issue 15), though the request fits the schema: the one place a valid body gets a 400.
+CONFIG = """
+[[operations]]
+include-path = "/api/broadcasts"
+include-method = "POST"
+checks.positive_data_acceptance.expected-statuses = [
+  "2XX", "3XX", "400", "401", "403", "404", "409", "429", "5XX",
+]
+"""
+
+
 async def test_schemathesis_finds_nothing(system: System, tmp_path: Path) -> None:
+    (tmp_path / "schemathesis.toml").write_text(CONFIG, encoding="utf-8")
     process = await asyncio.create_subprocess_exec(
         str(SCHEMATHESIS),
         "run",

@@ -20,6 +20,9 @@ def vacancy(vacancy_id: str, title: str, city: str, province: str, top: int) -> 
         "province": province,
         "salary_min": top - 2000,
         "salary_max": top,
+        "headcount": 2,  # the post checker holds a post without headcount, requirements
+        "requirements": "身体健康",  # or duties (jobfeed.compliance)
+        "description": f"{title}岗位",
         "posted_at": "2026-11-15T02:00:00+00:00",
         "expires_at": TOMORROW,
     }

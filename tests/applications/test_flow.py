@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, Step
-from jobfeed.applications.models import RESUME_FIELDS
+from jobfeed.applications.models import RESUME_FIELDS, ApplicationSource
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.keys import Keys
 from jobfeed.models import ScreeningQuestion
@@ -168,3 +168,27 @@ async def test_a_disqualifying_answer_files_at_once_and_a_returning_applicant_re
     step = await chat.choose("否")  # not accepted: the second question is not asked
     assert step.outcome is Outcome.screened_out
     assert step.application is not None and not step.application.qualified
+
+
+async def test_a_form_fills_every_field_at_once_with_the_same_reasons(
+    redis: Redis, keys: Keys
+) -> None:
+    chat, applications = await _setup(redis, keys)
+    flow = chat.flow
+    vacancy_now = await VacancyRepository(redis, keys).get(VACANCY_ID)
+    conversation = Conversation.for_vacancy(vacancy_now, ApplicationSource.web)
+    fields = [f for f in RESUME_FIELDS if f != "attachment"]
+    refused = flow.fill(conversation, {f: ANSWERS[f][0] for f in fields})
+    assert refused == {f: ANSWERS[f][1] for f in fields}  # the chat's reasons, every one
+    assert conversation.draft == {}
+    # A back word is an answer in a form, not a step back: the name 返回 is a name.
+    assert flow.fill(conversation, {f: ANSWERS[f][2] for f in fields} | {"name": "返回"}) == {}
+    flow.agree(conversation)
+    step = await flow.confirm(conversation, -77)
+    while step.stage is Stage.screening:
+        assert step.question is not None
+        step = await flow.screening(conversation, -77, step.question.choices[0])
+    assert step.outcome is Outcome.submitted and step.application is not None
+    assert step.application.source is ApplicationSource.web
+    assert step.application.resume is not None and step.application.resume.name == "返回"
+    assert (await applications.get(step.application.number)) == step.application

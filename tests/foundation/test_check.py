@@ -12,6 +12,7 @@ from devkit.telegram import TelegramSimulator
 from jobfeed.keys import Keys
 from tests.conftest import redis_url
 from tests.harness import TEST_TOKEN, free_port
+from tests.web.test_poster import HAS_CJK
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +54,7 @@ async def test_a_ready_configuration_passes(tmp_path: Path, keys: Keys) -> None:
         ("settings", "redis", "telegram", "webhook"), "ok"
     ), lines
     assert seen["data version"] == "ok"
+    assert seen["poster font"] == ("ok" if HAS_CJK else "warn")
     assert any(line.startswith("ok    webhook: none (long polling)") for line in lines), lines
 
 

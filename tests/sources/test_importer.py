@@ -24,7 +24,7 @@ from .conftest import make_normaliser
 from .samples import chinese_csv, sample_rows, vacancy_json
 
 FILE = SourceIdentity("file")
-BOOKKEEPING = {"updated_at", "source"}
+BOOKKEEPING = {"updated_at", "source", "compliance"}  # compliance: the post checker's verdict
 
 
 async def import_jsonl(

@@ -72,6 +72,8 @@ def api_item(row: dict[str, Any], **changes: Any) -> dict[str, Any]:
         "薪资": f"{row['salary_min'] // 1000}k-{row['salary_max'] // 1000}k",
         "联系电话": row["contact_phone"],
         "截止日期": row["expires_at"],
+        "任职要求": row["requirements"],  # without them the post checker holds it
+        "工作内容": row["description"],
     }
     item.update(changes)
     return item

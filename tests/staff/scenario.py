@@ -38,6 +38,8 @@ def draft() -> VacancyDraft:
         salary_min=5000,
         salary_max=8000,
         headcount=3,
+        requirements="持焊工证",
+        description="负责钢结构焊接",
         benefits=["包吃包住"],
         contact_phone="13912345678",
         target=GroupFilter(),

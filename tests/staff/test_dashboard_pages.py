@@ -44,6 +44,8 @@ async def test_every_page_renders_for_a_signed_in_admin(staff: Staff, visitor: V
         status, page, _ = await visitor.get(path)
         assert status == 200, path
         assert "<script" not in page, path
+        if path.startswith("/dashboard/vacancies"):  # each open vacancy's poster
+            assert re.search(r'href="/jobs/[\w-]+/poster\.png"', page), page
     status, _, _ = await visitor.get("/dashboard/broadcasts/999")
     assert status == 404
     status, _, _ = await visitor.get("/dashboard/broadcasts/x';--")

@@ -21,7 +21,8 @@ async def answer_wizard(staff: Staff, target: str = "城市=烟台") -> list[str
         "月薪99999999",  # implausible pay: asked again
         "5000-8000元/月",
         "三",
-        "跳过",
+        "持电焊证，无经验可培训",
+        "负责钢结构焊接，两班倒",
         "包吃包住，五险一金",
         "12345",  # not a phone: asked again
         "139 1234 5678",

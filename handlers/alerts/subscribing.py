@@ -1,0 +1,198 @@
+"""Making, listing and stopping availabilities. Making one takes consent: the seeker sees
+what will be kept, for how long, and how to delete it, and agrees with a button."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+
+from handlers.alerts import keyboards
+from handlers.alerts.keyboards import AlertAction
+from handlers.answering import answer_press
+from handlers.deeplinks import ALERT_PREFIX
+from jobfeed.matching.models import Availability, AvailabilityConsent, from_query
+from jobfeed.matching.repository import AvailabilityRepository
+from jobfeed.models import utcnow
+from jobfeed.places import Places
+from jobfeed.search.saved import MAX_TEXT, TOKEN, SavedSearch
+from jobfeed.search.service import SearchService
+from jobfeed.texts import Texts
+
+log = logging.getLogger(__name__)
+
+SUBSCRIBE_WORD = "订阅"
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What the handlers work with (``DeskMiddleware`` makes it once one has matched)."""
+
+    texts: Texts
+    service: SearchService
+    places: Places
+    availabilities: AvailabilityRepository
+
+
+class DeskMiddleware(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        data["desk"] = Desk(
+            data["texts"], data["search_service"], data["places"], data["availabilities"]
+        )
+        return await handler(event, data)
+
+
+async def subscribe_command(message: Message, command: CommandObject, desk: Desk) -> None:
+    await _subscribe(message, command.args or "", desk)
+
+
+async def subscribe_word(message: Message, desk: Desk) -> None:
+    text = (message.text or "").strip().removeprefix(SUBSCRIBE_WORD)
+    await _subscribe(message, text, desk)
+
+
+async def _subscribe(message: Message, text: str, desk: Desk) -> None:
+    """From the words after the command, else from the query the person last asked."""
+    if message.from_user is None:
+        return
+    text = text.strip()[:MAX_TEXT]
+    if text:
+        token = await desk.service.save(SavedSearch(text=text))
+    else:
+        last = await desk.service.last(message.from_user.id)
+        if last is None:
+            await message.answer(desk.texts.render("alerts.usage"))
+            return
+        token = last[0]
+    await _offer(message, token, message.from_user.id, desk)
+
+
+async def start_link(message: Message, command: CommandObject, desk: Desk) -> None:
+    """``/start alert_<token>``: the 有新岗位通知我 button under a group answer."""
+    token = (command.args or "").removeprefix(ALERT_PREFIX)
+    if message.from_user is None or not TOKEN.fullmatch(token):
+        await message.answer(desk.texts.render("alerts.expired"))
+        return
+    await _offer(message, token, message.from_user.id, desk)
+
+
+async def offer_pressed(query: CallbackQuery, callback_data: AlertAction, desk: Desk) -> None:
+    """有新岗位通知我 under a private search answer: asks for consent in a new message."""
+    if not isinstance(query.message, Message):
+        await answer_press(query, desk.texts.render("alerts.expired"), show_alert=True)
+        return
+    await answer_press(query)
+    await _offer(query.message, callback_data.v, query.from_user.id, desk)
+
+
+async def _offer(message: Message, token: str, user: int, desk: Desk) -> None:
+    texts = desk.texts
+    availability = await _availability(token, user, desk)
+    if availability is None:
+        await message.answer(texts.render("alerts.nothing_to_subscribe"))
+        return
+    days = desk.availabilities.retention_days
+    await message.answer(
+        texts.render("alerts.confirm", a=availability, days=days),
+        reply_markup=keyboards.confirm(texts, token),
+    )
+
+
+async def agreed(query: CallbackQuery, callback_data: AlertAction, desk: Desk) -> None:
+    texts, user = desk.texts, query.from_user.id
+    if not isinstance(query.message, Message) or query.message.chat.id != user:
+        await answer_press(query, texts.render("alerts.expired"), show_alert=True)
+        return
+    availability = await _availability(callback_data.v, user, desk)
+    if availability is None:
+        await answer_press(query, texts.render("alerts.expired"), show_alert=True)
+        return
+    if not await desk.availabilities.save(availability):
+        await answer_press(query, texts.render("alerts.too_many"), show_alert=True)
+        return
+    await answer_press(query)
+    log.info("Availability %s kept (alerts on)", availability.id)
+    await _edit(query.message, texts.render("alerts.subscribed", a=availability))
+
+
+async def declined(query: CallbackQuery, desk: Desk) -> None:
+    await answer_press(query)
+    if isinstance(query.message, Message):
+        await _edit(query.message, desk.texts.render("alerts.declined"))
+
+
+async def list_alerts(message: Message, desk: Desk) -> None:
+    if message.from_user is None:
+        return
+    mine = await desk.availabilities.of_person(message.from_user.id)
+    texts = desk.texts
+    await message.answer(
+        texts.render("alerts.listing", items=mine), reply_markup=keyboards.listing(texts, mine)
+    )
+
+
+async def delete_pressed(query: CallbackQuery, callback_data: AlertAction, desk: Desk) -> None:
+    """Deletes the presser's own availability only: the id alone deletes nobody else's."""
+    texts, user = desk.texts, query.from_user.id
+    deleted = await desk.availabilities.delete(user, callback_data.v)
+    await answer_press(query, texts.render("alerts.deleted" if deleted else "alerts.expired"))
+    if isinstance(query.message, Message):
+        mine = await desk.availabilities.of_person(user)
+        markup = keyboards.listing(texts, mine)
+        await _edit(query.message, texts.render("alerts.listing", items=mine), markup)
+
+
+async def unsubscribe(message: Message, desk: Desk) -> None:
+    if message.from_user is None:
+        return
+    count = await desk.availabilities.stop(message.from_user.id)
+    await message.answer(desk.texts.render("alerts.stopped", count=count))
+
+
+async def stop_pressed(query: CallbackQuery, desk: Desk) -> None:
+    """Under every alert: stops every alert of whoever pressed, at once."""
+    count = await desk.availabilities.stop(query.from_user.id)
+    await answer_press(query, desk.texts.render("alerts.stopped_short"))
+    if isinstance(query.message, Message):
+        await query.message.answer(desk.texts.render("alerts.stopped", count=count))
+
+
+async def _availability(token: str, user: int, desk: Desk) -> Availability | None:
+    """The availability a saved search asks for; its id is the same for the same person
+    and search, so pressing 同意 twice keeps one."""
+    saved = await desk.service.saved(token) if TOKEN.fullmatch(token) else None
+    if saved is None:
+        return None
+    availabilities = desk.availabilities
+    made = from_query(
+        desk.service.parse(saved.text),
+        person=user,
+        places=desk.places,
+        city=saved.city,
+        min_pay=saved.min_pay,
+        consent=AvailabilityConsent(retention_days=availabilities.retention_days),
+        today=utcnow().astimezone(availabilities.zone).date(),
+    )
+    if made is None:
+        return None
+    digest = hashlib.sha256(f"{user}:{token}".encode()).digest()
+    return made.model_copy(update={"id": base64.urlsafe_b64encode(digest).decode()[:12]})
+
+
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    with contextlib.suppress(TelegramBadRequest):  # unchanged, or too old to edit
+        await message.edit_text(text, reply_markup=markup)

@@ -1,0 +1,107 @@
+"""A job seeker's availability (求职意向): the trades, places and pay they want, and since when.
+
+It is made from a query the seeker asked (``from_query``), read the way the search reads
+it, so that an alert later matches what the seeker would have found: the trade terms, the
+place (a city, a county, a province, or anywhere), the pay asked for.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jobfeed.models import utcnow
+from jobfeed.places import Place, PlaceLevel, Places
+from jobfeed.search.query import ParsedQuery
+
+MAX_TRADES = 5
+MAX_PER_PERSON = 10  # availabilities one person may keep
+TEXT_VERSION = 1  # of the consent text shown (templates/bot/alerts.j2 ``confirm``)
+
+
+class PlaceWish(BaseModel):
+    """A place the seeker would work in, as ``jobfeed.places`` names it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1, max_length=20)
+    province: str = Field(min_length=1, max_length=20)
+    level: PlaceLevel
+
+    @property
+    def key(self) -> str:
+        """What vacancies' places are looked up by (``jobfeed.matching.matcher``)."""
+        if self.level is PlaceLevel.province:
+            return f"p|{self.name}"
+        return f"c|{self.province}|{self.name}"
+
+    @classmethod
+    def of(cls, place: Place) -> PlaceWish:
+        return cls(name=place.name, province=place.province, level=place.level)
+
+
+class AvailabilityConsent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    retention_days: int = Field(ge=1)
+    given_at: datetime = Field(default_factory=utcnow)
+    text_version: int = TEXT_VERSION
+
+
+class Availability(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(default_factory=lambda: secrets.token_urlsafe(6), pattern=r"^[\w-]{1,16}$")
+    person: int  # who is told, in the channel that reaches them (today a user id)
+    trades: tuple[str, ...] = Field(default=(), max_length=MAX_TRADES)  # empty: any trade
+    places: tuple[PlaceWish, ...] = Field(default=(), max_length=5)  # empty: anywhere
+    min_pay: int | None = Field(default=None, ge=0, le=1_000_000)  # monthly CNY
+    available_from: date
+    alerts: bool = True
+    query: str = Field(default="", max_length=200)  # what it was made from
+    consent: AvailabilityConsent
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def anywhere(self) -> bool:
+        return not self.places
+
+
+def from_query(
+    query: ParsedQuery,
+    *,
+    person: int,
+    places: Places,
+    city: str | None,
+    min_pay: int | None,
+    consent: AvailabilityConsent,
+    today: date,
+) -> Availability | None:
+    """The availability a query asks for; None when it names neither trade, place nor pay
+    (an alert for every vacancy anywhere would be spam, not a wish)."""
+    trades = list(dict.fromkeys(query.terms)) or (
+        [query.core.strip()] if query.core.strip() else []
+    )
+    trades = [" ".join(t.split())[:20] for t in trades if t.strip()][:MAX_TRADES]
+    where: list[PlaceWish] = []
+    if query.place is not None:
+        where.append(PlaceWish.of(query.place))
+    elif city:
+        name, province = places.normalise(city)
+        found = places.get(name, province)
+        if found is not None:
+            where.append(PlaceWish.of(found))
+    pay = query.wishes.min_pay if query.wishes.min_pay is not None else min_pay
+    if not trades and not where and pay is None:
+        return None
+    return Availability(
+        person=person,
+        trades=tuple(trades),
+        places=tuple(where),
+        min_pay=pay,
+        available_from=today,
+        query=query.text[:200],
+        consent=consent,
+    )
