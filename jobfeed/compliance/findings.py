@@ -47,7 +47,7 @@ class Override(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    by: str  # "web:<account>", "tg:<user id>" or "api"
+    by: str  # "web:<account>", "telegram:<user id>" or "api"
     reason: str = Field(min_length=1, max_length=500)
     at: datetime
 

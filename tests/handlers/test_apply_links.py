@@ -48,7 +48,8 @@ async def test_every_surface_uses_the_username_setting(keys: Keys, redis: Redis)
         found = links(answer)
         assert {name for name, _ in found} == {SET}
         payloads = [payload for _, payload in found]
-        assert payloads[0].startswith("apply_") and payloads[-1].startswith("search_")
+        assert payloads[0].startswith("apply_") and payloads[-2].startswith("search_")
+        assert payloads[-1].startswith("alert_")  # 有新岗位通知我
         assert links(button) == [(SET, "resume")]
 
         vacancy = vacancies[0]
