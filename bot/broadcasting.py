@@ -16,7 +16,7 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.factories import make_pacer, quiet_hours
+from bot.factories import make_pacer, make_texts, quiet_hours
 from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
@@ -31,6 +31,7 @@ from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.models import GroupFilter, Vacancy
 from jobfeed.observe import BroadcastObserver
+from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,13 @@ class Crew:
     bot: Bot
     pacer: Pacer
     links: Links
+    texts: Texts  # with the HR licence every post shows (``make_texts``)
 
     @classmethod
     def of(cls, settings: Settings, redis: Redis, keys: Keys, bot: Bot) -> Crew:
         pacer = make_pacer(settings, redis, keys)
-        return cls(settings, redis, keys, bot, pacer, TelegramLinks(bot, settings.bot_username))
+        links = TelegramLinks(bot, settings.bot_username)
+        return cls(settings, redis, keys, bot, pacer, links, make_texts(settings))
 
     def worker(
         self,
@@ -73,7 +76,7 @@ class Crew:
         return Worker(
             BroadcastTasks(self.redis, self.keys),
             {TELEGRAM: pacer or self.pacer},
-            {TELEGRAM: TelegramChannel(self.bot, links=self.links)},
+            {TELEGRAM: TelegramChannel(self.bot, links=self.links, texts=self.texts)},
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),

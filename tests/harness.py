@@ -161,7 +161,15 @@ class System:
     def crew(self) -> Crew:
         """What broadcast workers of this system are made of (``run_here``, ``worker()``)."""
         parts = self.services
-        return Crew(parts.settings, parts.redis, parts.keys, self.bot, parts.pacer, parts.links)
+        return Crew(
+            parts.settings,
+            parts.redis,
+            parts.keys,
+            self.bot,
+            parts.pacer,
+            parts.links,
+            parts.texts,
+        )
 
     async def settle(self, within: float = 10.0) -> None:
         """Wait until every injected update has been fetched, logged and handled."""

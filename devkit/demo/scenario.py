@@ -34,6 +34,7 @@ from bot.appkeys import (
     REDIS,
     SETTINGS,
     STATS,
+    TEXTS,
     VACANCIES,
 )
 from bot.broadcasting import Crew, run_here
@@ -119,7 +120,9 @@ class Demo:
 
     def _crew(self) -> Crew:
         app = self.app
-        return Crew(app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER], app[LINKS])
+        return Crew(
+            app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER], app[LINKS], app[TEXTS]
+        )
 
     def steps(self) -> list[Callable[[], Awaitable[None]]]:
         return [

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from bot.broadcasting import run_here
 from bot.factories import make_importer
 from handlers.posts import render_post
 from jobfeed.keys import Keys
-from jobfeed.models import VacancyStatus, utcnow
+from jobfeed.models import Group, VacancyStatus, utcnow
 from jobfeed.sources.jsonl import parse_jsonl
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.sources.normalise import SourceIdentity
@@ -24,6 +25,7 @@ from tests.harness import System, running_system
 from tests.sources.samples import SAMPLE
 
 UNLAWFUL = Path(__file__).resolve().parents[2] / "samples" / "unlawful_vacancies.jsonl"
+GROUP = -1002100000013
 LICENCE = "（京）人服证字〔2026〕第0101000123号"
 # The rows of samples/unlawful_vacancies.jsonl and the rules each must trip.
 EXPECTED = {
@@ -119,6 +121,15 @@ async def test_unlawful_feed_rows_are_held_on_import_and_kept_off_every_page(
     assert broadcast is not None and broadcast.post is not None
     shown = await render_post(system.services.texts, broadcast.post, system.services.links)
     assert LICENCE in shown.html and "转载自 草原人才网" in shown.html
+    # What a worker sends is what the groups see: the licence and the source are there too.
+    system.sim.add_chat(GROUP, title="包头招工群")
+    await system.services.groups.upsert(Group(chat_id=GROUP, title="包头招工群"))
+    status, sent = await system.api("POST", "/api/broadcasts", json={"vacancy_ids": ["U-13"]})
+    assert status == 201
+    [done] = await run_here(system.crew(), [str(sent["id"])])
+    assert done.delivered == 1
+    [post] = system.sim.messages_in(GROUP)
+    assert LICENCE in post.text and "转载自 草原人才网" in post.text
 
 
 async def test_api_answers_the_verdict_a_fix_passes_and_a_release_is_audited(
