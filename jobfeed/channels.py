@@ -18,12 +18,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from jobfeed.legacy import FIRST_CHANNEL
+
 if TYPE_CHECKING:
     from jobfeed.broadcast.models import Post
     from jobfeed.broadcast.pacing import PacingLimits
     from jobfeed.broadcast.sender import SendResult
 
-DEFAULT_CHANNEL = "telegram"
+# A bare chat id (data from before addresses, groups.jsonl rows, API paths) names a chat of
+# the channel every record came from before channels had names.
+DEFAULT_CHANNEL = FIRST_CHANNEL
 
 # A channel's name: lower-case letters, digits and dashes. A chat: printable, no spaces,
 # and no "|" (the broadcast records join an address and a message id with it).

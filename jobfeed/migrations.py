@@ -155,6 +155,6 @@ async def _v1_addresses(m: _Migrator) -> None:
 
 
 STEPS: tuple[Step, ...] = (
-    Step(1, "chat ids become Telegram addresses (telegram:<chat id>)", _v1_addresses),
+    Step(1, f"chat ids become addresses ({DEFAULT_CHANNEL}:<chat id>)", _v1_addresses),
 )
 CURRENT_VERSION = STEPS[-1].version

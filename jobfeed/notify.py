@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from jobfeed.applications.models import Application, ApplicationSource
+from jobfeed.applications.models import WEB, Application
 from jobfeed.approvals import Result
 from jobfeed.broadcast.models import Post
 from jobfeed.groups import GroupRepository
@@ -126,7 +126,7 @@ async def tell_applicant(notifier: Notifier, application: Application) -> bool:
     applicant = application.applicant_id
     if applicant is None or application.forgotten:
         return False
-    if application.source is not ApplicationSource.telegram:
+    if application.source == WEB:
         return False
     return await notifier.tell(applicant, StatusChanged(application))
 

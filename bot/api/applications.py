@@ -54,7 +54,9 @@ class ApplicationOut(BaseModel):
     recruiter_id: int | None
     status: ApplicationStatus
     qualified: bool
-    source: ApplicationSource = Field(description="where it was filed: telegram or web")
+    source: ApplicationSource = Field(
+        description="where it was filed: the chat channel's name (telegram) or web"
+    )
     created_at: datetime
     updated_at: datetime
     forgotten: bool = Field(description="the applicant deleted their personal data")

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from bot.web.limits import ApplyThrottle, client_address
 from bot.web.signing import Signer, TokenCheck
 from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, match_choice
-from jobfeed.applications.models import SHORT_MAX, ApplicationSource
+from jobfeed.applications.models import SHORT_MAX, WEB
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.models import Vacancy
@@ -131,7 +131,7 @@ class WebApply:
             log.info("A web application for vacancy %s filled the honeypot: refused", vacancy.id)
             return again(400, "refused")
 
-        conversation = Conversation.for_vacancy(vacancy, ApplicationSource.web)
+        conversation = Conversation.for_vacancy(vacancy, WEB)
         if post.get("action") == "code" and self._sms is not None:
             return await self._send_code(conversation, values, again)
         if consented:
@@ -158,7 +158,7 @@ class WebApply:
     ) -> web.Response:
         flow = self._flow
         applicant = self._signer.applicant_id(conversation.draft["phone"])
-        _, step = await flow.begin(applicant, vacancy.id)
+        _, step = await flow.begin(applicant, vacancy.id, WEB)
         if step.outcome is Outcome.unavailable:
             return self._ended(vacancy)
         if step.outcome is Outcome.already_applied:

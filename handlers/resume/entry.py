@@ -16,6 +16,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from handlers.deeplinks import APPLY_PREFIX, OWNED, parse_apply
 from handlers.filters import InGroup, InPrivate, Magic
 from handlers.flood import patiently
+from handlers.identity import CHANNEL
 from handlers.private import OpenPrivate, private_only
 from handlers.resume.prompts import show
 from handlers.resume.turn import Turn
@@ -62,7 +63,7 @@ async def apply_command(message: Message, command: CommandObject, turn: Turn) ->
 
 async def begin(turn: Turn, vacancy_id: str | None) -> None:
     await turn.state.clear()
-    conversation, step = await turn.flow.begin(turn.user_id, vacancy_id)
+    conversation, step = await turn.flow.begin(turn.user_id, vacancy_id, CHANNEL)
     await show(turn, conversation, step)
 
 

@@ -48,6 +48,7 @@ from jobfeed.applications.validation import (
     parse_phone,
     parse_short,
 )
+from jobfeed.legacy import FIRST_CHANNEL
 from jobfeed.models import ScreeningQuestion, Vacancy, utcnow
 from jobfeed.observe import ApplicationObserver, Ignore
 from jobfeed.vacancies import VacancyRepository
@@ -76,12 +77,10 @@ class Conversation(BaseModel):
     editing: bool = False  # came from the summary to change one field
     consent_at: datetime | None = None
     answers: list[ScreeningAnswer] = Field(default_factory=list)
-    source: ApplicationSource = ApplicationSource.telegram
+    source: ApplicationSource = FIRST_CHANNEL  # conversations kept from before sources
 
     @classmethod
-    def for_vacancy(
-        cls, vacancy: Vacancy | None, source: ApplicationSource = ApplicationSource.telegram
-    ) -> Conversation:
+    def for_vacancy(cls, vacancy: Vacancy | None, source: ApplicationSource) -> Conversation:
         if vacancy is None:
             return cls(token=new_token(), source=source)
         return cls(
@@ -207,8 +206,11 @@ class ResumeFlow:
 
     # -- ways in ---------------------------------------------------------------------------
 
-    async def begin(self, user_id: int, vacancy_id: str | None) -> tuple[Conversation, Step]:
-        """A new conversation: about ``vacancy_id``, or (None) building a résumé."""
+    async def begin(
+        self, user_id: int, vacancy_id: str | None, source: ApplicationSource
+    ) -> tuple[Conversation, Step]:
+        """A new conversation in channel ``source``: about ``vacancy_id``, or (None) building
+        a résumé."""
         vacancy = None
         if vacancy_id is not None:
             vacancy = await self._vacancies.get(vacancy_id)
@@ -217,7 +219,7 @@ class ResumeFlow:
             existing = await self._applications.applied_to(user_id, vacancy_id)
             if existing is not None:
                 return Conversation(), _closed(Outcome.already_applied, existing)
-        conversation = Conversation.for_vacancy(vacancy)
+        conversation = Conversation.for_vacancy(vacancy, source)
         resume = await self._applications.get_resume(user_id)
         if resume is None:
             return conversation, Step(Stage.consent)

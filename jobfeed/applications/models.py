@@ -110,11 +110,10 @@ class Consent(BaseModel):
     text_version: int = 1
 
 
-class ApplicationSource(StrEnum):
-    """Where the application was filed: the chat conversation or the web form."""
-
-    telegram = "telegram"
-    web = "web"
+# Where an application was filed: the name of the channel whose conversation filed it
+# (``jobfeed.channels``; the applicant can be written to there), or ``WEB``.
+ApplicationSource = str
+WEB = "web"  # the job page's form: nobody to write back to; the status is on its page
 
 
 class ApplicationStatus(StrEnum):
@@ -153,7 +152,7 @@ class ApplicationDraft(BaseModel):
     resume: Resume
     consent: Consent
     screening: list[ScreeningAnswer] = Field(default_factory=list)
-    source: ApplicationSource = ApplicationSource.telegram
+    source: ApplicationSource = legacy.FIRST_CHANNEL  # records from before the web form: the chat
 
     @property
     def qualified(self) -> bool:
@@ -172,7 +171,7 @@ class Application(BaseModel):
     consent: Consent
     created_at: datetime
     updated_at: datetime
-    source: ApplicationSource = ApplicationSource.telegram
+    source: ApplicationSource = legacy.FIRST_CHANNEL  # records from before the web form: the chat
     # Personal part: gone after /forget or the retention period.
     resume: Resume | None = None
     screening: list[ScreeningAnswer] = Field(default_factory=list)

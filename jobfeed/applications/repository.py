@@ -34,6 +34,7 @@ from jobfeed.applications.models import (
     StatusChange,
 )
 from jobfeed.keys import Keys
+from jobfeed.legacy import FIRST_CHANNEL
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
 from jobfeed.replication import ReplicaWait, run_script
@@ -56,7 +57,7 @@ class _Record(BaseModel):
     qualified: bool
     consent: Consent
     created_at: datetime
-    source: ApplicationSource = ApplicationSource.telegram  # older records: the chat
+    source: ApplicationSource = FIRST_CHANNEL  # older records: the chat
 
 
 class _Personal(BaseModel):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, Step
-from jobfeed.applications.models import RESUME_FIELDS, ApplicationSource
+from jobfeed.applications.models import RESUME_FIELDS, WEB
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.keys import Keys
 from jobfeed.models import ScreeningQuestion
@@ -21,6 +21,7 @@ from jobfeed.vacancies import VacancyRepository
 from tests.handlers.resume_chat import VACANCY_ID, vacancy
 
 USER = 4242
+CHANNEL = "test-chat"  # a channel of its own: no Telegram here
 NOW = datetime(2030, 6, 1, 8, tzinfo=UTC)
 
 # Per field: an answer refused (with the reason the person is told) and one taken.
@@ -60,7 +61,7 @@ class Chat:
         return step
 
     async def begin(self, vacancy_id: str | None) -> Step:
-        conversation, step = await self.flow.begin(USER, vacancy_id)
+        conversation, step = await self.flow.begin(USER, vacancy_id, CHANNEL)
         return await self.keep(conversation, step)
 
     async def agree(self) -> Step:
@@ -176,7 +177,7 @@ async def test_a_form_fills_every_field_at_once_with_the_same_reasons(
     chat, applications = await _setup(redis, keys)
     flow = chat.flow
     vacancy_now = await VacancyRepository(redis, keys).get(VACANCY_ID)
-    conversation = Conversation.for_vacancy(vacancy_now, ApplicationSource.web)
+    conversation = Conversation.for_vacancy(vacancy_now, WEB)
     fields = [f for f in RESUME_FIELDS if f != "attachment"]
     refused = flow.fill(conversation, {f: ANSWERS[f][0] for f in fields})
     assert refused == {f: ANSWERS[f][1] for f in fields}  # the chat's reasons, every one
@@ -189,6 +190,6 @@ async def test_a_form_fills_every_field_at_once_with_the_same_reasons(
         assert step.question is not None
         step = await flow.screening(conversation, -77, step.question.choices[0])
     assert step.outcome is Outcome.submitted and step.application is not None
-    assert step.application.source is ApplicationSource.web
+    assert step.application.source == WEB
     assert step.application.resume is not None and step.application.resume.name == "返回"
     assert (await applications.get(step.application.number)) == step.application

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bot.web.signing import Signer, derive_secret
 from devkit.sms import SmsDouble
-from jobfeed.applications.models import ApplicationSource, ApplicationStatus
+from jobfeed.applications.models import WEB, ApplicationStatus
 from jobfeed.keys import Keys
 from jobfeed.models import ScreeningQuestion, VacancyStatus, utcnow
 from tests.conftest import redis_url
@@ -92,7 +92,7 @@ async def test_a_web_application_is_filed_once_and_the_recruiter_gets_the_card(
     [application] = (await site.services.applications.for_vacancy(VACANCY_ID))[1]
     assert f'<dd class="number" id="number">{application.number}</dd>' in done
     assert "已提交，等待招聘方查看" in done
-    assert application.source is ApplicationSource.web
+    assert application.source == WEB
     assert application.applicant_id is not None and application.applicant_id < 0
     assert application.resume is not None and application.resume.phone == PHONE
     assert application.resume.birth_year == 1990 and application.resume.skills == "焊工证"
