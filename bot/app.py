@@ -46,7 +46,8 @@ from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
 from bot.telegram.dispatcher import create_dispatcher
-from bot.telegram.intake import RECEIVING, Poller, UpdatePipeline
+from bot.telegram.intake import Poller, UpdatePipeline
+from bot.telegram.reaching import RECEIVING
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite

@@ -18,6 +18,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
@@ -31,6 +32,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.readiness import Readiness
 from bot.telegram.handling import HANDLING, Handling
+from bot.telegram.reaching import FIRST_BACKOFF, RECEIVING, reach, sleep_unless
 from jobfeed.dead_letters import DeadLetter, DeadLetters, now
 from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
 from jobfeed.observe import CHAT_ID, UPDATE_ID, Ignore, UpdateObserver
@@ -40,8 +42,6 @@ T = TypeVar("T")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_IN_FLIGHT = 512  # updates being handled at once; receiving waits beyond that
-RECEIVING = "telegram"  # the readiness part: updates can come in from Telegram
-FIRST_BACKOFF, MAX_BACKOFF = 1.0, 30.0  # seconds between attempts to reach Telegram
 
 
 def receiver_name() -> str:
@@ -275,7 +275,7 @@ class UpdatePipeline:
                     await self._adopt(entry)
             except (RedisError, OSError) as exc:
                 log.warning("Update intake cannot reach Redis: %s", exc)
-            await _sleep_unless(stop, HEARTBEAT_TTL_SECONDS / 3)
+            await sleep_unless(stop, HEARTBEAT_TTL_SECONDS / 3)
         await self.drain()
 
     async def _adopt(self, entry: Entry) -> None:
@@ -330,29 +330,12 @@ class Poller:
             return
         offset = await self._inbox.get_offset()
         self._readiness.up(RECEIVING)
-        backoff = FIRST_BACKOFF
         while not stop.is_set():
-            try:
-                updates = await _unless_stopped(
-                    self._bot.get_updates(
-                        offset=offset or None, timeout=poll_seconds, allowed_updates=self._allowed
-                    ),
-                    stop,
-                )
-            except TelegramRetryAfter as exc:
-                await _sleep_unless(stop, exc.retry_after)
-                continue
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                name = type(exc).__name__
-                self._readiness.down(RECEIVING, f"getUpdates failed ({name})")
-                log.warning("getUpdates failed (%s); retrying in %.0f s", name, backoff)
-                await _sleep_unless(stop, backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
-                continue
-            self._readiness.up(RECEIVING)
-            backoff = FIRST_BACKOFF
+            poll = partial(self._poll, offset, poll_seconds, stop)
+            updates = await reach(poll, "getUpdates", stop, self._readiness)
             if updates is None:
                 return
+            self._readiness.up(RECEIVING)
             try:
                 for update in updates:
                     raw = update.model_dump_json(exclude_none=True, by_alias=True)
@@ -362,29 +345,28 @@ class Poller:
             except (RedisError, OSError) as exc:
                 # Not confirmed: Telegram hands the batch out again; what was logged
                 # before the failure is recognised by its update_id.
-                log.warning("Cannot log updates (%s); retrying in %.0f s", exc, backoff)
-                await _sleep_unless(stop, backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
+                log.warning("Cannot log updates (%s); retrying in %.0f s", exc, FIRST_BACKOFF)
+                await sleep_unless(stop, FIRST_BACKOFF)
                 continue
             if updates:
                 offset = updates[-1].update_id + 1
 
+    async def _poll(self, offset: int, seconds: int, stop: asyncio.Event) -> list[Update] | None:
+        """One long poll; None when stopped meanwhile."""
+        call = self._bot.get_updates(
+            offset=offset or None, timeout=seconds, allowed_updates=self._allowed
+        )
+        return await _unless_stopped(call, stop)
+
     async def _delete_webhook(self, stop: asyncio.Event) -> bool:
         """Telegram refuses getUpdates while a webhook is set; False if stopped first."""
-        backoff = FIRST_BACKOFF
-        while not stop.is_set():
-            try:
-                await self._bot.delete_webhook(drop_pending_updates=False)
-                return True
-            except TelegramRetryAfter as exc:
-                await _sleep_unless(stop, exc.retry_after)
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                name = type(exc).__name__
-                self._readiness.down(RECEIVING, f"deleteWebhook failed ({name})")
-                log.warning("deleteWebhook failed (%s); retrying in %.0f s", name, backoff)
-                await _sleep_unless(stop, backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
-        return False
+        deleted = await reach(
+            lambda: self._bot.delete_webhook(drop_pending_updates=False),
+            "deleteWebhook",
+            stop,
+            self._readiness,
+        )
+        return deleted is not None
 
 
 async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
@@ -397,8 +379,3 @@ async def _unless_stopped(call: Awaitable[T], stop: asyncio.Event) -> T | None:
         return task.result()
     task.cancel()
     return None
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

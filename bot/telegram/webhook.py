@@ -5,23 +5,16 @@ unreachable)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiohttp import web
 
 from bot.readiness import Readiness
-from bot.telegram.intake import (
-    FIRST_BACKOFF,
-    MAX_BACKOFF,
-    RECEIVING,
-    SECRET_HEADER,
-    UpdatePipeline,
-)
+from bot.telegram.intake import SECRET_HEADER, UpdatePipeline
+from bot.telegram.reaching import RECEIVING, reach
 
 log = logging.getLogger(__name__)
 
@@ -39,30 +32,17 @@ class WebhookSetter:
         self._readiness = readiness
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = FIRST_BACKOFF
-        while not stop.is_set():
-            try:
-                await self._bot.set_webhook(
-                    url=self._url, secret_token=self._secret, allowed_updates=self._allowed
-                )
-            except TelegramRetryAfter as exc:
-                await _sleep_unless(stop, exc.retry_after)
-                continue
-            except (TelegramNetworkError, TelegramServerError) as exc:
-                name = type(exc).__name__
-                self._readiness.down(RECEIVING, f"setWebhook failed ({name})")
-                log.warning("setWebhook failed (%s); retrying in %.0f s", name, backoff)
-                await _sleep_unless(stop, backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
-                continue
+        done = await reach(
+            lambda: self._bot.set_webhook(
+                url=self._url, secret_token=self._secret, allowed_updates=self._allowed
+            ),
+            "setWebhook",
+            stop,
+            self._readiness,
+        )
+        if done is not None:
             self._readiness.up(RECEIVING)
             log.info("Webhook set at %s", self._url)
-            return
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
 def webhook_handler(
