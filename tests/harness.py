@@ -68,6 +68,21 @@ def make_settings(keys: Keys, redis_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def join(update_id: int, chat_id: int) -> dict[str, Any]:
+    """The update Telegram sends when an admin adds the bot to the group ``chat_id``."""
+    bot = {"id": 123456789, "is_bot": True, "first_name": "bot"}
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": {"id": chat_id, "type": "supergroup", "title": f"群{chat_id}"},
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
+            "date": 1763870000,
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot},
+        },
+    }
+
+
 class Parts:
     """What tests reach into, read from the running app's typed keys (``bot/appkeys.py``).
     A test-side convenience: product code asks the app for the one key it uses."""

@@ -21,26 +21,12 @@ from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from tests.conftest import redis_url
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
-from tests.harness import ADMIN_ID, System, running_system
+from tests.harness import ADMIN_ID, System, join, running_system
 from tests.redis_server import RedisServer
 
 SECRET = "webhook-secret_123"
 JOINS = 128
 SEEKER = 620001
-
-
-def join(update_id: int, chat_id: int) -> dict[str, Any]:
-    bot = {"id": 123456789, "is_bot": True, "first_name": "bot"}
-    return {
-        "update_id": update_id,
-        "my_chat_member": {
-            "chat": {"id": chat_id, "type": "supergroup", "title": f"群{chat_id}"},
-            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
-            "date": 1763870000,
-            "old_chat_member": {"status": "left", "user": bot},
-            "new_chat_member": {"status": "member", "user": bot},
-        },
-    }
 
 
 async def deliver(http: ClientSession, url: str, update: dict[str, Any]) -> None:

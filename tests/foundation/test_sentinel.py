@@ -37,7 +37,7 @@ from jobfeed.replication import ReplicaWait
 from tests.faketime import real_clock_environment
 from tests.foundation.test_config import GOOD_TOKEN, run_bot
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, Chat, vacancy
-from tests.harness import ADMIN_ID, TEST_TOKEN, System, running_system
+from tests.harness import TEST_TOKEN, System, join, running_system
 from tests.redis_server import RedisServer, free_port, redis_server_binary
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -147,20 +147,6 @@ async def sentinel_cluster(
             await sentinel.stop()
         await replica.kill()
         await primary.kill()
-
-
-def join(update_id: int, chat_id: int) -> dict[str, Any]:
-    bot = {"id": 123456789, "is_bot": True, "first_name": "bot"}
-    return {
-        "update_id": update_id,
-        "my_chat_member": {
-            "chat": {"id": chat_id, "type": "supergroup", "title": f"群{chat_id}"},
-            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "管理员"},
-            "date": 1763870000,
-            "old_chat_member": {"status": "left", "user": bot},
-            "new_chat_member": {"status": "member", "user": bot},
-        },
-    }
 
 
 class Joins:
