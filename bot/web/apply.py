@@ -121,7 +121,7 @@ class WebApply:
             )
             return self._page("detail.html", status, v=vacancy, form=shown, apply=None)
 
-        address = client_address(request, self._throttle.trusted)
+        address = client_address(request, self._throttle.limits.trusted)
         if not await self._throttle.address_allows(address):
             return again(429, "too_often")
         check = await self._signer.redeem(str(post.get("token", "")), vacancy.id)

@@ -62,7 +62,6 @@ class ApplyThrottle:
         self._redis = redis
         self._keys = keys
         self.limits = limits
-        self.trusted = limits.trusted
 
     async def _count(self, key: str, window: int) -> int:
         async with self._redis.pipeline(transaction=True) as pipe:
