@@ -133,7 +133,11 @@ async def engine_run(
         worker = Worker(
             BroadcastTasks(redis, keys),
             {TELEGRAM: Pacer(redis, keys, "bench", limits)},
-            {TELEGRAM: TelegramChannel(bot, links=TelegramLinks(bot, BOT_USERNAME))},
+            {
+                TELEGRAM: TelegramChannel(
+                    bot, links=TelegramLinks(bot, BOT_USERNAME), texts=Texts()
+                )
+            },
             registry,
             EngineOptions(concurrency=concurrency),
             liveness=WorkerLiveness(redis, keys),

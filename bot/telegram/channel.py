@@ -68,13 +68,13 @@ class TelegramSender:
         request_timeout: int = REQUEST_TIMEOUT,
         *,
         links: Links,
-        texts: Texts | None = None,
+        texts: Texts,
     ) -> None:
         """``links``: the process's ``TelegramLinks`` (which honours ``BOT_USERNAME``)."""
         self._bot = bot
         self._timeout = request_timeout
         self._links = links
-        self._texts = texts or Texts()
+        self._texts = texts
         self._texts.load("broadcast")  # now, not at the first (paced) send
         # The engine hands the same Post object for every group of a broadcast: render once.
         self._rendered: dict[int, tuple[Post, TelegramPost]] = {}
@@ -167,7 +167,7 @@ class TelegramChannel:
         request_timeout: int = REQUEST_TIMEOUT,
         *,
         links: Links,
-        texts: Texts | None = None,
+        texts: Texts,
     ) -> None:
         self._sender = TelegramSender(bot, request_timeout, links=links, texts=texts)
         self._limits = limits or PacingLimits(global_rate=30.0, group_limit=20)

@@ -97,7 +97,11 @@ class Rig:
         return Worker(
             self.tasks,
             {TELEGRAM: pacer or self.pacer()},
-            {TELEGRAM: TelegramChannel(self.bot, links=TelegramLinks(self.bot, BOT_USERNAME))},
+            {
+                TELEGRAM: TelegramChannel(
+                    self.bot, links=TelegramLinks(self.bot, BOT_USERNAME), texts=Texts()
+                )
+            },
             self.groups,
             EngineOptions(**values),
             liveness=self.liveness,

@@ -17,6 +17,7 @@ from jobfeed.broadcast.models import ChannelProgress, Post, Target
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.channels import Address
 from jobfeed.models import Group
+from jobfeed.texts import Texts
 from tests.broadcast.conftest import BOT_USERNAME, QUICK, Rig, per_chat
 from tests.broadcast.robot import FREQ_OUT_OF_LIMIT, INVALID_WEBHOOK, ROBOT, RobotChannel
 
@@ -33,7 +34,9 @@ def two_channel_worker(rig: Rig, robot: RobotChannel, robot_pacer: Pacer) -> Wor
         rig.tasks,
         {TELEGRAM: rig.pacer(), ROBOT: robot_pacer},
         {
-            TELEGRAM: TelegramChannel(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME)),
+            TELEGRAM: TelegramChannel(
+                rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME), texts=Texts()
+            ),
             ROBOT: robot,
         },
         rig.groups,

@@ -23,6 +23,7 @@ from jobfeed.broadcast.plans import BroadcastError
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
 from jobfeed.models import VacancyStatus, utcnow
+from jobfeed.texts import Texts
 from tests.broadcast.conftest import (
     BOT_USERNAME,
     QUICK,
@@ -158,7 +159,11 @@ async def test_quiet_hours_hold_posts_back_until_they_end(rig: Rig) -> None:
     worker = Worker(
         rig.tasks,
         {TELEGRAM: rig.pacer()},
-        {TELEGRAM: TelegramChannel(rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME))},
+        {
+            TELEGRAM: TelegramChannel(
+                rig.bot, links=TelegramLinks(rig.bot, BOT_USERNAME), texts=Texts()
+            )
+        },
         rig.groups,
         EngineOptions(quiet=quiet, **QUICK),
         clock=clock,

@@ -12,6 +12,7 @@ from bot.telegram.links import TelegramLinks
 from devkit.telegram.session import SimSession
 from jobfeed.broadcast.models import Post, Status
 from jobfeed.broadcast.plans import PlanItem
+from jobfeed.texts import Texts
 from tests.broadcast.conftest import BOT_USERNAME, Rig, assert_adds_up, per_chat
 
 NO_LIMITS: dict[str, Any] = {"concurrency": 8}
@@ -138,7 +139,9 @@ async def test_no_connection_is_retried_then_failed_never_unknown(rig: Rig) -> N
     await dead_bot.session.close()
     dead_bot.session = SimSession("http://127.0.0.1:9")  # nothing listens on port 9
     worker._channels = {
-        TELEGRAM: TelegramChannel(dead_bot, links=TelegramLinks(dead_bot, BOT_USERNAME))
+        TELEGRAM: TelegramChannel(
+            dead_bot, links=TelegramLinks(dead_bot, BOT_USERNAME), texts=Texts()
+        )
     }
 
     [p] = await rig.run(broadcast_id, workers=[worker])

@@ -42,7 +42,9 @@ async def test_vacancy_text_is_escaped_and_arrives_as_written() -> None:
         sim.add_chat(GROUP)
         bot = sim.make_bot()
         try:
-            result = await TelegramSender(bot, links=LINKS).send(GROUP, Post.of([hostile()]))
+            result = await TelegramSender(bot, links=LINKS, texts=Texts()).send(
+                GROUP, Post.of([hostile()])
+            )
         finally:
             await bot.session.close()
         assert isinstance(result, Delivered)

@@ -96,7 +96,11 @@ class Matrix:
         worker = Worker(
             BroadcastTasks(self.redis, self.keys),
             {TELEGRAM: Pacer(self.redis, self.keys, "feeds", limits)},
-            {TELEGRAM: TelegramChannel(self.bot, links=TelegramLinks(self.bot, USERNAME))},
+            {
+                TELEGRAM: TelegramChannel(
+                    self.bot, links=TelegramLinks(self.bot, USERNAME), texts=Texts()
+                )
+            },
             GroupRepository(self.redis, self.keys),
             # Few sends in flight: at 30x speed the pacer's 1 s guard is 33 ms of real time.
             EngineOptions(concurrency=4, backoff=0.02, poll=0.02, heartbeat=0.2, dead_after=1.0),
