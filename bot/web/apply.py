@@ -23,7 +23,7 @@ from markupsafe import Markup
 from bot.web.limits import ApplyThrottle, client_address
 from bot.web.signing import Signer, TokenCheck
 from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, match_choice
-from jobfeed.applications.models import SHORT_MAX, WEB
+from jobfeed.applications.models import SHORT_MAX, WEB, Application
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.models import Vacancy
@@ -228,18 +228,55 @@ class WebApply:
         form answered with (nothing personal is shown)."""
         vacancy_id, number = request.match_info["vacancy_id"], request.match_info["number"]
         key = request.query.get("k", "")
-        application = None
-        valid = number.isdigit() and len(number) <= 12
-        if valid and self._signer.status_key_valid(vacancy_id, int(number), key):
-            application = await self._applications.get(int(number))
-        if application is None or application.vacancy_id != vacancy_id:
+        application = await self._by_status_key(vacancy_id, number, key)
+        if application is None:
             return self._page("error.html", 404, message="没有这个报名", detail=number[:20])
         link = f"/jobs/{vacancy_id}/apply/{number}?k={key}"
         outcome = "new" if request.query.get("new") else "status"
         shown = Markup(self._texts.render("resume.status_text", status=application.status.value))
         return self._page(
-            "applied.html", 200, app=application, outcome=outcome, link=link, status=shown
+            "applied.html",
+            200,
+            app=application,
+            outcome=outcome,
+            link=link,
+            status=shown,
+            forget=f"/jobs/{vacancy_id}/apply/{number}/forget?k={key}",
         )
+
+    # -- GET and POST /jobs/{id}/apply/{number}/forget ------------------------------------
+
+    async def forget(self, request: web.Request) -> web.Response:
+        """A web applicant's ``/forget``: whoever holds the status link can delete the
+        personal data of every application filed with that phone (the applicant id is the
+        phone's keyed hash). GET asks to confirm (no script: a form), POST deletes."""
+        vacancy_id, number = request.match_info["vacancy_id"], request.match_info["number"]
+        key = (await request.post()).get("k") if request.method == "POST" else None
+        key = key if isinstance(key, str) else request.query.get("k", "")
+        application = await self._by_status_key(vacancy_id, number, key)
+        if application is None:
+            return self._page("error.html", 404, message="没有这个报名", detail=number[:20])
+        back = f"/jobs/{vacancy_id}/apply/{number}?k={key}"
+        if request.method != "POST" or application.applicant_id is None:
+            done = application.applicant_id is None
+            return self._page("forget.html", 200, app=application, key=key, back=back, done=done)
+        numbers = await self._applications.forget(application.applicant_id)
+        log.info("A web applicant forgot: %d applications scrubbed", len(numbers))
+        await self._notifier.forget_cards(numbers)
+        return self._page(
+            "forget.html", 200, app=application, key=key, back=back, done=True, count=len(numbers)
+        )
+
+    async def _by_status_key(self, vacancy_id: str, number: str, key: str) -> Application | None:
+        """The application the signed status link names, else None."""
+        if not (number.isdigit() and len(number) <= 12):
+            return None
+        if not self._signer.status_key_valid(vacancy_id, int(number), key):
+            return None
+        application = await self._applications.get(int(number))
+        if application is None or application.vacancy_id != vacancy_id:
+            return None
+        return application
 
     def _ended(self, vacancy: Vacancy) -> web.Response:
         return self._page("error.html", 410, message="已结束，停止报名", detail=vacancy.title)

@@ -74,6 +74,7 @@ class PublicSite:
         app.router.add_post("/jobs/{vacancy_id}/apply", self.apply, name="public_apply")
         app.router.add_get("/jobs/{vacancy_id}/apply", self.to_form)
         app.router.add_get("/jobs/{vacancy_id}/apply/{number}", self.applied)
+        app.router.add_route("*", "/jobs/{vacancy_id}/apply/{number}/forget", self.forget_applied)
         app.router.add_get("/jobs/{vacancy_id}/poster.png", self.poster, name="public_poster")
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
@@ -153,6 +154,12 @@ class PublicSite:
     async def applied(self, request: web.Request) -> web.StreamResponse:
         """The signed status page an applicant is sent to after filing."""
         return await self._applying().status(request)
+
+    async def forget_applied(self, request: web.Request) -> web.StreamResponse:
+        """Deleting a web applicant's personal data from the status page's link."""
+        if request.method not in ("GET", "HEAD", "POST"):
+            raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD", "POST"])
+        return await self._applying().forget(request)
 
     async def to_form(self, request: web.Request) -> web.StreamResponse:
         """The form's address opened directly (a reload, a shared link): the job page."""

@@ -280,3 +280,43 @@ async def test_with_an_sms_provider_the_phone_is_verified(keys: Keys, redis: Red
         status, _, html = await post(site, {**FORM, "code": code})
         assert status == 200 and "报名成功" in html
         assert await site.services.applications.count() == 1
+
+
+async def test_a_web_applicant_deletes_their_personal_data_from_the_status_link(
+    site: System,
+) -> None:
+    await site.services.vacancies.save(vacancy())
+    status, url, _ = await post(site, FORM)
+    assert status == 200
+    status_path = url.removeprefix(site.base_url).removesuffix("&new=1")
+    [application] = (await site.services.applications.for_vacancy(VACANCY_ID))[1]
+    await site.settle()
+    [card] = site.sim.messages_in(RECRUITER_ID)
+    assert PHONE in (card.plain_text or "")
+
+    _, shown = await page(site, status_path)
+    found = re.search(r'<a id="forget" href="([^"]+)"', shown)
+    assert found is not None
+    forget_path = found.group(1).replace("&amp;", "&")
+    code, confirm = await page(site, forget_path)  # a GET only asks
+    assert code == 200 and "确认删除" in confirm
+    assert (await site.services.applications.get(application.number)).resume is not None
+
+    forged = {"k": "A" * 32}
+    url = f"{site.base_url}/jobs/{VACANCY_ID}/apply/{application.number}/forget"
+    async with site.http.post(url, data=forged) as r:
+        assert r.status == 404
+    key = forget_path.split("k=", 1)[1]
+    async with site.http.post(url, data={"k": key}) as r:
+        assert r.status == 200 and "你的个人信息已删除" in await r.text()
+
+    kept = await site.services.applications.get(application.number)
+    assert kept is not None and kept.resume is None and kept.applicant_id is None
+    await site.settle()
+    [card] = site.sim.messages_in(RECRUITER_ID)  # the recruiter's card is scrubbed too
+    assert PHONE not in (card.plain_text or "")
+    _, shown = await page(site, status_path)
+    assert "本报名的个人信息已删除" in shown and 'id="forget"' not in shown
+    # The same phone may apply afresh: nothing of the old application stands in its way.
+    status, _, again = await post(site, FORM)
+    assert status == 200 and "报名成功" in again
