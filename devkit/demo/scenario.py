@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -51,6 +52,8 @@ from jobfeed.sources.formats import count_records, kind_of, records_from_file
 from jobfeed.sources.normalise import SourceIdentity
 from jobfeed.sources.snapshot import read_moved_to
 
+_FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
+_NUMBER = re.compile(r'id="number">(\d+)<')
 DEMO_TOKEN = "100000001:DEMOdemoDEMOdemoDEMOdemoDEMOdemo_000"
 SEEKER_ID = 610001
 ADMIN_ID = 600001
@@ -132,6 +135,8 @@ class Demo:
             self.broadcast,
             self.chat,
             self.apply,
+            self.apply_on_the_web,
+            self.poster,
         ]
 
     def _groups(self) -> list[Group]:
@@ -274,6 +279,49 @@ class Demo:
             card = cards[0].plain_text or cards[0].text or ""
             self.console.print(f"  the recruiter received: {_first_lines(card, 4)}")
         self.summary.append(("applications delivered to the recruiter", str(len(cards))))
+
+    async def apply_on_the_web(self) -> None:
+        """A job seeker in WeChat opens the job page and files the H5 form (no script)."""
+        self.console.print(f"A job seeker applies to {self.vacancy_id} on its web page …")
+        page_url = f"{self.base_url}/jobs/{self.vacancy_id}"
+        async with self.http.get(page_url) as response:
+            html = await response.text()
+        found = _FORM_TOKEN.search(html)
+        if found is None:
+            self.summary.append(("web applications filed", "0 (the page has no form)"))
+            return
+        form = {
+            "token": found.group(1),
+            "name": "李娜",
+            "phone": "13912345678",
+            "age": "1992",
+            "city": "包头",
+            "consent": "yes",
+            "action": "apply",
+        }
+        async with self.http.post(f"{page_url}/apply", data=form) as response:
+            answer = await response.text()
+            landed = str(response.url)
+        number = _NUMBER.search(answer)
+        await self.settle()
+        if number:
+            self.console.print(
+                f"  the page answered 报名成功, application {number.group(1)}; "
+                f"status page {landed.removeprefix(self.base_url).split('?')[0]}"
+            )
+        self.summary.append(("web applications filed", "1" if number else "0"))
+
+    async def poster(self) -> None:
+        """The poster a recruiter forwards into WeChat groups, written to disk."""
+        async with self.http.get(f"{self.base_url}/jobs/{self.vacancy_id}/poster.png") as r:
+            if r.status != 200:
+                self.summary.append(("poster", f"not drawn ({r.status}: `make fonts`)"))
+                return
+            image = await r.read()
+        out = Path("var/demo") / f"poster-{self.vacancy_id}.png"
+        await asyncio.to_thread(out.write_bytes, image)
+        self.console.print(f"The vacancy's poster (QR code of its page): {out}")
+        self.summary.append(("poster written", str(out)))
 
     async def settle(self) -> None:
         await settled(self.sim, self.app[INBOX], within=60.0)
