@@ -31,7 +31,13 @@ async def stats_rows(stats: Stats) -> list[tuple[str, str]]:
                 f"searches {name} (zero results)",
                 f"{period.queries} ({period.zero_result_queries})",
             ),
-            (f"applications {name}", str(period.applications)),
+            (f"applications {name}", _applications(period)),
         ]
     rows.append(("groups active / inactive", f"{report.groups_active} / {report.groups_inactive}"))
     return rows
+
+
+def _applications(period: PeriodStats) -> str:
+    """``5 (telegram 3, web 2)``: the total and, when there are any, per source."""
+    sources = ", ".join(f"{s} {n}" for s, n in period.applications_by_source.items())
+    return f"{period.applications} ({sources})" if sources else str(period.applications)

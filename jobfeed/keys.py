@@ -287,6 +287,16 @@ class Keys:
     def applications_by_vacancy(self, vacancy_id: str) -> str:
         return self._k("applications", "vacancy", vacancy_id)
 
+    def applications_by_source(self, source: str) -> str:
+        """Sorted set: the application numbers filed through one channel (or the web), by
+        creation time (statistics per source)."""
+        return self._k("applications", "source", source)
+
+    @property
+    def application_sources(self) -> str:
+        """Set: every source an application was filed through."""
+        return self._k("applications", "sources")
+
     def applications_by_recruiter(self, recruiter_id: int) -> str:
         return self._k("applications", "recruiter", recruiter_id)
 

@@ -14,6 +14,9 @@ Steps:
    addresses, queue and unknown set, and its counters as the channel's; the held sets of
    registered broadcast workers.
 
+2. every application is indexed by its source (the channel it was filed through, or web),
+   for the statistics per source; a record without one came from the first channel.
+
 Stop processes of a code version before this module's first step (they write chat ids)
 before starting this one.
 """
@@ -21,6 +24,7 @@ before starting this one.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import uuid
@@ -154,7 +158,29 @@ async def _v1_addresses(m: _Migrator) -> None:
         await m.script("v1_set")(keys=[keys.broadcast_held(worker)], args=[channel, "|"])
 
 
+async def _v2_sources(m: _Migrator) -> None:
+    """Index every application by the source it was filed through (written since)."""
+    redis, keys = m.redis, m.keys
+    every = cast(
+        list[tuple[str, float]], await redis.zrange(keys.applications_all, 0, -1, withscores=True)
+    )
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        async with redis.pipeline(transaction=False) as pipe:
+            for number, _ in chunk:
+                pipe.hget(keys.application(int(number)), "record")
+            records = await pipe.execute()
+        async with redis.pipeline(transaction=False) as pipe:
+            for (number, score), record in zip(chunk, records, strict=True):
+                name = str(json.loads(record or "{}").get("source") or DEFAULT_CHANNEL)
+                pipe.sadd(keys.application_sources, name)
+                pipe.zadd(keys.applications_by_source(name), {number: score})
+            await pipe.execute()
+        await m.renew()
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, f"chat ids become addresses ({DEFAULT_CHANNEL}:<chat id>)", _v1_addresses),
+    Step(2, "applications are indexed by their source", _v2_sources),
 )
 CURRENT_VERSION = STEPS[-1].version

@@ -48,6 +48,8 @@ class PeriodStats(BaseModel):
     queries: int = 0
     zero_result_queries: int = 0
     applications: int = 0
+    # per source: the channel an application was filed through, or "web"
+    applications_by_source: dict[str, int] = Field(default_factory=dict)
 
 
 class StatsReport(BaseModel):
@@ -155,6 +157,9 @@ class Stats:
             queries=searched.searches,
             zero_result_queries=searched.zero_results,
             applications=await self._applications.count_between(window.start, window.end),
+            applications_by_source=await self._applications.count_by_source(
+                window.start, window.end
+            ),
         )
 
     async def sends_since(self, start: datetime) -> list[Progress]:

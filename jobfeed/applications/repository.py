@@ -118,6 +118,8 @@ class ApplicationRepository:
                 if found is not None:
                     return found
                 dangling = existing  # its application is gone: file over it
+            # The directory of sources for statistics; idempotent, so before the filing.
+            await self._redis.sadd(self._keys.application_sources, draft.source)
             number = int(await self._redis.incr(self._keys.applications_seq))
             application = _new_application(number, draft)
             keys, args = self._filing(application, draft, dangling)
@@ -137,6 +139,7 @@ class ApplicationRepository:
             keys.applications_all,
             keys.applications_by_vacancy(draft.vacancy_id),
             keys.applications_by_applicant(applicant),
+            keys.applications_by_source(draft.source),
         ]
         if draft.recruiter_id is not None:
             listings.append(keys.applications_by_recruiter(draft.recruiter_id))
@@ -204,6 +207,18 @@ class ApplicationRepository:
         """Applications filed in [start, end) (for statistics; reads no personal data)."""
         index = self._keys.applications_all
         return int(await self._redis.zcount(index, start.timestamp(), f"({end.timestamp()}"))
+
+    async def count_by_source(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Applications filed in [start, end) per source (the channel's name, or web)."""
+        sources = sorted(
+            cast(set[str], await self._redis.smembers(self._keys.application_sources))
+        )
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for source in sources:
+                index = self._keys.applications_by_source(source)
+                pipe.zcount(index, start.timestamp(), f"({end.timestamp()}")
+            counts = await pipe.execute()
+        return {source: int(n) for source, n in zip(sources, counts, strict=True) if n}
 
     async def count_for_vacancy(self, vacancy_id: str) -> int:
         return int(await self._redis.zcard(self._keys.applications_by_vacancy(vacancy_id)))

@@ -41,8 +41,10 @@ def draft(
     *,
     recruiter_id: int | None = 700001,
     qualified: bool = True,
+    source: str = "telegram",
 ) -> ApplicationDraft:
     return ApplicationDraft(
+        source=source,
         vacancy_id=vacancy_id,
         vacancy_title="电焊工",
         employer="华北铝业",

@@ -12,11 +12,13 @@ import json
 import os
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
+from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import ChannelProgress
 from jobfeed.broadcast.plans import BroadcastPlans, PlanItem
@@ -24,6 +26,8 @@ from jobfeed.channels import Address
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.migrations import CURRENT_VERSION, DataVersionError, data_version, migrate
+from jobfeed.models import utcnow
+from tests.applications.factories import draft
 from tests.broadcast.conftest import open_rig, per_chat
 from tests.conftest import redis_url
 from tests.harness import TEST_TOKEN
@@ -70,10 +74,10 @@ async def snapshot(redis: Redis, keys: Keys) -> dict[str, object]:
 async def test_old_data_reads_correctly_after_migrating_twice(redis: Redis, keys: Keys) -> None:
     await load_v0(redis, keys)
     assert await data_version(redis, keys) == 0
-    assert await migrate(redis, keys) == CURRENT_VERSION == 1
+    assert await migrate(redis, keys) == CURRENT_VERSION == 2
     once = await snapshot(redis, keys)
     await redis.delete(keys.data_version)  # as if cut off before recording its version
-    assert await migrate(redis, keys) == 1
+    assert await migrate(redis, keys) == 2
     assert await snapshot(redis, keys) == once  # each step is idempotent
     legacy = re.compile(rf"{keys.prefix}:group:(migrated:)?-?[0-9]+")
     assert not [key for key in once if legacy.fullmatch(key)]
@@ -135,7 +139,7 @@ async def test_a_half_done_broadcast_resumes_exactly_once_per_group(
 async def test_processes_starting_together_migrate_once(redis: Redis, keys: Keys) -> None:
     await load_v0(redis, keys)
     versions = await asyncio.gather(*(migrate(redis, keys) for _ in range(4)))
-    assert versions == [1, 1, 1, 1]
+    assert versions == [2, 2, 2, 2]
     together = await snapshot(redis, keys)
     await redis.delete(keys.data_version)
     await migrate(redis, keys)
@@ -144,7 +148,7 @@ async def test_processes_starting_together_migrate_once(redis: Redis, keys: Keys
 
 
 async def test_data_newer_than_the_code_is_refused(redis: Redis, keys: Keys) -> None:
-    await redis.set(keys.data_version, "2")
+    await redis.set(keys.data_version, "3")
     with pytest.raises(DataVersionError, match="newer than this code knows"):
         await migrate(redis, keys)
     env = {
@@ -158,5 +162,27 @@ async def test_data_newer_than_the_code_is_refused(redis: Redis, keys: Keys) -> 
     _, stderr = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 2
     lines = stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and "version 2, newer than this code knows (1)" in lines[0], lines
-    assert await redis.get(keys.data_version) == "2"  # untouched
+    assert len(lines) == 1 and "version 3, newer than this code knows (2)" in lines[0], lines
+    assert await redis.get(keys.data_version) == "3"  # untouched
+
+
+async def test_applications_filed_before_the_source_index_are_counted_per_source(
+    redis: Redis, keys: Keys
+) -> None:
+    repository = ApplicationRepository(redis, keys, retention_days=180)
+    chat, web = draft(1, "v-1"), draft(-2, "v-1", source="web")
+    for filed in (chat, web, draft(3, "v-2")):
+        await repository.submit(filed)
+    # As the code before the index left them: no index per source, version 1.
+    await redis.delete(
+        keys.application_sources, *(keys.applications_by_source(s) for s in ("telegram", "web"))
+    )
+    await redis.set(keys.data_version, "1")
+    start, end = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1)
+    assert await repository.count_by_source(start, end) == {}
+
+    assert await migrate(redis, keys) == 2
+    assert await repository.count_by_source(start, end) == {"telegram": 2, "web": 1}
+    await repository.submit(draft(4, "v-1", source="web"))  # filed since: indexed at once
+    assert await repository.count_by_source(start, end) == {"telegram": 2, "web": 2}
+    assert await repository.count_by_source(end, end + timedelta(days=1)) == {}

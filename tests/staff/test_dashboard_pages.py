@@ -85,6 +85,9 @@ async def test_the_overview_shows_todays_figures_and_charts(
     today = page.partition('id="stats-today"')[2]
     assert count(today, "delivered", "data-stat") == recorded.delivered
     assert count(today, "applications", "data-stat") == APPLICANTS
+    card = re.search(r'data-stat="applications">.*?</div>', today, re.S)
+    assert card is not None  # the applications card names each source
+    assert f'<i data-source="telegram">Telegram {APPLICANTS}</i>' in card.group(0)
     for chart in ("hourly", "daily", "outcomes", "funnel"):
         assert f'id="chart-{chart}"' in page
     hourly = re.search(r'id="chart-hourly" data-total="(\d+)"', page)

@@ -38,6 +38,7 @@ async def test_stats_in_chat_equal_what_the_simulator_recorded(staff: Staff) -> 
         assert numbers["群不存在"] == recorded.failures["chat_not_found"] == VANISHED
         assert numbers["被移出群/无权限"] == recorded.failures["forbidden"] == KICKED
         assert numbers["报名"] == recorded.applications
+        assert f"（Telegram {recorded.applications}）" in block
     # Failed groups left the matrix: they are inactive now.
     assert f"活跃 {recorded.targeted - VANISHED - KICKED}" in groups
     assert f"停用 {VANISHED + KICKED}" in groups
@@ -54,6 +55,7 @@ async def test_the_api_reports_the_same_figures(staff: Staff) -> None:
         assert report[period]["delivered"] == recorded.delivered
         assert report[period]["failures"] == dict(recorded.failures)
         assert report[period]["applications"] == recorded.applications
+        assert report[period]["applications_by_source"] == {"telegram": recorded.applications}
     assert report["groups_inactive"] == VANISHED + KICKED
     status, hours = await staff.system.api("GET", "/api/stats/deliveries?by=hour&span=24")
     assert status == 200 and sum(p["value"] for p in hours["points"]) == recorded.delivered
@@ -72,7 +74,9 @@ async def test_the_demo_summary_rows_are_the_same_figures(staff: Staff) -> None:
     rows = dict(await stats_rows(staff.system.services.stats))
     assert rows["deliveries today"] == rows["deliveries 7 days"] == str(recorded.delivered)
     assert rows["failures today"] == f"{VANISHED + KICKED} (chat_not_found 3, forbidden 2)"
-    assert rows["applications today"] == str(recorded.applications)
+    assert (
+        rows["applications today"] == f"{recorded.applications} (telegram {recorded.applications})"
+    )
     assert rows["groups active / inactive"] == f"{recorded.delivered} / {VANISHED + KICKED}"
     assert dashboard_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/dashboard/"
 

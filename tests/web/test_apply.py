@@ -93,6 +93,8 @@ async def test_a_web_application_is_filed_once_and_the_recruiter_gets_the_card(
     assert f'<dd class="number" id="number">{application.number}</dd>' in done
     assert "已提交，等待招聘方查看" in done
     assert application.source == WEB
+    code, report = await site.api("GET", "/api/stats")  # counted as the web's
+    assert code == 200 and report["today"]["applications_by_source"] == {"web": 1}
     assert application.applicant_id is not None and application.applicant_id < 0
     assert application.resume is not None and application.resume.phone == PHONE
     assert application.resume.birth_year == 1990 and application.resume.skills == "焊工证"
