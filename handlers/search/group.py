@@ -49,6 +49,7 @@ async def answer_in_group(
         text, markup = await group_answer(links, texts, found, more, trades, alert_token=alert)
     try:
         await message.reply(text, reply_markup=markup)
+        await search_gate.sent(admission)
     except TelegramRetryAfter as exc:
         await search_gate.penalize(exc.retry_after)
         log.warning(

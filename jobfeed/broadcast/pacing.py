@@ -56,8 +56,11 @@ class PacingLimits:
     # arrivals in any global_window.
     global_window: float = 1.0
     # Real seconds after its slot by which a request is taken to have arrived until its
-    # sender reports back (``Pacer.sent``); not scaled: networks do not run faster.
-    in_flight: float = 0.5
+    # sender reports back (``Pacer.sent``); not scaled: networks do not run faster. Replies
+    # come back well within it, so its size costs nothing but after a crashed sender; too
+    # small, a stalled process or a slow network delivers a request after its bound and
+    # the window undercounts (a 429).
+    in_flight: float = 2.0
 
     @property
     def global_cap(self) -> int:
@@ -163,13 +166,14 @@ class Pacer:
         self._reports.discard(report)
         _report_failure(report)
 
-    async def acquire(self, chat: int | str) -> None:
+    async def acquire(self, chat: int | str) -> Slot:
+        """Wait for a slot to send one message to ``chat``; report its reply with ``sent``."""
         while True:
             slot = await self.reserve(chat)
             if slot.wait > 0:
                 await asyncio.sleep(slot.wait)
             if slot.granted:
-                return
+                return slot
 
     async def penalize(self, seconds: float) -> None:
         """The channel answered "too many" (Telegram's 429): nothing goes out of this budget

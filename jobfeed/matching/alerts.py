@@ -213,8 +213,9 @@ class AlertSender:
                 await self._queue.done(item, digested)
                 return
             notice = AlertDigest(tuple(found[:DIGEST_MAX]))
-        await self._pacer.acquire(person)
+        slot = await self._pacer.acquire(person)
         delivery = await self._notifier.deliver(person, notice)
+        await self._pacer.sent(slot)
         if delivery is Delivery.sent:
             await self._queue.done(item, digested)
         elif delivery is Delivery.blocked:

@@ -72,6 +72,10 @@ class ReplyGate:
             await asyncio.sleep(slot.wait)  # at most the pacer's horizon (a second)
         return Admission(chat_id, user_id, member, slot)
 
+    async def sent(self, admission: Admission) -> None:
+        """The answer's reply came back: its request reached the channel by now."""
+        await self._pacer.sent(admission.slot)
+
     async def unused(self, admission: Admission) -> None:
         """The answer did not go out: the group's minute budget gets its slot back."""
         await self._pacer.unused(admission.chat_id, admission.slot)

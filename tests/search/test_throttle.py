@@ -68,3 +68,24 @@ async def test_an_answer_that_did_not_go_out_gives_its_slot_back(redis: Redis, k
     assert admission is not None
     await replies.unused(admission)
     assert await replies.admit(GROUP, 2, 2) is not None
+
+
+async def test_an_answer_reports_its_reply_so_it_leaves_the_overall_window_then(
+    redis: Redis, keys: Keys
+) -> None:
+    # Sent answers count in the bot's overall window until their reply came back, not
+    # until the in-flight bound (2 s): a busy group chat does not starve broadcasts.
+    pacer = Pacer(redis, keys, "bot", PacingLimits(global_rate=1000))
+    replies = ReplyGate(redis, keys, pacer, ReplyLimits(user_interval=0, group_limit=20))
+    admission = await replies.admit(GROUP, 1, 1)
+    assert admission is not None
+    sent_key = keys.pace_sent("bot")
+    bound = await redis.zscore(sent_key, admission.slot.at)
+    assert bound is not None and bound >= float(admission.slot.at) + 1900.0
+
+    await replies.sent(admission)
+    await pacer.reports_made()  # the report goes out with the pacer's next batch
+
+    seconds, micros = await redis.time()
+    reported = await redis.zscore(sent_key, admission.slot.at)
+    assert reported is not None and reported <= seconds * 1000 + micros / 1000
