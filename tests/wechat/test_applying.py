@@ -1,0 +1,127 @@
+"""Applying through the Official Account, one passive reply per step, and hearing about it
+afterwards: inside WeChat's 48 hours through the customer-service API, else with the reply
+to the applicant's next message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from devkit.wechat import Follower
+from jobfeed.models import ScreeningQuestion
+from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, vacancy
+from tests.wechat.conftest import OaSystem
+
+ANSWERS = ("张三", "13812345678", "35", "天津", "电焊工", "天津", "焊工证", "3年", "8000元/月")
+
+
+async def _says(follower: Follower, text: str) -> str:
+    reply = await follower.say(text)
+    assert reply.status == 200 and reply.text is not None, reply.body
+    return reply.text
+
+
+async def _apply(oa: OaSystem, follower: Follower) -> int:
+    """The whole application; its number."""
+    assert "个人信息使用说明" in await _says(follower, f"报名 {VACANCY_ID}")
+    assert "第 1 步" in await _says(follower, "同意")
+    for answer in ANSWERS:
+        await _says(follower, answer)
+    assert "最后一步" in await _says(follower, "随时可以")
+    review = await _says(follower, "跳过")
+    assert "请核对你的简历" in review and "13812345678" in review
+    question = await _says(follower, "提交")
+    assert "有焊工证吗" in question and "1. 是" in question
+    done = await _says(follower, "1")
+    assert "报名成功" in done
+    # The follower's number (from their OpenID) is the applicant the application names.
+    person = _person(oa, follower.openid)
+    [application] = await oa.system.services.applications.for_applicant(person)
+    assert str(application.number) in done
+    return application.number
+
+
+def _person(oa: OaSystem, openid: str) -> int:
+    from bot.wechat.oa.routes import OA  # noqa: PLC0415
+
+    return oa.system.app[OA].desk.followers.person(openid)
+
+
+async def _ready(oa: OaSystem) -> None:
+    question = ScreeningQuestion(text="有焊工证吗？", accepted=["是"])
+    await oa.system.services.vacancies.save(vacancy(screening=[question]))
+    oa.system.sim.add_user(RECRUITER_ID, "招聘经理")
+
+
+async def test_a_whole_application_reaches_the_recruiter_as_from_telegram(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    number = await _apply(oa, follower)
+    application = await oa.system.services.applications.get(number)
+    assert application is not None and application.source == "wechat-oa"
+    assert application.resume is not None and application.resume.phone == "13812345678"
+    # The recruiter's card came through the Telegram notifier, as for a chat application.
+    await oa.system.settle()
+    [card] = oa.system.sim.messages_in(RECRUITER_ID)
+    assert "张三" in (card.plain_text or "") and str(number) in (card.plain_text or "")
+    assert await oa.system.services.applications.is_delivered(number)
+    mine = await _says(follower, "我的报名")
+    assert str(number) in mine and "等待招聘方查看" in mine
+    # The same vacancy again: already applied, nothing filed twice.
+    assert "已经报过" in await _says(follower, f"报名 {VACANCY_ID}")
+
+
+async def test_a_job_page_link_starts_applying_and_cancel_ends_it(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    link = f"{oa.system.base_url}/jobs/{VACANCY_ID}"
+    assert "你正在报名：电焊工" in await _says(follower, f"我想报这个 {link}")
+    assert "第 1 步" in await _says(follower, "同意")
+    refused = await _says(follower, "")  # an empty name is refused with the reason
+    assert "⚠️" in refused and "第 1 步" in refused
+    assert "已取消" in await _says(follower, "取消")
+    assert "电焊工" in await _says(follower, "天津 电焊工")  # a search again
+
+
+async def test_a_status_change_reaches_the_applicant_within_48_hours(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    number = await _apply(oa, follower)
+    status, body = await oa.system.api(
+        "PATCH", f"/api/applications/{number}", json={"status": "interview"}
+    )
+    assert status == 200 and body["notified"] is True
+    [told] = oa.api.messages_to(follower.openid)
+    assert "电焊工" in told and "邀请面试" in told
+
+
+async def test_a_status_change_after_48_hours_waits_for_their_next_message(
+    oa: OaSystem,
+) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    number = await _apply(oa, follower)
+    oa.api.clock.advance(timedelta(hours=49))  # also expires the access token we hold
+    status, body = await oa.system.api(
+        "PATCH", f"/api/applications/{number}", json={"status": "hired"}
+    )
+    assert status == 200 and body["notified"] is False
+    assert oa.api.messages_to(follower.openid) == []
+    assert 45015 in oa.api.state.refused
+    reply = await _says(follower, "天津 电焊工")
+    assert reply.startswith("📢") and "已录用" in reply and "电焊工" in reply
+    again = await _says(follower, "天津 电焊工")
+    assert "已录用" not in again  # told once
+
+
+async def test_one_access_token_serves_until_wechat_calls_it_stale(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    number = await _apply(oa, follower)
+    for status in ("viewed", "interview"):
+        await oa.system.api("PATCH", f"/api/applications/{number}", json={"status": status})
+    assert len(oa.api.messages_to(follower.openid)) == 2
+    assert oa.api.state.token_requests == 1  # fetched once, kept in Redis
+    oa.api.expire_tokens()
+    await oa.system.api("PATCH", f"/api/applications/{number}", json={"status": "hired"})
+    assert len(oa.api.messages_to(follower.openid)) == 3  # 42001, a new token, sent
+    assert oa.api.state.token_requests == 2
