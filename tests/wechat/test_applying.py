@@ -4,12 +4,13 @@ to the applicant's next message."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from devkit.wechat import Follower
 from jobfeed.models import ScreeningQuestion
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, vacancy
-from tests.wechat.conftest import OaSystem
+from tests.wechat.conftest import APPID, SECRET, OaSystem
 
 ANSWERS = ("张三", "13812345678", "35", "天津", "电焊工", "天津", "焊工证", "3年", "8000元/月")
 
@@ -125,3 +126,37 @@ async def test_one_access_token_serves_until_wechat_calls_it_stale(oa: OaSystem)
     await oa.system.api("PATCH", f"/api/applications/{number}", json={"status": "hired"})
     assert len(oa.api.messages_to(follower.openid)) == 3  # 42001, a new token, sent
     assert oa.api.state.token_requests == 2
+
+
+async def test_forgetting_removes_the_applicants_data(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    number = await _apply(oa, follower)
+    assert "确认删除" in await _says(follower, "删除我的信息")
+    assert "已删除" in await _says(follower, "确认删除")
+    application = await oa.system.services.applications.get(number)
+    assert application is not None and application.forgotten
+    assert "还没有报名" in await _says(follower, "我的报名")
+
+
+async def test_processes_share_one_token_fetch(oa: OaSystem) -> None:
+    """Five processes wanting a token at once: one fetches (the lease), all get it."""
+    from aiohttp import ClientSession  # noqa: PLC0415
+
+    from bot.wechat.oa.tokens import AccessTokens  # noqa: PLC0415
+
+    services = oa.system.services
+    async with ClientSession() as http:
+        processes = [
+            AccessTokens(
+                http,
+                services.redis,
+                services.keys,
+                api_base=oa.api.base_url,
+                appid=APPID,
+                secret=SECRET,
+            )
+            for _ in range(5)
+        ]
+        tokens = await asyncio.gather(*(p.get() for p in processes))
+    assert len(set(tokens)) == 1 and oa.api.state.token_requests == 1

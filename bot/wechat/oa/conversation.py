@@ -30,12 +30,14 @@ from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
-TOP = 5  # results in one reply: WeChat's text reply holds about 2,048 bytes
+TOP = 5  # results in one reply
+MAX_BYTES = 2048  # WeChat's text message
 CHAT_DAYS = 7  # an unfinished application is dropped after this (or the retention, if shorter)
 SEARCH_WAIT = 3.0  # seconds a first message waits for the index's first load
 _APPLY = re.compile(r"^报名\s*([A-Za-z0-9_-]{1,40})$")
 _PAGE = re.compile(r"/jobs/([A-Za-z0-9_-]{1,40})(?:[/?#]|$)")
 MINE = frozenset({"我的报名", "报名进度", "进度"})
+FORGET, FORGET_YES = frozenset({"删除我的信息", "删除信息"}), "确认删除"
 CANCEL = frozenset({"取消", "退出"})
 AGREE, DECLINE = frozenset({"同意", "同意并继续"}), frozenset({"不同意"})
 CONFIRM = frozenset({"提交", "确认", "确认提交", "保存"})
@@ -74,6 +76,20 @@ class Chat(BaseModel):
     conversation: Conversation
 
 
+def fit(text: str, limit: int = MAX_BYTES) -> str:
+    """``text`` cut at a line to WeChat's limit of a text message (in UTF-8 bytes)."""
+    if len(text.encode()) <= limit:
+        return text
+    kept: list[str] = []
+    size = len("…".encode())
+    for line in text.split("\n"):
+        size += len(line.encode()) + 1
+        if size > limit:
+            break
+        kept.append(line)
+    return "\n".join(kept) + "\n…" if kept else text.encode()[: limit - 3].decode(errors="ignore")
+
+
 def wants_to_apply(text: str) -> str | None:
     """The vacancy of ``报名 <id>`` or of a job page's link in ``text``."""
     match = _APPLY.match(text) or _PAGE.search(text)
@@ -102,8 +118,8 @@ class Desk:
         reply = await self._reply(person, message, self.public_base_url or origin)
         held = await self.followers.take_held(person)
         if not held:
-            return reply
-        return "\n\n".join([*held, *([reply] if reply else [])])
+            return fit(reply) if reply else reply
+        return fit("\n\n".join([*held, *([reply] if reply else [])]))
 
     async def _reply(self, person: int, message: Inbound, base: str) -> str | None:
         if message.msg_type == "event":
@@ -125,6 +141,10 @@ class Desk:
         if text in MINE:
             applications = await self.applications.for_applicant(person)
             return self._say("mine", applications=applications)
+        if text in FORGET:
+            return self._say("forget_confirm")
+        if text == FORGET_YES:
+            return await self._forget(person)
         vacancy_id = wants_to_apply(text)
         if vacancy_id is not None:
             conversation, step = await self.flow.begin(person, vacancy_id, CHANNEL)
@@ -276,6 +296,16 @@ class Desk:
             )
         await self.redis.delete(self.keys.channel_chat(CHANNEL, person))
         return text
+
+    async def _forget(self, person: int) -> str:
+        """Their résumé, the personal part of their applications, and what this channel
+        keeps of them; the recruiters' cards are replaced (as for ``/forget``)."""
+        numbers = await self.applications.forget(person)
+        await self.redis.delete(self.keys.channel_chat(CHANNEL, person))
+        await self.followers.forget(person)
+        log.info("An Official Account follower forgot: %d applications scrubbed", len(numbers))
+        await self.notifier.forget_cards(numbers)
+        return self._say("forgotten", count=len(numbers))
 
     # -- the stored conversation -----------------------------------------------------------
 

@@ -55,3 +55,10 @@ class Followers:
             pipe.delete(key)
             held, _ = await pipe.execute()
         return list(held)
+
+    async def forget(self, person: int) -> None:
+        """Nothing of them is kept: their OpenID and anything held for them."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._keys.channel_people(CHANNEL), str(person))
+            pipe.delete(self._keys.channel_held(CHANNEL, person))
+            await pipe.execute()
