@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from devkit.demo.seeker import button_data
 from devkit.wechat import Follower
 from jobfeed.models import ScreeningQuestion
 from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, vacancy
@@ -160,3 +161,16 @@ async def test_processes_share_one_token_fetch(oa: OaSystem) -> None:
         ]
         tokens = await asyncio.gather(*(p.get() for p in processes))
     assert len(set(tokens)) == 1 and oa.api.state.token_requests == 1
+
+
+async def test_the_recruiters_button_in_telegram_reaches_the_oa_applicant(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    await _apply(oa, follower)
+    await oa.system.settle()
+    [card] = oa.system.sim.messages_in(RECRUITER_ID)
+    interview = button_data(card, "约面试")
+    oa.system.sim.callback(RECRUITER_ID, RECRUITER_ID, card.message_id, interview)
+    await oa.system.settle()
+    [told] = await oa.sent_to(follower.openid)
+    assert "邀请面试" in told
