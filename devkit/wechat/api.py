@@ -142,15 +142,24 @@ class WeChatApiSimulator:
 
     # -- lifetime --------------------------------------------------------------------------
 
-    async def __aenter__(self) -> WeChatApiSimulator:
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on ``host:port`` (0: a free port); the base URL."""
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        port = _free_port()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-        self.base_url = f"http://127.0.0.1:{port}"
+        port = port or _free_port()
+        await web.TCPSite(self._runner, host, port).start()
+        self.base_url = f"http://{host}:{port}"
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> WeChatApiSimulator:
+        await self.start()
         return self
 
     async def __aexit__(
@@ -159,5 +168,4 @@ class WeChatApiSimulator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self.close()
