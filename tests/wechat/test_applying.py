@@ -80,6 +80,9 @@ async def test_a_job_page_link_starts_applying_and_cancel_ends_it(oa: OaSystem) 
     assert "第 1 步" in await _says(follower, "同意")
     refused = await _says(follower, "")  # an empty name is refused with the reason
     assert "⚠️" in refused and "第 1 步" in refused
+    mine = await _says(follower, "我的报名")  # works mid-way, and the step is asked again
+    assert "还没有报名" in mine and "第 1 步" in mine
+    assert "第 2 步" in await _says(follower, "张三")
     assert "已取消" in await _says(follower, "取消")
     assert "电焊工" in await _says(follower, "天津 电焊工")  # a search again
 

@@ -28,6 +28,11 @@ async def test_a_job_query_is_answered_with_the_top_jobs_and_their_pages(oa: OaS
     assert f"报名 {VACANCY_ID}" in reply.text
 
 
+async def test_a_greeting_gets_how_to_use_the_account(oa: OaSystem) -> None:
+    reply = await oa.follower().say("你好")
+    assert reply.text is not None and "想找什么工作" in reply.text
+
+
 async def test_nothing_found_says_so_and_names_the_popular_trades(oa: OaSystem) -> None:
     await load(oa.system, [vacancy()])
     reply = await oa.follower().say("飞行员")

@@ -37,6 +37,7 @@ SEARCH_WAIT = 3.0  # seconds a first message waits for the index's first load
 _APPLY = re.compile(r"^报名\s*([A-Za-z0-9_-]{1,40})$")
 _PAGE = re.compile(r"/jobs/([A-Za-z0-9_-]{1,40})(?:[/?#]|$)")
 MINE = frozenset({"我的报名", "报名进度", "进度"})
+HELP = frozenset({"你好", "您好", "帮助", "help", "?", "？", "菜单"})
 FORGET, FORGET_YES = frozenset({"删除我的信息", "删除信息"}), "确认删除"
 CANCEL = frozenset({"取消", "退出"})
 AGREE, DECLINE = frozenset({"同意", "同意并继续"}), frozenset({"不同意"})
@@ -132,19 +133,27 @@ class Desk:
                 return await self._show(person, chat.conversation, self._ask(chat, reason))
             return self._say("unsupported")
         text = message.content.strip()
+        if text in MINE or text in FORGET or text == FORGET_YES:
+            return await self._own_data(person, chat, text)
         if chat is not None:
             return await self._step(person, chat, text)
         return await self._outside(person, text, base)
 
-    async def _outside(self, person: int, text: str, base: str) -> str:
-        """A text from someone not applying: 我的报名, 报名 <id>, or a search."""
-        if text in MINE:
-            applications = await self.applications.for_applicant(person)
-            return self._say("mine", applications=applications)
+    async def _own_data(self, person: int, chat: Chat | None, text: str) -> str:
+        """我的报名 and forgetting: like commands in Telegram, also while applying."""
         if text in FORGET:
             return self._say("forget_confirm")
         if text == FORGET_YES:
             return await self._forget(person)
+        mine = self._say("mine", applications=await self.applications.for_applicant(person))
+        if chat is None:
+            return mine
+        return mine + "\n\n" + await self._show(person, chat.conversation, self._again(chat))
+
+    async def _outside(self, person: int, text: str, base: str) -> str:
+        """A text from someone not applying: 报名 <id>, help, or a search."""
+        if text.lower() in HELP:
+            return self._say("help")
         vacancy_id = wants_to_apply(text)
         if vacancy_id is not None:
             conversation, step = await self.flow.begin(person, vacancy_id, CHANNEL)
