@@ -430,7 +430,7 @@ class Keys:
         """Hash: queue item -> JSON (the error, attempts, when) of alerts given up on."""
         return self._k("alerts", "dead")
 
-    # --- chat channels whose server pushes messages (bot.wechat.oa) ---
+    # --- channels whose server pushes messages and waits for a reply (bot adapters) ---
     def channel_access_token(self, channel: str) -> str:
         """Hash: ``token`` and ``expires`` (Unix seconds) of a channel's API access token."""
         return self._k("channel", channel, "access_token")

@@ -147,6 +147,7 @@ class OaEndpoint:
             turn.late = True
             self._late.add(task)
             task.add_done_callback(self._late.discard)
+            task.add_done_callback(_log_failure)
             log.info("An Official Account reply missed the deadline: it goes out late")
             return None
 
@@ -193,6 +194,12 @@ class OaEndpoint:
             await asyncio.wait(set(self._late), timeout=10)
             for task in self._late:
                 task.cancel()
+
+
+def _log_failure(task: asyncio.Task[str | None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        # Acknowledged with "success" but not worked out: WeChat will not retry it.
+        log.error("A late Official Account reply failed", exc_info=task.exception())
 
 
 OA = web.AppKey("wechat_oa", OaEndpoint)
