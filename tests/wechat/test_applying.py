@@ -177,3 +177,32 @@ async def test_the_recruiters_button_in_telegram_reaches_the_oa_applicant(oa: Oa
     await oa.system.settle()
     [told] = await oa.sent_to(follower.openid)
     assert "邀请面试" in told
+
+
+async def test_a_returning_applicant_reuses_their_resume_in_one_reply(oa: OaSystem) -> None:
+    await _ready(oa)
+    await oa.system.services.vacancies.save(vacancy("weld-tj-002", title="氩弧焊工"))
+    follower = oa.follower()
+    await _apply(oa, follower)
+    offered = await _says(follower, "报名 weld-tj-002")
+    assert "你已有一份简历" in offered and "张三" in offered
+    again = await _says(follower, "我的报名")  # the list, then the same question again
+    assert "电焊工" in again and "你已有一份简历" in again
+    done = await _says(follower, "1")
+    assert "报名成功" in done and "氩弧焊工" in done
+    mine = await _says(follower, "我的报名")
+    assert "氩弧焊工" in mine and "电焊工" in mine
+
+
+async def test_a_screening_question_is_asked_again_after_a_status_look(oa: OaSystem) -> None:
+    await _ready(oa)
+    follower = oa.follower()
+    await _says(follower, f"报名 {VACANCY_ID}")
+    await _says(follower, "同意")
+    for answer in (*ANSWERS, "随时可以", "跳过"):
+        await _says(follower, answer)
+    assert "有焊工证吗" in await _says(follower, "提交")
+    assert "有焊工证吗" in await _says(follower, "我的报名")
+    assert "请回复选项前的数字" in await _says(follower, "7")
+    out = await _says(follower, "2")  # 否: does not qualify
+    assert "没有提交" in out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -148,7 +148,8 @@ class Desk:
         mine = self._say("mine", applications=await self.applications.for_applicant(person))
         if chat is None:
             return mine
-        return mine + "\n\n" + await self._show(person, chat.conversation, self._again(chat))
+        step = await self._again(person, chat)
+        return mine + "\n\n" + await self._show(person, chat.conversation, step)
 
     async def _outside(self, person: int, text: str, base: str) -> str:
         """A text from someone not applying: 报名 <id>, help, or a search."""
@@ -205,7 +206,7 @@ class Desk:
                 return (
                     self._say("invalid", reason="use_words")
                     + "\n\n"
-                    + await self._show(person, conversation, self._again(chat))
+                    + await self._show(person, conversation, await self._again(person, chat))
                 )
         return await self._show(person, conversation, step)
 
@@ -224,20 +225,28 @@ class Desk:
         assert chat.field is not None
         return self.flow.ask(chat.conversation, chat.field, reason)
 
-    def _again(self, chat: Chat) -> Step:
+    async def _again(self, person: int, chat: Chat) -> Step:
         """The step shown last, shown again."""
         if chat.stage is Stage.field and chat.field:
             return self.flow.ask(chat.conversation, chat.field)
         if chat.stage is Stage.review:
             return self.flow.summary(chat.conversation)
+        if chat.stage is Stage.screening:
+            step = await self.flow.not_a_choice(chat.conversation, person)
+            return replace(step, invalid=None)
         return Step(chat.stage)
 
     async def _show(self, person: int, conversation: Conversation, step: Step) -> str:
         if step.stage is Stage.closed:
             return await self._close(person, step)
+        resume = None
         if step.stage is Stage.returning:
-            # After a restart the résumé is read again: the stored step does not keep it.
+            # Shown again, the résumé is read again (the stored step does not keep it);
+            # gone meanwhile (expired, forgotten), the consent is asked instead.
             resume = step.resume or await self.applications.get_resume(person)
+            if resume is None:
+                step = Step(Stage.consent)
+        if step.stage is Stage.returning:
             text = self._say(
                 "returning",
                 resume_=resume,
