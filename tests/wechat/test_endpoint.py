@@ -53,6 +53,8 @@ async def test_a_message_with_a_bad_signature_is_refused(oa: OaSystem) -> None:
         b"<xml><ToUserName>gh</ToUserName>",
         b'<!DOCTYPE xml [<!ENTITY boom "boom">]><xml><Content>&boom;</Content></xml>',
         b"<xml><Content>no sender</Content></xml>",
+        b"<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName>"
+        b"<CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>*</MsgId></xml>",
     ],
 )
 async def test_malformed_xml_is_refused_with_400(oa: OaSystem, body: bytes) -> None:

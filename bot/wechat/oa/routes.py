@@ -110,11 +110,9 @@ class OaEndpoint:
             xml = encrypted_reply(body, self.crypt.sign(now, nonce, body), now, nonce)
         return web.Response(text=xml, content_type="application/xml")
 
-    def _signed(self, query: object) -> bool:
-        q = dict(query)  # type: ignore[call-overload]
-        return signed(
-            q.get("signature", ""), self.token, q.get("timestamp", ""), q.get("nonce", "")
-        )
+    def _signed(self, q: Mapping[str, str]) -> bool:
+        stamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+        return signed(q.get("signature", ""), self.token, stamp, nonce)
 
     def _decrypted(self, values: dict[str, str], q: Mapping[str, str]) -> dict[str, str]:
         encrypted = values.get("Encrypt", "")

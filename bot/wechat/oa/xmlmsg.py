@@ -8,12 +8,15 @@ https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+_NUMBER = re.compile(r"\d{1,20}")
+_OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_FIELD = 10_000  # a text message holds at most 2,048 characters; anything far over is junk
 
 
@@ -47,6 +50,13 @@ class Inbound:
         for required in ("ToUserName", "FromUserName", "CreateTime", "MsgType"):
             if not values.get(required):
                 raise MalformedXml(f"no {required}")
+        # They name the Redis key of the reply (``once_key``): WeChat's shapes only.
+        if not _NUMBER.fullmatch(values["CreateTime"]) or not _NUMBER.fullmatch(
+            values.get("MsgId", "0")
+        ):
+            raise MalformedXml("CreateTime and MsgId are numbers")
+        if not _OPENID.fullmatch(values["FromUserName"]):
+            raise MalformedXml("FromUserName is not an OpenID")
         return cls(
             to_user=values["ToUserName"],
             from_user=values["FromUserName"],
