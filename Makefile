@@ -95,6 +95,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	.ci/with-redis $(BIN)/python -m bench.matching
 	.ci/with-redis $(BIN)/python bench/import.py
+	.ci/with-redis $(BIN)/python bench/wechat_oa.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var/demo
