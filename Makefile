@@ -61,7 +61,7 @@ DATED_TESTS := tests/sources tests/search tests/web tests/api tests/applications
 	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py \
 	tests/staff/test_dashboard_auth.py tests/broadcast/test_control.py \
 	tests/broadcast/test_api.py tests/broadcast/test_cli.py tests/compliance/test_paths.py \
-	tests/matching tests/handlers/test_alerts.py
+	tests/matching tests/handlers/test_alerts.py tests/wechat
 faketime:
 	@if command -v faketime >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -95,6 +95,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	.ci/with-redis $(BIN)/python -m bench.matching
 	.ci/with-redis $(BIN)/python bench/import.py
+	.ci/with-redis $(BIN)/python bench/wechat_oa.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var/demo

@@ -51,6 +51,8 @@ from bot.telegram.reaching import RECEIVING
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from bot.wechat.oa.routes import install as install_wechat_oa
+from bot.wechat.oa.routes import wechat_oa
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
 
@@ -101,6 +103,9 @@ def create_app(
     app[STOP] = asyncio.Event()
     app[READINESS] = Readiness()
     resources = [metrics, storage, search, telegram(dispatcher), alerts]
+    if settings.wechat_oa_token:
+        resources.append(wechat_oa)
+        install_wechat_oa(app)
     app.cleanup_ctx.extend([*resources, _background(polling)])
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)

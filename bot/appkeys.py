@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from bot.alerting import Alerting
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.notifying import ChannelNotifiers
 from bot.readiness import Readiness
 from bot.telegram.intake import UpdatePipeline
 from jobfeed.applications.flow import ResumeFlow
@@ -83,6 +84,7 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 APPROVALS = web.AppKey("approvals", Approvals)
 PIPELINE = web.AppKey("pipeline", UpdatePipeline)
 NOTIFIER = web.AppKey("notifier", Notifier)
+NOTIFIERS = web.AppKey("notifiers", ChannelNotifiers)  # the same, where channels add theirs
 LINKS = web.AppKey("links", Links)  # every apply link is made by this one object
 # resources.alerts: the alert matching and sending jobs.
 ALERTING = web.AppKey("alerting", Alerting)

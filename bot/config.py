@@ -100,6 +100,15 @@ class Settings(BaseSettings):
     dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
     dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
 
+    # --- WeChat Official Account (bot.wechat.oa) ---
+    # The 服务器配置 of the account: its Token, AppID, AppSecret and EncodingAESKey
+    # (unset: 明文模式); the API base points the tests and the demo at the simulator.
+    wechat_oa_token: SecretStr | None = None
+    wechat_oa_appid: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{6,64}$")
+    wechat_oa_secret: SecretStr | None = None
+    wechat_oa_aes_key: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -186,7 +195,22 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a font file (a .ttf, .otf or .ttc)")
         return value
 
-    @field_validator("webhook_base_url", "telegram_api_base", "public_base_url")
+    @field_validator("wechat_oa_token")
+    @classmethod
+    def _oa_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # WeChat's admin console takes 3-32 letters and digits.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{3,32}", value.get_secret_value()):
+            raise ValueError("must be 3-32 letters and digits, as in the OA's 服务器配置")
+        return value
+
+    @field_validator("wechat_oa_aes_key")
+    @classmethod
+    def _oa_aes_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{43}", value.get_secret_value()):
+            raise ValueError("must be the 43 letters and digits of the OA's EncodingAESKey")
+        return value
+
+    @field_validator("webhook_base_url", "telegram_api_base", "public_base_url", "wechat_api_base")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -249,6 +273,15 @@ class Settings(BaseSettings):
             )
         if self.redis_sentinels and self.redis_url:
             raise ValueError("set REDIS_URL or REDIS_SENTINELS, not both")
+        return self
+
+    @model_validator(mode="after")
+    def _oa_complete(self) -> Settings:
+        if self.wechat_oa_token and not (self.wechat_oa_appid and self.wechat_oa_secret):
+            raise ValueError(
+                "WECHAT_OA_TOKEN needs WECHAT_OA_APPID and WECHAT_OA_SECRET (replies sent late "
+                "and status changes go through WeChat's customer-service API)"
+            )
         return self
 
     @property

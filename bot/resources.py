@@ -43,6 +43,7 @@ from bot.appkeys import (
     LIVE_INDEX,
     METRICS,
     NOTIFIER,
+    NOTIFIERS,
     PACER,
     PIPELINE,
     PLACES,
@@ -64,6 +65,7 @@ from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
 from bot.factories import keys_of, make_pacer, make_texts, redis_handle
 from bot.metrics import Metrics, count_rate_limits, listener
+from bot.notifying import ChannelNotifiers
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
 from bot.telegram.dispatcher import create_dispatcher
@@ -198,7 +200,9 @@ def _telegram_parts(
     notifier = TelegramNotifier(
         bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids, links=app[LINKS]
     )
-    app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    # Other channels add the notifier of applicants who applied through them.
+    app[NOTIFIER] = app[NOTIFIERS] = ChannelNotifiers(notifier)
+    app[CARDS] = notifier.cards
     notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])

@@ -439,3 +439,29 @@ class Keys:
     def alerts_dead(self) -> str:
         """Hash: queue item -> JSON (the error, attempts, when) of alerts given up on."""
         return self._k("alerts", "dead")
+
+    # --- channels whose server pushes messages and waits for a reply (bot adapters) ---
+    def channel_access_token(self, channel: str) -> str:
+        """Hash: ``token`` and ``expires`` (Unix seconds) of a channel's API access token."""
+        return self._k("channel", channel, "access_token")
+
+    def channel_access_token_lock(self, channel: str) -> str:
+        """Lease (owner token, PX) of the one process refreshing a channel's access token."""
+        return self._k("channel", channel, "access_token", "refreshing")
+
+    def channel_reply(self, channel: str, message: str) -> str:
+        """String: the reply given to one inbound message (its id); a retry gets the same.
+        ``pending`` while it is being worked out; expires after minutes."""
+        return self._k("channel", channel, "reply", message)
+
+    def channel_people(self, channel: str) -> str:
+        """Hash: person (the number applications name) -> the channel's id of that person."""
+        return self._k("channel", channel, "people")
+
+    def channel_chat(self, channel: str, person: int) -> str:
+        """String: JSON of a person's conversation in the channel (résumé step); expires."""
+        return self._k("channel", channel, "chat", person)
+
+    def channel_held(self, channel: str, person: int) -> str:
+        """List: texts that could not reach a person yet, given with their next message."""
+        return self._k("channel", channel, "held", person)

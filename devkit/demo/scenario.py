@@ -3,7 +3,8 @@
 Everything a user would see goes through the real paths: groups join through
 ``my_chat_member`` updates, an admin tags them through the HTTP API, vacancies come in
 through the feed importer, the broadcast engine posts to the matrix within the
-(simulated) limits, job seekers talk in a group and one applies in private chat.
+(simulated) limits, job seekers talk in a group and one applies in private chat, another
+through the WeChat Official Account (against the WeChat simulator).
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ from bot.config import Settings, load_settings
 from bot.factories import keys_of, make_importer, redis_handle
 from bot.progress import progress
 from bot.summary import dashboard_url, stats_rows
+from devkit.demo import official_account as oa
+from devkit.demo.official_account import follower_applies, oa_settings
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
+from devkit.wechat import WeChatApiSimulator
 from jobfeed.broadcast.models import Progress
 from jobfeed.intake import UpdateInbox
 from jobfeed.models import Group, GroupFilter, GroupKind, utcnow
@@ -96,9 +100,13 @@ class Demo:
             f"Telegram is our Bot API simulator, {self.speed:g}× faster than real time; "
             "everything else is the real system."
         )
-        async with TelegramSimulator(speed=self.speed) as sim:
-            self.sim = sim
-            settings = self.settings.model_copy(update={"telegram_api_base": sim.base_url})
+        async with (
+            TelegramSimulator(speed=self.speed) as sim,
+            WeChatApiSimulator(oa.APPID, oa.SECRET) as wechat,
+        ):
+            self.sim, self.wechat = sim, wechat
+            changes = {"telegram_api_base": sim.base_url, **oa_settings(wechat.base_url)}
+            settings = self.settings.model_copy(update=changes)
             await _wipe(settings)
             self.app = app = create_app(settings, polling=True)
             runner = web.AppRunner(app, access_log=None)
@@ -137,6 +145,7 @@ class Demo:
             self.apply,
             self.apply_on_the_web,
             self.poster,
+            self.official_account,
         ]
 
     def _groups(self) -> list[Group]:
@@ -322,6 +331,24 @@ class Demo:
         await asyncio.to_thread(out.write_bytes, image)
         self.console.print(f"The vacancy's poster (QR code of its page): {out}")
         self.summary.append(("poster written", str(out)))
+
+    async def official_account(self) -> None:
+        """A follower of the WeChat Official Account searches and applies there."""
+        vacancy = await self.app[VACANCIES].get(self.vacancy_id)
+        assert vacancy is not None
+        before = self._cards()
+        last = await follower_applies(self.console, self.http, self.base_url, self.wechat, vacancy)
+        await self.settle()
+        self.console.print(f"  the follower was told: {_first_lines(last, 2)}")
+        self.summary.append(
+            (
+                "Official Account applications delivered to the recruiter",
+                str(self._cards() - before),
+            )
+        )
+
+    def _cards(self) -> int:
+        return sum("新报名" in (m.plain_text or "") for m in self.sim.messages_in(RECRUITER_ID))
 
     async def settle(self) -> None:
         await settled(self.sim, self.app[INBOX], within=60.0)

@@ -1,0 +1,1 @@
+"""WeChat channels: the Official Account endpoint (``bot.wechat.oa``)."""
