@@ -25,6 +25,7 @@ from bot.appkeys import (
     ALERTING,
     BOT,
     DISPATCHER,
+    GROUPCARE,
     INBOX,
     LEDGER,
     LIVE_INDEX,
@@ -33,7 +34,9 @@ from bot.appkeys import (
     READINESS,
     SETTINGS,
     STOP,
+    TEXTS,
     VACANCIES,
+    WELCOMES,
 )
 from bot.config import Settings
 from bot.dashboard import BASE as DASHBOARD
@@ -51,6 +54,7 @@ from bot.telegram.reaching import RECEIVING
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from bot.welcoming import WelcomeSender
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
 
@@ -135,6 +139,10 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
         *app[ALERTING].jobs(),
+        Supervised(
+            "welcomes",
+            WelcomeSender(app[BOT], app[WELCOMES], app[GROUPCARE], app[TEXTS]).run,
+        ),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
     dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
 
+    # --- groupcare: welcomes and moderation (jobfeed.groupcare) ---
+    welcome_interval_seconds: float = Field(default=300.0, ge=1, le=86400)
+    welcome_default: bool = True
+    moderation_policy: Literal["off", "warn", "mute", "ban"] = "mute"
+    moderation_mute_hours: float = Field(default=24.0, gt=0, le=24 * 366)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
