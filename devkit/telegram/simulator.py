@@ -442,6 +442,16 @@ class TelegramSimulator:
     def max_per_chat(self, window: float, *, include_private: bool = True) -> int:
         return self._limits.max_per_chat(window, include_private=include_private)
 
+    async def wait_for_deletes(self, count: int, within: float = 5.0) -> list[DeleteRecord]:
+        """Wait up to `within` real seconds until the bot deleted `count` messages."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while len(self.world.deletes) < count:
+            if loop.time() > deadline:
+                raise TimeoutError(f"{len(self.world.deletes)} of {count} messages were deleted")
+            await asyncio.sleep(0.005)
+        return self.world.deletes
+
     async def wait_for_sent(self, count: int, within: float = 5.0) -> list[SentMessage]:
         """Wait up to `within` real seconds until `count` messages were sent in total."""
         loop = asyncio.get_running_loop()

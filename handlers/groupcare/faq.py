@@ -63,7 +63,7 @@ class FaqQuestion(Filter):
         text = message.text
         if not text or text.startswith("/") or message.from_user is None:
             return False
-        if not is_question(text) or search.index.is_job_query(text):
+        if not is_question(text) or _names_a_job(search, text):
             return False  # chatter, or the search's to answer
         group = message.chat.id if message.chat.type != "private" else None
         found = (await faq_store.matcher()).match(text, group)
@@ -71,6 +71,12 @@ class FaqQuestion(Filter):
             return {"entry": found.entry}
         await faq_store.unanswered(text, group)
         return {"entry": None} if self.offer else False
+
+
+def _names_a_job(search: LiveIndex, text: str) -> bool:
+    """A trade or a place (天津有焊工吗): the search answers; 包吃住吗 alone is the FAQ's."""
+    query = search.index.parse(text)
+    return bool(query.concepts) or query.place is not None
 
 
 class Human(Filter):
