@@ -13,6 +13,7 @@ from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
 from bot.api import compliance as compliance_api
+from bot.api import groupcare as groupcare_api
 from bot.api import groups as groups_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
@@ -68,6 +69,7 @@ def build_api() -> Api:
     modules = (
         system_api,
         groups_api,
+        groupcare_api,
         vacancies_api,
         compliance_api,
         applications_api,

@@ -122,8 +122,8 @@ async def faq(message: Message, command: CommandObject, faq_store: FaqStore, tex
         await message.reply(texts.render("groupcare.faq_added", entry=saved))
     elif word == "del" and rest.strip().isdigit():
         number = int(rest.strip())
-        entries = {e.id: e for e in await faq_store.entries()}
-        found = entries.get(number)
+        by_id = {e.id: e for e in await faq_store.entries()}
+        found = by_id.get(number)
         allowed = found is not None and (found.group == group or not in_group)
         removed = allowed and await faq_store.remove(number)
         await message.reply(texts.render("groupcare.faq_removed", found=removed))

@@ -109,7 +109,7 @@ class Escalations:
         if not raw.get("data"):
             return None
         found = Escalation.model_validate_json(raw["data"])
-        updates: dict[str, object] = {"status": Status(raw.get("status", found.status))}
+        updates: dict[str, object] = {"status": Status(str(raw.get("status", found.status)))}
         if raw.get("answered_by"):
             updates |= {"answered_by": int(raw["answered_by"]), "answer": raw.get("answer")}
         return found.model_copy(update=updates)

@@ -96,7 +96,8 @@ class Moderation:
     async def verdict(self, probe: Probe, own: tuple[str, ...] = ()) -> Verdict | None:
         """The check again with the exceptions the admins taught (read only for suspects)
         and ``own`` links (the bot's) that are never another group's."""
-        exceptions = frozenset(await self._redis.smembers(self._keys.moderation_exceptions))
+        members = await self._redis.smembers(self._keys.moderation_exceptions)
+        exceptions = frozenset(str(member) for member in members)
         checker = self.checker.with_links((*self.checker.own_links, *own))
         return checker.check(probe, exceptions)
 

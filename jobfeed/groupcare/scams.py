@@ -113,13 +113,13 @@ class ScamChecker:
             return None
         for rule in self.rules:
             if rule.kind == "qr":
-                if probe.picture and (verdict := self._qr(rule, text, exceptions)):
-                    return verdict
+                if probe.picture and (found := self._qr(rule, text, exceptions)):
+                    return found
                 continue
             if rule.needs and not any(word in text for word in rule.needs):
                 continue
-            if verdict := self._wording(rule, text, exceptions):
-                return verdict
+            if found := self._wording(rule, text, exceptions):
+                return found
         return None
 
     def _wording(self, rule: ScamRule, text: str, exceptions: frozenset[str]) -> Verdict | None:

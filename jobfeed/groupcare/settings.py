@@ -38,9 +38,10 @@ class GroupCareSettings:
         self._policy = policy
 
     async def of(self, group: int) -> GroupCare:
-        values: dict[str, str] = await self._redis.hgetall(self._keys.groupcare_settings(group))
+        raw = await self._redis.hgetall(self._keys.groupcare_settings(group))
+        values = {str(k): str(v) for k, v in raw.items()}
         welcome = values.get("welcome")
-        policy = values.get("policy")
+        policy = values.get("policy", "")
         return GroupCare(
             welcome=self._welcome if welcome is None else welcome == "on",
             welcome_text=values.get("welcome_text") or None,

@@ -55,7 +55,7 @@ class Welcomes:
 
     async def due(self, now: float, limit: int = 50) -> list[int]:
         found = await self._redis.zrangebyscore(self._keys.welcome_due, "-inf", now, 0, limit)
-        return [int(group) for group in found]
+        return [int(str(group)) for group in found]
 
     async def claim(self, group: int) -> DueWelcome | None:
         """The group's welcome to send, or None when another process took it."""

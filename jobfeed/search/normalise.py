@@ -41,4 +41,4 @@ def is_cjk(char: str) -> bool:
 def simplified(text: str) -> str:
     """Traditional characters simplified, lower case; punctuation and spacing kept (for rules
     that read links and clauses, e.g. ``jobfeed.groupcare.scams``)."""
-    return _t2s().convert(text.lower())
+    return str(_t2s().convert(text.lower()))
