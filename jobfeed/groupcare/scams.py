@@ -86,7 +86,7 @@ class ScamChecker:
 
     @classmethod
     def load(cls, path: Path = RULES_FILE, own_links: tuple[str, ...] = ()) -> ScamChecker:
-        """``own_links``: the product's own addresses (the bot's t.me link, the job site),
+        """``own_links``: the product's own addresses (the bot's own link, the job site),
         never taken for another group's."""
         data = json.loads(path.read_text("utf-8"))
         fragments: dict[str, str] = data["fragments"]
