@@ -166,7 +166,7 @@ def _repositories(
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
     app[CHECKER] = PostChecker.load()
     app[AUDIT] = audit = AuditLog(redis, keys)
-    app[RELEASES] = Releases(vacancies, submissions, audit)
+    app[RELEASES] = Releases(vacancies, submissions, audit, redis=redis, keys=keys)
     app[AVAILABILITIES] = availability_repository(settings, redis, keys)
     _groupcare(app, settings, redis, keys)
 

@@ -502,3 +502,8 @@ class Keys:
     def moderation_exceptions(self) -> str:
         """Set: ``rule<TAB>span`` the admins restored: the checker lets them through."""
         return self._k("moderation", "exceptions")
+
+    # --- compliance: releasing a held vacancy once (jobfeed.compliance.release) ---
+    def release_claim(self, vacancy_id: str) -> str:
+        """String (owner token, PX): a release of this vacancy under way."""
+        return self._k("compliance", "releasing", vacancy_id)

@@ -45,9 +45,7 @@ async def group_list(request: web.Request) -> web.StreamResponse:
         "groups.html",
         session=session_of(request),
         rows=shown,
-        cares={
-            g.chat_id: await care.of(g.chat_id) for g in shown if isinstance(g.chat_id, int)
-        },
+        cares={g.chat_id: await care.of(g.chat_id) for g in shown if isinstance(g.chat_id, int)},
         policies=[p.value for p in Policy],
         total=len(rows),
         everyone=len(everyone),
