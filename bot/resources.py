@@ -293,6 +293,7 @@ def handler_data(
         "faq_store": app[FAQ],
         "escalations": app[ESCALATIONS],
         "welcomes": app[WELCOMES],
+        "releases": app[RELEASES],
     }
 
 

@@ -12,6 +12,7 @@ from handlers import (
     groups,
     posting,
     recruiters,
+    releasing,
     resume,
     search,
     start,
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
         posting.router(),
         recruiters.router(),
         admins.router(),
+        releasing.router(),  # /release: a held vacancy let through from chat
         alerts.router(),  # before search: 订阅 … is not a query
         start.router(),  # after the features that own /start payloads
     )
