@@ -5,6 +5,7 @@ A person's answer reaches the asker through the bot (``escalation``)."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiogram import Bot, Router
@@ -15,17 +16,20 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.answering import answer_press
-from handlers.filters import InGroup, InPrivate, IsAdmin, NotCommand
+from handlers.filters import InGroup, InPrivate, NotCommand
 from handlers.groupcare.callbacks import AnswerAsker, AskHuman
 from jobfeed.groupcare.escalation import Escalation, Escalations
 from jobfeed.groupcare.faq import FaqEntry, FaqStore, is_question
 from jobfeed.search.live import LiveIndex
 from jobfeed.search.throttle import ReplyGate
 from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
 HUMAN = "转人工"
+# A vacancy id the way the product gives them (R-00001): the question is for its recruiter.
+_VACANCY_ID = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9_]*-[0-9]{3,}(?![\w-])")
 
 
 class Answering(StatesGroup):
@@ -46,7 +50,7 @@ def private_router() -> Router:
     r.message.register(answer_in_private, InPrivate(), StateFilter(None), NotCommand(),
                        FaqQuestion(offer=True))  # fmt: skip
     r.callback_query.register(escalate, AskHuman.filter())
-    r.callback_query.register(start_reply, AnswerAsker.filter(), IsAdmin())
+    r.callback_query.register(start_reply, AnswerAsker.filter())
     return r
 
 
@@ -134,7 +138,9 @@ async def answer_in_private(
 async def ask_human(
     message: Message,
     bot: Bot,
+    *,
     escalations: Escalations,
+    vacancies: VacancyRepository,
     admin_ids: frozenset[int],
     texts: Texts,
 ) -> None:
@@ -144,8 +150,9 @@ async def ask_human(
         await message.answer(texts.render("groupcare.human_usage"))
         return
     user = message.from_user
-    opened = await escalations.ask(user.id, user.full_name, question)
-    await _to_admins(bot, texts, admin_ids, opened)
+    to = await _answerers(question, vacancies, admin_ids)
+    opened = await escalations.ask(user.id, user.full_name, question, to)
+    await _to_answerers(bot, texts, opened)
     await message.answer(texts.render("groupcare.escalated"))
 
 
@@ -155,42 +162,63 @@ async def escalate(
     *,
     bot: Bot,
     escalations: Escalations,
+    vacancies: VacancyRepository,
     admin_ids: frozenset[int],
     texts: Texts,
 ) -> None:
-    opened = await escalations.escalate(callback_data.number, query.from_user.id)
+    offered = await escalations.get(callback_data.number)
+    to = await _answerers(offered.question if offered else "", vacancies, admin_ids)
+    opened = await escalations.escalate(callback_data.number, query.from_user.id, to)
     if opened is None:
         await answer_press(query, texts.render("groupcare.escalated_already"))
         return
-    await _to_admins(bot, texts, admin_ids, opened)
+    await _to_answerers(bot, texts, opened)
     await answer_press(query)
     if isinstance(query.message, Message):
         await query.message.answer(texts.render("groupcare.escalated"))
 
 
-async def _to_admins(bot: Bot, texts: Texts, admin_ids: frozenset[int], found: Escalation) -> None:
+async def _answerers(
+    question: str, vacancies: VacancyRepository, admin_ids: frozenset[int]
+) -> list[int]:
+    """The recruiter of a vacancy the question names by its id (R-00001), else the admins."""
+    for token in _VACANCY_ID.findall(question)[:3]:
+        vacancy = await vacancies.get(token)
+        if vacancy is not None and vacancy.recruiter_id is not None:
+            return [vacancy.recruiter_id]
+    return sorted(admin_ids)
+
+
+async def _to_answerers(bot: Bot, texts: Texts, found: Escalation) -> None:
     button = InlineKeyboardButton(
         text=texts.render("groupcare.reply_button"),
         callback_data=AnswerAsker(number=found.number).pack(),
     )
     markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
     text = texts.render("groupcare.escalation_for_admins", found=found)
-    for admin in sorted(admin_ids):
+    for person in found.to:
         try:
-            await bot.send_message(admin, text, reply_markup=markup)
+            await bot.send_message(person, text, reply_markup=markup)
         except TelegramAPIError as exc:
-            log.warning("Question %s not sent to an admin: %s", found.number, exc)
+            log.warning("Question %s not sent to an answerer: %s", found.number, exc)
 
 
 async def start_reply(
     query: CallbackQuery,
     callback_data: AnswerAsker,
+    *,
     state: FSMContext,
     escalations: Escalations,
+    admin_ids: frozenset[int],
     texts: Texts,
 ) -> None:
     found = await escalations.get(callback_data.number)
-    if found is None or found.answered_by is not None:
+    presser = query.from_user.id
+    if (
+        found is None
+        or found.answered_by is not None
+        or (presser not in found.to and presser not in admin_ids)
+    ):
         await answer_press(query, texts.render("groupcare.reply_gone"))
         return
     await state.set_state(Answering.reply)

@@ -3,6 +3,7 @@ answer goes back to the asker through the bot."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ class Escalation(BaseModel):
     at: datetime
     answered_by: int | None = None
     answer: str | None = None
+    to: list[int] = []  # who may answer: the vacancy's recruiter, else the admins
 
 
 class Escalations:
@@ -69,23 +71,23 @@ class Escalations:
             await pipe.execute()
         return found
 
-    async def escalate(self, number: int, asker: int) -> Escalation | None:
-        """The asker taps 转人工: the question opens for the admins (once)."""
+    async def escalate(self, number: int, asker: int, to: list[int]) -> Escalation | None:
+        """The asker taps 转人工: the question opens for ``to`` (once)."""
         found = await self.get(number)
         if found is None or found.asker != asker or found.status is not Status.offered:
             return None
         key = self._keys.escalation(number)
         if not await self._redis.hsetnx(key, "opened", "1"):
             return None
-        await self._redis.hset(key, "status", Status.open)
+        await self._redis.hset(key, mapping={"status": Status.open, "to": json.dumps(to)})
         await self._faq.count("escalated")
         log.info("Question %s escalated", number)
-        return found.model_copy(update={"status": Status.open})
+        return found.model_copy(update={"status": Status.open, "to": to})
 
-    async def ask(self, asker: int, asker_name: str, question: str) -> Escalation:
+    async def ask(self, asker: int, asker_name: str, question: str, to: list[int]) -> Escalation:
         """转人工 with the question: offered and opened at once."""
         offered = await self.offer(asker, asker_name, question)
-        opened = await self.escalate(offered.number, asker)
+        opened = await self.escalate(offered.number, asker, to)
         assert opened is not None  # just offered, by this asker
         return opened
 
@@ -110,6 +112,8 @@ class Escalations:
             return None
         found = Escalation.model_validate_json(raw["data"])
         updates: dict[str, object] = {"status": Status(str(raw.get("status", found.status)))}
+        if raw.get("to"):
+            updates["to"] = [int(person) for person in json.loads(str(raw["to"]))]
         if raw.get("answered_by"):
             updates |= {"answered_by": int(raw["answered_by"]), "answer": raw.get("answer")}
         return found.model_copy(update=updates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devkit.telegram import SentMessage
+from jobfeed.models import Vacancy
 from tests.harness import ADMIN_ID, System
 
 GROUP = -1001700000001
@@ -111,3 +112,32 @@ async def test_a_private_faq_question_is_answered_and_a_job_query_is_searched(
     faq.sim.user_message(ASKER, ASKER, "管吃管住吗")
     await faq.settle()
     assert "包吃包住" in (last_in(faq, ASKER).plain_text or "")
+
+
+async def test_a_question_naming_a_vacancy_goes_to_its_recruiter(faq: System) -> None:
+    recruiter = 6500
+    faq.sim.add_user(recruiter, "招聘方")
+    vacancy = Vacancy.model_validate(
+        {
+            "id": "R-00042",
+            "title": "仓库管理员",
+            "employer": "草原物流有限公司",
+            "city": "烟台",
+            "province": "山东",
+            "recruiter_id": recruiter,
+        }
+    )
+    await faq.services.vacancies.save_many([vacancy])
+    faq.sim.user_message(ASKER, ASKER, "转人工 R-00042 这个岗位夜班多吗")
+    await faq.settle()
+    ticket = last_in(faq, recruiter)
+    assert "夜班多吗" in (ticket.plain_text or "")
+    assert not any("夜班" in (m.plain_text or "") for m in faq.sim.messages_in(ADMIN_ID))
+    assert ticket.reply_markup is not None
+    reply = ticket.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    faq.sim.callback(ASKER, ASKER, last_in(faq, ASKER).message_id, reply)  # not the asker's
+    faq.sim.callback(recruiter, recruiter, ticket.message_id, reply)
+    await faq.settle()
+    faq.sim.user_message(recruiter, recruiter, "两周一倒，夜班有补贴")
+    await faq.settle()
+    assert "两周一倒" in (last_in(faq, ASKER).plain_text or "")
