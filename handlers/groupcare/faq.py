@@ -62,7 +62,7 @@ class FaqQuestion(Filter):
         self.offer = offer
 
     async def __call__(
-        self, message: Message, faq_store: FaqStore, search: LiveIndex
+        self, message: Message, bot: Bot, faq_store: FaqStore, search: LiveIndex
     ) -> bool | dict[str, Any]:
         text = message.text
         if not text or text.startswith("/") or message.from_user is None:
@@ -73,8 +73,15 @@ class FaqQuestion(Filter):
         found = (await faq_store.matcher()).match(text, group)
         if found is not None:
             return {"entry": found.entry}
-        await faq_store.unanswered(text, group)
+        if group is None or _replies_to(message, bot):
+            # Recorded when asked of the bot: group chatter costs no Redis write.
+            await faq_store.unanswered(text, group)
         return {"entry": None} if self.offer else False
+
+
+def _replies_to(message: Message, bot: Bot) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
 
 
 def _names_a_job(search: LiveIndex, text: str) -> bool:
