@@ -13,6 +13,7 @@ from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
 from bot.api import compliance as compliance_api
+from bot.api import groupcare as groupcare_api
 from bot.api import groups as groups_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
@@ -25,6 +26,7 @@ from bot.appkeys import (
     ALERTING,
     BOT,
     DISPATCHER,
+    GROUPCARE,
     INBOX,
     LEDGER,
     LIVE_INDEX,
@@ -33,7 +35,9 @@ from bot.appkeys import (
     READINESS,
     SETTINGS,
     STOP,
+    TEXTS,
     VACANCIES,
+    WELCOMES,
 )
 from bot.config import Settings
 from bot.dashboard import BASE as DASHBOARD
@@ -53,6 +57,7 @@ from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
 from bot.wechat.oa.routes import install as install_wechat_oa
 from bot.wechat.oa.routes import wechat_oa
+from bot.welcoming import WelcomeSender
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
 
@@ -66,6 +71,7 @@ def build_api() -> Api:
     modules = (
         system_api,
         groups_api,
+        groupcare_api,
         vacancies_api,
         compliance_api,
         applications_api,
@@ -140,6 +146,10 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
         *app[ALERTING].jobs(),
+        Supervised(
+            "welcomes",
+            WelcomeSender(app[BOT], app[WELCOMES], app[GROUPCARE], app[TEXTS]).run,
+        ),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

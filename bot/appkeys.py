@@ -29,6 +29,11 @@ from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
+from jobfeed.groupcare.escalation import Escalations
+from jobfeed.groupcare.faq import FaqStore
+from jobfeed.groupcare.moderation import Moderation
+from jobfeed.groupcare.settings import GroupCareSettings
+from jobfeed.groupcare.welcome import Welcomes
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -88,3 +93,9 @@ NOTIFIERS = web.AppKey("notifiers", ChannelNotifiers)  # the same, where channel
 LINKS = web.AppKey("links", Links)  # every apply link is made by this one object
 # resources.alerts: the alert matching and sending jobs.
 ALERTING = web.AppKey("alerting", Alerting)
+# --- groupcare (resources.storage): group settings, moderation, FAQ, escalation, welcomes ---
+GROUPCARE = web.AppKey("groupcare", GroupCareSettings)
+MODERATION = web.AppKey("moderation", Moderation)
+FAQ = web.AppKey("faq", FaqStore)
+ESCALATIONS = web.AppKey("escalations", Escalations)
+WELCOMES = web.AppKey("welcomes", Welcomes)

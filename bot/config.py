@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     wechat_oa_secret: SecretStr | None = None
     wechat_oa_aes_key: SecretStr | None = None
     wechat_api_base: str = "https://api.weixin.qq.com"
+    # --- groupcare: welcomes and moderation (jobfeed.groupcare) ---
+    welcome_interval_seconds: float = Field(default=300.0, ge=1, le=86400)
+    welcome_default: bool = True
+    moderation_policy: Literal["off", "warn", "mute", "ban"] = "mute"
+    moderation_mute_hours: float = Field(default=24.0, gt=0, le=24 * 366)
 
     @field_validator("bot_token")
     @classmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from aiogram import Dispatcher
@@ -35,6 +36,9 @@ from bot.appkeys import (
     CHECKER,
     DEAD_LETTERS,
     DISPATCHER,
+    ESCALATIONS,
+    FAQ,
+    GROUPCARE,
     GROUPS,
     INBOX,
     KEYS,
@@ -42,6 +46,7 @@ from bot.appkeys import (
     LINKS,
     LIVE_INDEX,
     METRICS,
+    MODERATION,
     NOTIFIER,
     NOTIFIERS,
     PACER,
@@ -60,6 +65,7 @@ from bot.appkeys import (
     SUBMISSIONS,
     TEXTS,
     VACANCIES,
+    WELCOMES,
 )
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
@@ -83,6 +89,12 @@ from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
 from jobfeed.dead_letters import DeadLetters
+from jobfeed.groupcare.escalation import Escalations
+from jobfeed.groupcare.faq import FaqStore
+from jobfeed.groupcare.moderation import Moderation
+from jobfeed.groupcare.scams import ScamChecker
+from jobfeed.groupcare.settings import GroupCareSettings, Policy
+from jobfeed.groupcare.welcome import Welcomes
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
@@ -156,8 +168,24 @@ def _repositories(
     app[DEAD_LETTERS] = DeadLetters(redis, keys)
     app[CHECKER] = PostChecker.load()
     app[AUDIT] = audit = AuditLog(redis, keys)
-    app[RELEASES] = Releases(vacancies, submissions, audit)
+    app[RELEASES] = Releases(vacancies, submissions, audit, redis=redis, keys=keys)
     app[AVAILABILITIES] = availability_repository(settings, redis, keys)
+    _groupcare(app, settings, redis, keys)
+
+
+def _groupcare(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
+    app[GROUPCARE] = GroupCareSettings(
+        redis,
+        keys,
+        welcome=settings.welcome_default,
+        policy=Policy(settings.moderation_policy),
+    )
+    site = urlsplit(settings.public_base_url or "").netloc
+    checker = ScamChecker.load(own_links=(site,) if site else ())
+    app[MODERATION] = Moderation(redis, keys, checker)
+    app[FAQ] = faq = FaqStore(redis, keys)
+    app[ESCALATIONS] = Escalations(redis, keys, faq)
+    app[WELCOMES] = Welcomes(redis, keys, settings.welcome_interval_seconds)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -263,6 +291,13 @@ def handler_data(
         "links": app[LINKS],
         "checker": app[CHECKER],
         "availabilities": app[AVAILABILITIES],
+        "groupcare": app[GROUPCARE],
+        "moderation": app[MODERATION],
+        "mute_hours": settings.moderation_mute_hours,
+        "faq_store": app[FAQ],
+        "escalations": app[ESCALATIONS],
+        "welcomes": app[WELCOMES],
+        "releases": app[RELEASES],
     }
 
 

@@ -8,9 +8,11 @@ from handlers import (
     admins,
     alerts,
     applications,
+    groupcare,
     groups,
     posting,
     recruiters,
+    releasing,
     resume,
     search,
     start,
@@ -26,6 +28,7 @@ def get_routers() -> list[Router]:
     private = Router(name="private-features")
     private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
     private.include_routers(
+        groupcare.private_router(),  # an admin's answer to a question is not a query
         # Before search: a résumé or /post step's answer is not a query. Commands
         # still pass through the conversations' steps.
         resume.router(),
@@ -33,11 +36,15 @@ def get_routers() -> list[Router]:
         posting.router(),
         recruiters.router(),
         admins.router(),
+        releasing.router(),  # /release: a held vacancy let through from chat
         alerts.router(),  # before search: 订阅 … is not a query
         start.router(),  # after the features that own /start payloads
     )
     return [
+        # First: a scam is removed before anything could answer it.
+        groupcare.moderation_router(),
         groups.router(),
+        groupcare.router(),  # welcomes, admins' settings, FAQ answers before the search
         private,
         # After every conversation (its answers are not queries), before the catch-all.
         search.router(),

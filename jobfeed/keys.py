@@ -465,3 +465,81 @@ class Keys:
     def channel_held(self, channel: str, person: int) -> str:
         """List: texts that could not reach a person yet, given with their next message."""
         return self._k("channel", channel, "held", person)
+
+    # --- groupcare: welcomes, FAQ, moderation (jobfeed.groupcare) ------------------------
+    def groupcare_settings(self, group: int) -> str:
+        """Hash: a group's own settings: ``welcome`` (on/off), ``welcome_text``, ``policy``
+        (off, warn, mute, ban)."""
+        return self._k("groupcare", "settings", group)
+
+    @property
+    def welcome_due(self) -> str:
+        """Sorted set: group -> when its next welcome is due (Unix seconds)."""
+        return self._k("welcome", "due")
+
+    def welcome_newcomers(self, group: int) -> str:
+        """List: JSON ``[member id, name]`` of people who joined since the last welcome."""
+        return self._k("welcome", "newcomers", group)
+
+    @property
+    def welcome_last(self) -> str:
+        """Hash: group -> JSON ``{"at", "message"}`` of its last welcome (to delete it)."""
+        return self._k("welcome", "last")
+
+    @property
+    def faq_entries(self) -> str:
+        """Hash: FAQ id -> JSON entry (questions, keywords, answer, scope)."""
+        return self._k("faq", "entries")
+
+    @property
+    def faq_seq(self) -> str:
+        """String: the last FAQ id given."""
+        return self._k("faq", "seq")
+
+    @property
+    def faq_stats(self) -> str:
+        """Hash: ``answered``, ``escalated``, ``unanswered`` -> count."""
+        return self._k("faq", "stats")
+
+    @property
+    def faq_unanswered(self) -> str:
+        """List: JSON of questions the bot could not answer, newest first (capped)."""
+        return self._k("faq", "unanswered")
+
+    @property
+    def escalation_seq(self) -> str:
+        """String: the last escalation number given."""
+        return self._k("escalation", "seq")
+
+    def escalation(self, number: int) -> str:
+        """Hash: an escalated question: asker, question, status, who answered."""
+        return self._k("escalation", number)
+
+    def moderation_strikes(self, group: int) -> str:
+        """Hash: member -> scam or spam messages removed in the group (warn, then policy)."""
+        return self._k("moderation", "strikes", group)
+
+    @property
+    def moderation_seq(self) -> str:
+        """String: the last moderation case number given."""
+        return self._k("moderation", "seq")
+
+    def moderation_case(self, number: int) -> str:
+        """Hash: one moderation case: ``data`` (JSON: what was removed, why, what was done),
+        ``restored_by`` once an admin restored it (the first press wins)."""
+        return self._k("moderation", "case", number)
+
+    @property
+    def moderation_log(self) -> str:
+        """List: JSON of every moderation action, newest first (capped)."""
+        return self._k("moderation", "log")
+
+    @property
+    def moderation_exceptions(self) -> str:
+        """Set: ``rule<TAB>span`` the admins restored: the checker lets them through."""
+        return self._k("moderation", "exceptions")
+
+    # --- compliance: releasing a held vacancy once (jobfeed.compliance.release) ---
+    def release_claim(self, vacancy_id: str) -> str:
+        """String (owner token, PX): a release of this vacancy under way."""
+        return self._k("compliance", "releasing", vacancy_id)

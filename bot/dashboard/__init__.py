@@ -60,6 +60,9 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
     )
     route.add_get("/groups", groups.group_list, name="dashboard_groups")
     route.add_post(r"/groups/{chat_id:-?[0-9]{1,19}}/tags", groups.edit_tags, name="dashboard_tag")
+    route.add_post(
+        r"/groups/{chat_id:-?[0-9]{1,19}}/care", groups.edit_care, name="dashboard_care"
+    )
     route.add_get("/vacancies", vacancies.vacancy_list, name="dashboard_vacancies")
     route.add_post(
         r"/vacancies/{vacancy_id:[A-Za-z0-9_-]{1,40}}/{verb:approve|reject|close|release}",

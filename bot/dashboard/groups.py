@@ -1,4 +1,5 @@
-"""The group matrix: filter by tags and status, edit a group's tags."""
+"""The group matrix: filter by tags and status, edit a group's tags, its welcome and its
+moderation policy."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.appkeys import GROUPS
+from bot.appkeys import GROUPCARE, GROUPS
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.dashboard.render import BASE, MAX_PAGE, with_notice
 from bot.dashboard.signin import safe_next
 from bot.params import INT64_MAX, path_int, query_int
+from jobfeed.groupcare.settings import MAX_WELCOME_TEXT, Policy
 from jobfeed.models import Group, GroupKind, GroupTags
 
 PAGE = 100
@@ -37,10 +39,14 @@ async def group_list(request: web.Request) -> web.StreamResponse:
     rows = [g for g in everyone if chosen(g, query)]
     page = query_int(request, "page", default=1, low=1, high=MAX_PAGE)
     filters = {name: value for name, value in query.items() if value}
+    shown = rows[(page - 1) * PAGE : page * PAGE]
+    care = request.config_dict[GROUPCARE]
     return request.app[PAGES].response(
         "groups.html",
         session=session_of(request),
-        rows=rows[(page - 1) * PAGE : page * PAGE],
+        rows=shown,
+        cares={g.chat_id: await care.of(g.chat_id) for g in shown if isinstance(g.chat_id, int)},
+        policies=[p.value for p in Policy],
         total=len(rows),
         everyone=len(everyone),
         active=sum(1 for g in rows if g.active),
@@ -76,3 +82,20 @@ async def edit_tags(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(with_notice(back, "tags_invalid")) from None
     updated = await request.config_dict[GROUPS].tag(chat_id, tags)
     raise web.HTTPSeeOther(with_notice(back, "tagged" if updated else "no_group"))
+
+
+async def edit_care(request: web.Request) -> web.StreamResponse:
+    """A group's welcome (on/off, its own rules text) and moderation policy."""
+    form = await request.post()
+    back = safe_next(str(form.get("back") or BASE + "/groups"))
+    try:
+        chat_id = path_int(request, "chat_id", low=-INT64_MAX, high=INT64_MAX)
+        policy = Policy(str(form.get("policy")))
+    except ValueError:
+        raise web.HTTPSeeOther(with_notice(back, "care_invalid")) from None
+    text = str(form.get("welcome_text", "")).strip()[:MAX_WELCOME_TEXT]
+    care = request.config_dict[GROUPCARE]
+    await care.set_welcome(chat_id, form.get("welcome") == "on")
+    await care.set_welcome_text(chat_id, text or None)
+    await care.set_policy(chat_id, policy)
+    raise web.HTTPSeeOther(with_notice(back, "care_saved"))

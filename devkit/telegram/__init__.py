@@ -32,6 +32,9 @@ sendPhoto, getFile, editMessageText/Caption/ReplyMarkup, deleteMessage(s),
 answerCallbackQuery (once per press, within 15 real seconds, else 400 "query is too old and
 response timeout expired or query ID is invalid"; ``sim.expire_callbacks()`` ages every
 open press past that), getChat, getChatMember, getChatMemberCount, leaveChat,
+getChatAdministrators, restrictChatMember, banChatMember, unbanChatMember (only where the
+bot is an administrator, never on administrators: Telegram's errors), deleteMessage of a
+member's message only where the bot is an administrator ("message can't be deleted"),
 sendChatAction, set/get/deleteMyCommands. Unknown methods answer 404, malformed tokens
 401. Validation follows Telegram: empty or >4096 UTF-16 units of text, >1024 of caption,
 HTML/MarkdownV2/Markdown parse errors (a bare ``&`` in HTML is rejected although Telegram

@@ -44,6 +44,11 @@ class SimChat:
     vanished: bool = False
     member_count: int = 10
     user: SimUser | None = None
+    # Users' statuses in a group (creator | administrator | member | restricted | kicked |
+    # left); a user who wrote in it and is not listed is a member.
+    members: dict[int, str] = field(default_factory=dict)
+    # The permissions of restricted members, with their until_date.
+    restrictions: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def is_group(self) -> bool:
@@ -120,6 +125,18 @@ class EditRecord:
 class DeleteRecord:
     chat_id: int
     message_id: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictRecord:
+    """restrictChatMember, banChatMember or unbanChatMember as the bot called it."""
+
+    chat_id: int
+    user_id: int
+    method: str
+    permissions: dict[str, Any] | None
+    until_date: int
     at: float
 
 

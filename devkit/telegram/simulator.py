@@ -24,6 +24,7 @@ from .models import (
     DeleteRecord,
     EditRecord,
     Rejection,
+    RestrictRecord,
     SentMessage,
     SimChat,
     SimUser,
@@ -271,15 +272,50 @@ class TelegramSimulator:
         return self._events.message(chat, user, body)
 
     def user_photo(
-        self, user_id: int, size: int = 50_000, *, caption: str | None = None
+        self,
+        user_id: int,
+        size: int = 50_000,
+        *,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """A photo (a QR code's picture is a photo like any other), in private chat or
+        in the group ``chat_id``."""
         user = self.world.ensure_user(user_id)
-        chat = self._events.chat_for(user_id, user)
+        chat = self._events.chat_for(chat_id or user_id, user)
         largest = self.world.register_file("photos", size)
         body: dict[str, Any] = {"photo": photo_wire(self._ctx, largest)}
         if caption:
             body["caption"] = caption
+        if caption_entities:
+            body["caption_entities"] = caption_entities
         return self._events.message(chat, user, body)
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """A user's status in a group: ``creator``, ``administrator``, ``member`` …"""
+        self.world.ensure_user(user_id)
+        self.world.chats[chat_id].members[user_id] = status
+
+    def members_joined(
+        self, chat_id: int, user_ids: list[int], by_user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Users join a group (by link, or added by ``by_user_id``): the service message
+        with ``new_chat_members``, sent by the first of them as Telegram does."""
+        users = [self.world.ensure_user(user_id) for user_id in user_ids]
+        chat = self.world.chats[chat_id]
+        for user in users:
+            chat.members[user.id] = "member"
+        sender = self.world.ensure_user(by_user_id) if by_user_id else users[0]
+        body = {"new_chat_members": [user.wire() for user in users]}
+        return self._events.message(self._events.chat_for(chat_id, sender), sender, body)
+
+    def user_contact_in(self, chat_id: int, user_id: int, phone_number: str) -> dict[str, Any]:
+        """A contact card shared in a group."""
+        user = self.world.ensure_user(user_id)
+        contact = {"phone_number": phone_number, "first_name": "客服"}
+        chat = self._events.chat_for(chat_id, user)
+        return self._events.message(chat, user, {"contact": contact})
 
     def user_sticker(self, user_id: int) -> dict[str, Any]:
         user = self.world.ensure_user(user_id)
@@ -342,6 +378,18 @@ class TelegramSimulator:
         return self.world.deletes
 
     @property
+    def restricts(self) -> list[RestrictRecord]:
+        return self.world.restricts
+
+    def status_of(self, chat_id: int, user_id: int) -> str:
+        """A user's status in a group now (``member`` unless set or changed)."""
+        return self.world.chats[chat_id].members.get(user_id, "member")
+
+    def is_deleted(self, chat_id: int, message_id: int) -> bool:
+        """Whether a user's message in a chat was deleted."""
+        return (chat_id, message_id) in self.world.deleted_user_messages
+
+    @property
     def callback_answers(self) -> list[CallbackAnswer]:
         return self.world.callback_answers
 
@@ -393,6 +441,16 @@ class TelegramSimulator:
 
     def max_per_chat(self, window: float, *, include_private: bool = True) -> int:
         return self._limits.max_per_chat(window, include_private=include_private)
+
+    async def wait_for_deletes(self, count: int, within: float = 5.0) -> list[DeleteRecord]:
+        """Wait up to `within` real seconds until the bot deleted `count` messages."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while len(self.world.deletes) < count:
+            if loop.time() > deadline:
+                raise TimeoutError(f"{len(self.world.deletes)} of {count} messages were deleted")
+            await asyncio.sleep(0.005)
+        return self.world.deletes
 
     async def wait_for_sent(self, count: int, within: float = 5.0) -> list[SentMessage]:
         """Wait up to `within` real seconds until `count` messages were sent in total."""

@@ -12,6 +12,7 @@ from .models import (
     CallbackAnswer,
     DeleteRecord,
     EditRecord,
+    RestrictRecord,
     SentMessage,
     SimChat,
     SimUser,
@@ -43,6 +44,7 @@ class World:
         self.sent: list[SentMessage] = []
         self.edits: list[EditRecord] = []
         self.deletes: list[DeleteRecord] = []
+        self.restricts: list[RestrictRecord] = []
         self.callback_answers: list[CallbackAnswer] = []
         # Press time (real monotonic seconds) of each query not answered yet: Telegram
         # takes an answer only once and only for a while, then says "query is too old".

@@ -36,3 +36,9 @@ def normalise_title(title: str) -> str:
 
 def is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
+
+
+def simplified(text: str) -> str:
+    """Traditional characters simplified, lower case; punctuation and spacing kept (for rules
+    that read links and clauses, e.g. ``jobfeed.groupcare.scams``)."""
+    return str(_t2s().convert(text.lower()))

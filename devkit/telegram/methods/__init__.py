@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from devkit.telegram.dispatch import Handler
 
-from . import chats, commands, editing, media, polling, sending
+from . import chats, commands, editing, media, members, polling, sending
 
 
 def method_table() -> dict[str, tuple[str, Handler]]:
@@ -15,6 +15,10 @@ def method_table() -> dict[str, tuple[str, Handler]]:
         "getChatMember": chats.get_chat_member,
         "getChatMemberCount": chats.get_chat_member_count,
         "leaveChat": chats.leave_chat,
+        "getChatAdministrators": members.get_chat_administrators,
+        "restrictChatMember": members.restrict_chat_member,
+        "banChatMember": members.ban_chat_member,
+        "unbanChatMember": members.unban_chat_member,
         "sendChatAction": chats.send_chat_action,
         "answerCallbackQuery": chats.answer_callback_query,
         "setMyCommands": commands.set_my_commands,

@@ -8,6 +8,7 @@ from typing import Any
 from devkit.telegram.context import SimContext
 from devkit.telegram.errors import bad_request
 from devkit.telegram.events import Events, member_wire
+from devkit.telegram.methods.members import chat_member_wire
 from devkit.telegram.models import CallbackAnswer
 from devkit.telegram.params import Params
 
@@ -66,9 +67,11 @@ async def get_chat_member(ctx: SimContext, token: str, params: Params) -> Any:
     user = world.users.get(user_id)
     if user is None:
         raise bad_request("user not found")
-    if chat.user is not None and chat.id != user_id:
-        raise bad_request("user not found")
-    return member_wire("member", user)
+    if chat.user is not None:
+        if chat.id != user_id:
+            raise bad_request("user not found")
+        return member_wire("member", user)
+    return chat_member_wire(ctx, chat, user_id)
 
 
 async def get_chat_member_count(ctx: SimContext, token: str, params: Params) -> Any:

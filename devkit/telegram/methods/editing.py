@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 from devkit.telegram.context import SimContext
-from devkit.telegram.errors import bad_request
+from devkit.telegram.errors import ApiError, bad_request
 from devkit.telegram.formatting import caption_text, message_text
 from devkit.telegram.keyboards import check_reply_markup
 from devkit.telegram.models import DeleteRecord, SentMessage
@@ -75,6 +76,8 @@ async def edit_message_reply_markup(ctx: SimContext, token: str, params: Params)
 
 
 def _delete(ctx: SimContext, chat_id: int, message_id: int) -> bool:
+    """False when there is no such message; "message can't be deleted" when it is another
+    member's message in a group where the bot is not an administrator."""
     world = ctx.world
     msg = world.bot_message(chat_id, message_id)
     if msg is not None:
@@ -83,6 +86,9 @@ def _delete(ctx: SimContext, chat_id: int, message_id: int) -> bool:
         key = (chat_id, message_id)
         if key not in world.user_messages or key in world.deleted_user_messages:
             return False
+        chat = world.chats[chat_id]
+        if chat.user is None and chat.bot_status != "administrator":
+            raise bad_request("message can't be deleted")
         world.deleted_user_messages.add(key)
     world.deletes.append(DeleteRecord(chat_id, message_id, time.monotonic()))
     return True
@@ -101,5 +107,6 @@ async def delete_messages(ctx: SimContext, token: str, params: Params) -> Any:
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise bad_request("message_ids must be a list of 1-100 message identifiers")
     for message_id in ids:
-        _delete(ctx, chat.id, int(message_id))
+        with contextlib.suppress(ApiError):  # Telegram skips what it cannot delete
+            _delete(ctx, chat.id, int(message_id))
     return True

@@ -1,0 +1,1 @@
+"""Keeping groups useful: welcomes, FAQ answers with escalation, scam and spam removal."""
