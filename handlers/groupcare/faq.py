@@ -9,13 +9,13 @@ import re
 from typing import Any
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from handlers.answering import answer_press
+from handlers.answering import answer_press, reply_in_group
 from handlers.filters import InGroup, InPrivate, NotCommand
 from handlers.groupcare.callbacks import AnswerAsker, AskHuman
 from jobfeed.groupcare.escalation import Escalation, Escalations
@@ -106,16 +106,9 @@ async def answer_in_group(
     admission = await search_gate.admit(message.chat.id, message.from_user.id, message.message_id)
     if admission is None:
         return  # the group's reply budget is spent: quiet, as the search is
-    try:
-        await message.reply(texts.render("groupcare.faq_answer", answer=entry.answer))
-    except TelegramRetryAfter as exc:
-        await search_gate.penalize(exc.retry_after)
-        return
-    except TelegramAPIError as exc:
-        await search_gate.unused(admission)
-        log.warning("FAQ answer in %s failed: %s", message.chat.id, exc)
-        return
-    await faq_store.count("answered")
+    answer = texts.render("groupcare.faq_answer", answer=entry.answer)
+    if await reply_in_group(message, search_gate, admission, answer):
+        await faq_store.count("answered")
 
 
 async def answer_in_private(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
+from handlers.answering import reply_in_group
 from handlers.search.answers import GROUP_TOP, group_answer
 from handlers.search.asking import Ask
 from jobfeed.links import Links
@@ -47,18 +47,7 @@ async def answer_in_group(
         alert = more or await service.save(saved)  # the 有新岗位通知我 link carries it
         trades = service.hint_trades(found.result) if not found.vacancies else []
         text, markup = await group_answer(links, texts, found, more, trades, alert_token=alert)
-    try:
-        await message.reply(text, reply_markup=markup)
-        await search_gate.sent(admission)
-    except TelegramRetryAfter as exc:
-        await search_gate.penalize(exc.retry_after)
-        log.warning(
-            "Search answer in %s got 429 (retry after %s s)", message.chat.id, exc.retry_after
-        )
-        return
-    except TelegramAPIError as exc:
-        await search_gate.unused(admission)
-        log.warning("Search answer in %s failed: %s", message.chat.id, exc)
+    if not await reply_in_group(message, search_gate, admission, text, markup):
         return
     if total is not None:
         await service.record(ask.text, total)
