@@ -65,6 +65,7 @@ async def test_a_whole_application_reaches_the_recruiter_as_from_telegram(oa: Oa
     await oa.system.settle()
     [card] = oa.system.sim.messages_in(RECRUITER_ID)
     assert "张三" in (card.plain_text or "") and str(number) in (card.plain_text or "")
+    assert "来自微信公众号" in (card.plain_text or "")
     assert await oa.system.services.applications.is_delivered(number)
     mine = await _says(follower, "我的报名")
     assert str(number) in mine and "等待招聘方查看" in mine
