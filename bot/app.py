@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.api import applications as applications_api
 from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
+from bot.api import channels as channels_api
 from bot.api import compliance as compliance_api
 from bot.api import groupcare as groupcare_api
 from bot.api import groups as groups_api
@@ -55,8 +56,8 @@ from bot.telegram.reaching import RECEIVING
 from bot.telegram.webhook import WEBHOOK_PATH, WebhookSetter, webhook_handler
 from bot.unavailable import dependency_down
 from bot.web.site import PublicSite
+from bot.wechat.oa.routes import OA, wechat_oa
 from bot.wechat.oa.routes import install as install_wechat_oa
-from bot.wechat.oa.routes import wechat_oa
 from bot.welcoming import WelcomeSender
 from jobfeed.applications.verification import SmsCodes
 from jobfeed.expiry import ExpirySweeper
@@ -80,6 +81,7 @@ def build_api() -> Api:
         stats_api,
         search_api,
         updates_api,
+        channels_api,
     )
     for module in modules:
         module.setup(api)
@@ -151,6 +153,8 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
             WelcomeSender(app[BOT], app[WELCOMES], app[GROUPCARE], app[TEXTS]).run,
         ),
     ]
+    if OA in app:
+        jobs.append(Supervised("official account kept messages", app[OA].sweep))
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:
         assert settings.webhook_base_url and settings.webhook_secret  # guaranteed together

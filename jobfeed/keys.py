@@ -462,6 +462,19 @@ class Keys:
         """String: JSON of a person's conversation in the channel (résumé step); expires."""
         return self._k("channel", channel, "chat", person)
 
+    def channel_late(self, channel: str) -> str:
+        """Hash: message key -> JSON of an inbound message acknowledged before it was
+        handled (``jobfeed.inbound``); gone once its reply went out."""
+        return self._k("channel", channel, "late")
+
+    def channel_late_claim(self, channel: str, message: str) -> str:
+        """String (owner token, PX): a process handling a kept message again."""
+        return self._k("channel", channel, "late", "claim", message)
+
+    def channel_dead(self, channel: str) -> str:
+        """Hash: message key -> JSON of a kept message given up on, for an admin to replay."""
+        return self._k("channel", channel, "dead")
+
     def channel_held(self, channel: str, person: int) -> str:
         """List: texts that could not reach a person yet, given with their next message."""
         return self._k("channel", channel, "held", person)

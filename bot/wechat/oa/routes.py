@@ -10,17 +10,21 @@ same message again (three tries). So each message is worked out once: the first 
 claims its ``MsgId`` in Redis and a retry gets the same reply (or ``success`` if the first
 is still working). A reply not ready by ``DEADLINE`` is answered ``success`` (WeChat then
 shows nothing and does not retry) and, when ready, sent as a customer-service message;
-if WeChat does not take it, it is held for the follower's next message.
+if WeChat does not take it, it is held for the follower's next message. Answering
+``success`` acknowledges the message, so it is kept in Redis first (``jobfeed.inbound``):
+if this process dies or the work fails, the sweeper (a supervised job) works it out again,
+up to five times, then it is a dead letter an admin can replay (``/api/channels/...``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 from aiohttp import ClientSession, web
 
@@ -43,6 +47,7 @@ from bot.wechat.oa.followers import Followers
 from bot.wechat.oa.notifier import OaNotifier
 from bot.wechat.oa.tokens import AccessTokens
 from bot.wechat.oa.xmlmsg import Inbound, MalformedXml, encrypted_reply, fields, text_reply
+from jobfeed.inbound import InboundKeeper
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,8 @@ PENDING = "\x00pending"
 SUCCESS = "success"  # what WeChat takes as "no reply"
 LATE_TRIES = (0.0, 1.0, 2.0, 4.0)  # waits before each customer-service try of a late reply
 POLL = 0.05
+SWEEP_SECONDS = 15.0  # how often kept messages are looked at
+STRANDED_AFTER = 60.0  # seconds after which a kept message is not being worked out
 
 
 class _Turn:
@@ -62,6 +69,9 @@ class _Turn:
     ready = False
     late = False
 
+    def __init__(self) -> None:
+        self.kept = asyncio.Event()  # the message is kept in Redis (a late one)
+
 
 @dataclass
 class OaEndpoint:
@@ -69,12 +79,13 @@ class OaEndpoint:
     crypt: MessageCrypt | None
     desk: Desk
     service: CustomerService
+    keeper: InboundKeeper
     deadline: float = DEADLINE
     clock: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time  # the replies' CreateTime and TimeStamp
 
-    def __post_init__(self) -> None:
-        self._late: set[asyncio.Task[str | None]] = set()
+    _late: set[asyncio.Task[str | None]] = field(default_factory=set, init=False)
+    _in_hand: set[str] = field(default_factory=set, init=False)  # keys of those tasks
 
     # -- the requests ----------------------------------------------------------------------
 
@@ -144,9 +155,15 @@ class OaEndpoint:
                 return await task
             turn.late = True
             self._late.add(task)
+            self._in_hand.add(message.once_key)
             task.add_done_callback(self._late.discard)
+            task.add_done_callback(lambda _: self._in_hand.discard(message.once_key))
             task.add_done_callback(_log_failure)
             log.info("An Official Account reply missed the deadline: it goes out late")
+            try:  # "success" acknowledges it: kept before that
+                await self.keeper.keep(message.once_key, _record(message, origin))
+            finally:
+                turn.kept.set()
             return None
 
     async def _work(self, message: Inbound, origin: str, key: str, turn: _Turn) -> str | None:
@@ -163,6 +180,8 @@ class OaEndpoint:
         await redis.set(key, SUCCESS, ex=ONCE_SECONDS)  # what WeChat was told
         if reply:
             await self._send_late(message.from_user, reply)
+        await turn.kept.wait()
+        await self.keeper.settle(message.once_key)
         return None
 
     async def _earlier(self, key: str) -> str | None:
@@ -186,12 +205,44 @@ class OaEndpoint:
         # Acknowledged means kept: their next message brings it.
         await self.desk.followers.hold(self.desk.followers.person(openid), text)
 
+    # -- kept messages -----------------------------------------------------------------------
+
+    async def sweep(self, stop: asyncio.Event) -> None:
+        """The supervised job: works out again the late messages no process finished."""
+        while not stop.is_set():
+            await self.sweep_once()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
+
+    async def sweep_once(self, older_than: float = STRANDED_AFTER) -> int:
+        """Works out each stranded kept message once; how many went out (or were held)."""
+        done = 0
+        for kept in await self.keeper.due(older_than, skip=self._in_hand):
+            try:
+                message = Inbound(**kept.message["inbound"])
+                reply = await self.desk.answer(message, str(kept.message["origin"]))
+                if reply:
+                    await self._send_late(message.from_user, reply)
+            except Exception as exc:
+                if await self.keeper.failed(kept, f"{type(exc).__name__}: {exc}"):
+                    log.error("A kept Official Account message is a dead letter now: %s", exc)
+                else:
+                    log.warning("A kept Official Account message failed again: %s", exc)
+                continue
+            await self.keeper.settle(kept.key)
+            done += 1
+        return done
+
     async def close(self) -> None:
         """Finish the late replies in hand (at most 10 s)."""
         if self._late:
             await asyncio.wait(set(self._late), timeout=10)
             for task in self._late:
                 task.cancel()
+
+
+def _record(message: Inbound, origin: str) -> dict[str, object]:
+    return {"inbound": asdict(message), "origin": origin}
 
 
 def _log_failure(task: asyncio.Task[str | None]) -> None:
@@ -236,7 +287,8 @@ async def wechat_oa(app: web.Application) -> AsyncIterator[None]:
             public_base_url=settings.public_base_url,
         )
         crypt = MessageCrypt(token, aes.get_secret_value(), appid) if aes else None
-        app[OA] = endpoint = OaEndpoint(token, crypt, desk, service)
+        keeper = InboundKeeper(redis, keys, CHANNEL)
+        app[OA] = endpoint = OaEndpoint(token, crypt, desk, service, keeper)
         try:
             yield
         finally:
