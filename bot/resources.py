@@ -102,6 +102,7 @@ from jobfeed.places import Places
 from jobfeed.replication import ReplicaWait
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
+from jobfeed.search.confusions import Confusions
 from jobfeed.search.saved import SavedSearches
 from jobfeed.search.service import SearchService
 from jobfeed.search.throttle import ReplyGate, ReplyLimits
@@ -183,7 +184,7 @@ def _groupcare(app: web.Application, settings: Settings, redis: Redis, keys: Key
     site = urlsplit(settings.public_base_url or "").netloc
     checker = ScamChecker.load(own_links=(site,) if site else ())
     app[MODERATION] = Moderation(redis, keys, checker)
-    app[FAQ] = faq = FaqStore(redis, keys)
+    app[FAQ] = faq = FaqStore(redis, keys, confusions=Confusions.load())
     app[ESCALATIONS] = Escalations(redis, keys, faq)
     app[WELCOMES] = Welcomes(redis, keys, settings.welcome_interval_seconds)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import Counter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -291,6 +292,19 @@ class TelegramSimulator:
         if caption_entities:
             body["caption_entities"] = caption_entities
         return self._events.message(chat, user, body)
+
+    def user_edit(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits their text message: an ``edited_message`` update."""
+        key = (chat_id, message_id)
+        original = self.world.user_messages.get(key)
+        if original is None or key in self.world.deleted_user_messages or "text" not in original:
+            raise ValueError(f"no live text message {message_id} of a user in chat {chat_id}")
+        edited = {**original, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        if found := command_entities(text):
+            edited["entities"] = found
+        self.world.user_messages[key] = edited
+        return self.updates.push({"edited_message": edited})
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         """A user's status in a group: ``creator``, ``administrator``, ``member`` …"""

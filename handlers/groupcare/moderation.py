@@ -62,6 +62,8 @@ MUTED = ChatPermissions(can_send_messages=False)
 def router() -> Router:
     r = Router(name="moderation")
     r.message.register(remove, InGroup(), Suspect())
+    # A scam is often posted clean and edited afterwards.
+    r.edited_message.register(remove, InGroup(), Suspect())
     r.callback_query.register(restore, RestoreCase.filter(), IsAdmin())
     return r
 

@@ -1,6 +1,8 @@
 """Questions and answers the admins keep, and matching a message to one of them with the
 search's understanding of text: traditional characters, full-width forms and pinyin
-(``jobfeed.search.normalise``), sound-alike typos (``jobfeed.search.pinyin`` codes).
+(``jobfeed.search.normalise``), sound-alike typos (``jobfeed.search.pinyin`` codes) and
+look-alike typos (包吃往 for 包吃住: one character of a keyword written as one the search's
+``confusions.tsv`` lists for it).
 
 An entry is global or belongs to one group. A message is answered only when it is a
 question and one entry fits it clearly: its keywords heard in the message and its
@@ -21,6 +23,7 @@ from rapidfuzz import fuzz
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.search.confusions import Confusions
 from jobfeed.search.normalise import normalise, simplified
 from jobfeed.search.pinyin import codes, letters
 
@@ -52,13 +55,14 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class _Forms:
+    plain: str
     codes: str
     letters: str
 
 
 def _forms(text: str) -> _Forms:
     plain = normalise(text)
-    return _Forms(codes(plain).replace(" ", ""), letters(plain))
+    return _Forms(plain.replace(" ", ""), codes(plain).replace(" ", ""), letters(plain))
 
 
 def is_question(text: str) -> bool:
@@ -70,7 +74,8 @@ def is_question(text: str) -> bool:
 
 
 class FaqMatcher:
-    def __init__(self, entries: list[FaqEntry]) -> None:
+    def __init__(self, entries: list[FaqEntry], confusions: Confusions | None = None) -> None:
+        self._confusions = confusions
         self._entries = [
             (
                 entry,
@@ -91,10 +96,7 @@ class FaqMatcher:
         for entry, keywords, questions in self._entries:
             if entry.group is not None and entry.group != group:
                 continue
-            heard = any(
-                k.codes in asked.codes or (len(k.letters) >= 4 and k.letters in asked.letters)
-                for k in keywords
-            )
+            heard = any(self._heard(k, asked) for k in keywords)
             close = max((_closeness(asked, q) for q in questions), default=0.0)
             if close >= SAME or (heard and close >= CLOSE):
                 scored.append(Match(entry, close + (10.0 if heard else 0.0)))
@@ -104,6 +106,25 @@ class FaqMatcher:
         if len(scored) > 1 and scored[0].score - scored[1].score < AMBIGUOUS:
             return None  # two answers fit: unsure
         return scored[0]
+
+    def _heard(self, keyword: _Forms, asked: _Forms) -> bool:
+        if keyword.codes in asked.codes:
+            return True  # as written, or sounding the same
+        if len(keyword.letters) >= 4 and keyword.letters in asked.letters:
+            return True  # typed in pinyin
+        return self._looks_like(keyword.plain, asked.plain)
+
+    def _looks_like(self, keyword: str, text: str) -> bool:
+        """One character of ``keyword`` written as a look-alike somewhere in ``text``."""
+        if self._confusions is None or len(keyword) < 2:
+            return False
+        size = len(keyword)
+        for start in range(len(text) - size + 1):
+            window = text[start : start + size]
+            swaps = [(w, k) for w, k in zip(window, keyword, strict=True) if w != k]
+            if len(swaps) == 1 and self._confusions.kind(*swaps[0]) is not None:
+                return window not in self._confusions.words
+        return False
 
 
 def _closeness(asked: _Forms, example: _Forms) -> float:
@@ -119,10 +140,16 @@ class FaqStore:
     outcome counts (answered, escalated, unanswered) and the unanswered questions."""
 
     def __init__(
-        self, redis: Redis, keys: Keys, *, monotonic: Callable[[], float] = time.monotonic
+        self,
+        redis: Redis,
+        keys: Keys,
+        *,
+        confusions: Confusions | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._redis = redis
         self._keys = keys
+        self._confusions = confusions
         self._monotonic = monotonic
         self._cached: tuple[float, FaqMatcher] | None = None
 
@@ -148,7 +175,7 @@ class FaqStore:
     async def matcher(self) -> FaqMatcher:
         now = self._monotonic()
         if self._cached is None or now - self._cached[0] > CACHE_SECONDS:
-            self._cached = (now, FaqMatcher(await self.entries()))
+            self._cached = (now, FaqMatcher(await self.entries(), self._confusions))
         return self._cached[1]
 
     async def count(self, outcome: str) -> None:

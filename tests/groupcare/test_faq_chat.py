@@ -42,6 +42,7 @@ async def test_questions_with_typos_and_traditional_characters_get_the_answer(
         ("请问这边包吃主吗", "包吃包住"),  # a sound-alike typo
         ("工资几号法？", "每月15号"),  # a sound-alike typo
         ("baochizhuma", "包吃包住"),  # pinyin
+        ("请问包吃往吗", "包吃包住"),  # a look-alike typo (往 for 住)
     ]
     for n, (text, answer) in enumerate(asked):
         update = sim.user_message(GROUP, ASKER + n, text)

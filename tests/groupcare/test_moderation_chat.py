@@ -122,3 +122,15 @@ async def test_a_qr_code_picture_a_contact_card_and_mass_mentions_are_removed(
         assert sim.is_deleted(ADMIN_GROUP, update["message"]["message_id"])
     assert not sim.is_deleted(ADMIN_GROUP, holiday["message"]["message_id"])
     assert len(reports(system)) == 3
+
+
+async def test_a_message_edited_into_a_scam_is_removed(system: System) -> None:
+    sim = system.sim
+    sim.add_chat(ADMIN_GROUP, title="招聘一群", bot_is_admin=True)
+    posted = await say(system, ADMIN_GROUP, SCAMMER, "大家好，我是新来的")
+    assert not sim.is_deleted(ADMIN_GROUP, posted)
+    sim.user_edit(ADMIN_GROUP, posted, "大家好，加V：zp88888 详聊日结")
+    await system.settle()
+    assert sim.is_deleted(ADMIN_GROUP, posted)
+    [report] = reports(system)
+    assert "规则 contact" in (report.plain_text or "")
