@@ -24,6 +24,7 @@ from bot.api.registry import Api
 from bot.appkeys import (
     ALERTING,
     BOT,
+    CHECKINS,
     DISPATCHER,
     INBOX,
     LEDGER,
@@ -135,6 +136,7 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("search index", SearchFollower(app[LIVE_INDEX]).run),
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
         *app[ALERTING].jobs(),
+        Supervised("retention check-ins", app[CHECKINS].run),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

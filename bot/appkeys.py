@@ -24,6 +24,7 @@ from jobfeed.approvals import Approvals
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
@@ -34,6 +35,9 @@ from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
+from jobfeed.placements.checkins import CheckinJob, PlacementNotifier
+from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
@@ -86,3 +90,9 @@ NOTIFIER = web.AppKey("notifier", Notifier)
 LINKS = web.AppKey("links", Links)  # every apply link is made by this one object
 # resources.alerts: the alert matching and sending jobs.
 ALERTING = web.AppKey("alerting", Alerting)
+# --- placements and brokers (resources.storage and resources.telegram) ---
+PLACEMENTS = web.AppKey("placements", PlacementRepository)
+BROKERS = web.AppKey("brokers", BrokerRepository)
+HIRING = web.AppKey("hiring", Hiring)  # 已录用 -> a placement
+CHECKINS = web.AppKey("checkins", CheckinJob)  # the retention check-in job
+PLACEMENT_NOTIFIER = web.AppKey("placement_notifier", PlacementNotifier)

@@ -100,6 +100,28 @@ class Settings(BaseSettings):
     dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
     dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
 
+    # --- placements and brokers (jobfeed.placements, jobfeed.brokers) ---
+    # The months after the start date at which a placed worker is asked 还在吗.
+    checkin_months: Annotated[tuple[int, ...], NoDecode] = (1, 3, 6)
+    checkin_remind_days: int = Field(default=3, ge=1, le=60)
+    broker_reward_yuan: int = Field(default=0, ge=0, le=100_000)
+    broker_reward_months: int = Field(default=3, ge=1, le=36)
+
+    @field_validator("checkin_months", mode="before")
+    @classmethod
+    def _months(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                months = tuple(int(p) for p in value.split(",") if p.strip())
+            except ValueError:
+                raise ValueError("give months as numbers, e.g. 1,3,6") from None
+            value = months
+        if isinstance(value, tuple | list):
+            if not value or any(not 1 <= int(m) <= 36 for m in value):
+                raise ValueError("give 1 to 36 months each, e.g. 1,3,6")
+            return tuple(sorted({int(m) for m in value}))
+        return value
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -17,6 +17,7 @@ Each stores what it makes under the typed keys of ``bot/appkeys.py``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,10 +33,13 @@ from bot.appkeys import (
     AUDIT,
     AVAILABILITIES,
     BOT,
+    BROKERS,
     CHECKER,
+    CHECKINS,
     DEAD_LETTERS,
     DISPATCHER,
     GROUPS,
+    HIRING,
     INBOX,
     KEYS,
     LEDGER,
@@ -45,6 +49,8 @@ from bot.appkeys import (
     NOTIFIER,
     PACER,
     PIPELINE,
+    PLACEMENT_NOTIFIER,
+    PLACEMENTS,
     PLACES,
     PLANNER,
     PLANS,
@@ -71,12 +77,14 @@ from bot.telegram.factory import create_bot
 from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.placements import TelegramPlacementNotifier
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
@@ -84,6 +92,10 @@ from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.placements.checkins import CheckinJob
+from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.ledger import RewardRule
+from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.replication import ReplicaWait
 from jobfeed.roles import RecruiterRepository
@@ -156,6 +168,10 @@ def _repositories(
     app[AUDIT] = audit = AuditLog(redis, keys)
     app[RELEASES] = Releases(vacancies, submissions, audit)
     app[AVAILABILITIES] = availability_repository(settings, redis, keys)
+    zone = ZoneInfo(settings.timezone)
+    app[PLACEMENTS] = placements = PlacementRepository(redis, keys, settings.checkin_months, zone)
+    app[BROKERS] = brokers = BrokerRepository(redis, keys)
+    app[HIRING] = Hiring(placements, brokers)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -199,6 +215,14 @@ def _telegram_parts(
         bot, app[TEXTS], app[APPLICATIONS], settings.admin_ids, links=app[LINKS]
     )
     app[NOTIFIER], app[CARDS] = notifier, notifier.cards
+    app[PLACEMENT_NOTIFIER] = placement_notifier = TelegramPlacementNotifier(
+        notifier, app[TEXTS], settings.admin_ids, settings.checkin_months
+    )
+    app[CHECKINS] = CheckinJob(
+        app[PLACEMENTS],
+        placement_notifier,
+        remind_after=timedelta(days=settings.checkin_remind_days),
+    )
     notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])
@@ -259,6 +283,12 @@ def handler_data(
         "links": app[LINKS],
         "checker": app[CHECKER],
         "availabilities": app[AVAILABILITIES],
+        "placements": app[PLACEMENTS],
+        "brokers": app[BROKERS],
+        "hiring": app[HIRING],
+        "placement_notifier": app[PLACEMENT_NOTIFIER],
+        "reward_rule": reward_rule(settings),
+        "public_base_url": settings.public_base_url,
     }
 
 
@@ -267,3 +297,7 @@ def reply_limits(settings: Settings) -> ReplyLimits:
         user_interval=settings.search_user_seconds,
         group_limit=settings.search_group_per_minute,
     )
+
+
+def reward_rule(settings: Settings) -> RewardRule:
+    return RewardRule(yuan=settings.broker_reward_yuan, months=settings.broker_reward_months)

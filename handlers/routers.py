@@ -9,6 +9,7 @@ from handlers import (
     alerts,
     applications,
     groups,
+    placements,
     posting,
     recruiters,
     resume,
@@ -30,6 +31,7 @@ def get_routers() -> list[Router]:
         # still pass through the conversations' steps.
         resume.router(),
         applications.router(),
+        placements.router(),
         posting.router(),
         recruiters.router(),
         admins.router(),

@@ -429,3 +429,60 @@ class Keys:
     def alerts_dead(self) -> str:
         """Hash: queue item -> JSON (the error, attempts, when) of alerts given up on."""
         return self._k("alerts", "dead")
+
+    # --- placements, retention check-ins and brokers (jobfeed.placements, jobfeed.brokers) ---
+    def placement(self, number: int | str) -> str:
+        """Hash: ``record`` (JSON, no personal data), ``start``, ``pay``, ``broker``, and per
+        check-in month ``asked:<m>``, ``answer:<m>`` (JSON), ``reminded:<m>``, ``tries:<m>``."""
+        return self._k("placement", number)
+
+    def placement_personal(self, number: int | str) -> str:
+        """String: JSON of the placed worker's personal data (gone after ``/forget``)."""
+        return self._k("placement", number, "personal")
+
+    @property
+    def placements_all(self) -> str:
+        """Sorted set: placement number -> start date (Unix seconds, local midnight)."""
+        return self._k("placements", "all")
+
+    def placements_by_worker(self, person: int | str) -> str:
+        """Set: placement numbers of one worker (what ``/forget`` scrubs)."""
+        return self._k("placements", "worker", person)
+
+    @property
+    def checkins_due(self) -> str:
+        """Sorted set: ``<placement>:<months>`` -> when the worker is to be asked."""
+        return self._k("placements", "checkins")
+
+    @property
+    def checkin_reminders(self) -> str:
+        """Sorted set: ``<placement>:<months>`` -> when the recruiter is reminded of an
+        unanswered check-in."""
+        return self._k("placements", "reminders")
+
+    def broker(self, person: int | str) -> str:
+        """String: JSON of one broker (``jobfeed.brokers.models.Broker``)."""
+        return self._k("broker", person)
+
+    @property
+    def broker_codes(self) -> str:
+        """Hash: broker code -> the broker's person id."""
+        return self._k("brokers", "codes")
+
+    @property
+    def brokers_pending(self) -> str:
+        """Set: person ids asking to be brokers."""
+        return self._k("brokers", "pending")
+
+    @property
+    def broker_touch(self) -> str:
+        """Hash: person id -> the code of the broker who brought them (first touch only)."""
+        return self._k("brokers", "touch")
+
+    def broker_people(self, code: str) -> str:
+        """Sorted set: person ids a broker brought -> when."""
+        return self._k("brokers", "people", code)
+
+    def broker_visits(self, code: str) -> str:
+        """String: job-page visits through a broker's links (crawlers not counted)."""
+        return self._k("brokers", "visits", code)
