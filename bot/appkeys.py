@@ -37,6 +37,7 @@ from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
 from jobfeed.placements.checkins import CheckinJob, PlacementNotifier
 from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.reports import Reports
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
@@ -95,4 +96,5 @@ PLACEMENTS = web.AppKey("placements", PlacementRepository)
 BROKERS = web.AppKey("brokers", BrokerRepository)
 HIRING = web.AppKey("hiring", Hiring)  # 已录用 -> a placement
 CHECKINS = web.AppKey("checkins", CheckinJob)  # the retention check-in job
+REPORTS = web.AppKey("reports", Reports)  # the ledger, reward roster and figures
 PLACEMENT_NOTIFIER = web.AppKey("placement_notifier", PlacementNotifier)

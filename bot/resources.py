@@ -57,6 +57,7 @@ from bot.appkeys import (
     RECRUITERS,
     REDIS,
     RELEASES,
+    REPORTS,
     RESUME_FLOW,
     SEARCH,
     SEARCH_ANALYTICS,
@@ -95,6 +96,7 @@ from jobfeed.keys import Keys
 from jobfeed.placements.checkins import CheckinJob
 from jobfeed.placements.hiring import Hiring
 from jobfeed.placements.ledger import RewardRule
+from jobfeed.placements.reports import Reports
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.replication import ReplicaWait
@@ -172,6 +174,7 @@ def _repositories(
     app[PLACEMENTS] = placements = PlacementRepository(redis, keys, settings.checkin_months, zone)
     app[BROKERS] = brokers = BrokerRepository(redis, keys)
     app[HIRING] = Hiring(placements, brokers)
+    app[REPORTS] = Reports(placements, brokers, reward_rule(settings))
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -287,7 +290,7 @@ def handler_data(
         "brokers": app[BROKERS],
         "hiring": app[HIRING],
         "placement_notifier": app[PLACEMENT_NOTIFIER],
-        "reward_rule": reward_rule(settings),
+        "reports": app[REPORTS],
         "public_base_url": settings.public_base_url,
     }
 
