@@ -8,6 +8,7 @@ from handlers import (
     admins,
     alerts,
     applications,
+    brokers,
     groups,
     placements,
     posting,
@@ -26,12 +27,15 @@ def get_routers() -> list[Router]:
     # group chatter (most of the traffic).
     private = Router(name="private-features")
     private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
+    # A broker's /start payload: attributed, then taken off before the features see it.
+    private.message.outer_middleware(brokers.Referrals())
     private.include_routers(
         # Before search: a résumé or /post step's answer is not a query. Commands
         # still pass through the conversations' steps.
         resume.router(),
         applications.router(),
         placements.router(),
+        brokers.router(),
         posting.router(),
         recruiters.router(),
         admins.router(),
