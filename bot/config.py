@@ -256,6 +256,15 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _reward_month_is_asked(self) -> Settings:
+        if self.broker_reward_months not in self.checkin_months:
+            raise ValueError(
+                "BROKER_REWARD_MONTHS must be one of CHECKIN_MONTHS: the reward is earned "
+                "by the worker's answer at that check-in"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _webhook_pair(self) -> Settings:
         if (self.webhook_base_url is None) != (self.webhook_secret is None):
             raise ValueError(
