@@ -15,6 +15,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
+def safe(cell: Cell) -> Cell:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) kept as
+    text: names and answers come from outside."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
+
+
 def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -22,7 +30,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) 
     sheet.title = title[:31]  # Excel's limit on sheet names
     sheet.append(list(headers))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([safe(cell) for cell in row])
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         widest = max([len(str(r[index - 1])) for r in rows] + [len(header)])
@@ -36,5 +44,5 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([safe(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")

@@ -11,6 +11,7 @@ from tests.brokers.journey import apply, clock_at, data_of, hire
 from tests.brokers.test_attribution import BROKER, become_broker
 from tests.handlers.resume_chat import VACANCY_ID
 from tests.harness import ADMIN_TOKEN, System
+from tests.staff.dashboard import Visitor
 
 STAYS, LEAVES, DIRECT = 650001, 650002, 650003
 
@@ -73,3 +74,24 @@ async def test_the_reward_roster_and_the_figures(system: System) -> None:
     assert figures["by_broker"][broker.code]["rewards_owed"] == 500
     assert figures["by_county"]["化德县"]["placements"] == 2
     assert figures["by_employer"]["华北铝业"]["placements"] == 3
+    # The dashboard page: the same figures, charts, the rows with masked phones, and the
+    # office's export with whole phones, logged under the signed-in account.
+    visitor = Visitor(system.base_url)
+    try:
+        assert await visitor.sign_in() in (302, 303)
+        status, html, _ = await visitor.get("/dashboard/placements")
+        assert status == 200
+        assert 'data-stat="placements">3<' in html and 'data-stat="rewards">500<' in html
+        assert "<svg" in html and "李四" in html
+        assert "139****0001" in html and "13912340001" not in html
+        async with visitor.http.get(f"{system.base_url}/dashboard/placements/ledger.xlsx") as r:
+            assert r.status == 200
+            body = await r.read()
+        ledger = load_workbook(io.BytesIO(body)).active
+        assert ledger is not None
+        phones = {row[2] for row in ledger.iter_rows(min_row=2, values_only=True)}
+        assert "13912340001" in phones
+        log = await system.services.applications.access_log()
+        assert any(r.actor == "web:token" for r in log)
+    finally:
+        await visitor.close()
