@@ -12,11 +12,13 @@ from enum import StrEnum
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -28,11 +30,13 @@ from handlers.answering import answer_press
 from handlers.deeplinks import split_ref, with_ref
 from handlers.filters import InPrivate, IsAdmin
 from handlers.flood import patiently
+from handlers.identity import CHANNEL
 from handlers.staff_callbacks import drop_buttons
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.brokers.models import Broker, BrokerStatus
 from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.brokers.standing import standing
+from jobfeed.groups import GroupRepository
 from jobfeed.links import Links
 from jobfeed.models import utcnow
 from jobfeed.placements.ledger import LedgerFilter
@@ -58,6 +62,8 @@ def router() -> Router:
     r.callback_query.register(verdict, BrokerVerdict.filter(), IsAdmin())
     r.message.register(broker_command, Command("broker"), InPrivate())
     r.message.register(roster, Command("roster"), InPrivate())
+    r.message.register(invites, Command("invite"), InPrivate())
+    r.chat_member.register(member_joined)
     return r
 
 
@@ -224,3 +230,59 @@ async def roster(
     await message.answer_document(
         document, caption=texts.render("brokers.roster_caption", count=table.size)
     )
+
+
+INVITE_GROUPS = 10  # links made per /invite
+
+
+async def invites(
+    message: Message, bot: Bot, *, texts: Texts, brokers: BrokerRepository, groups: GroupRepository
+) -> None:
+    """Per-broker invite links of the groups of the broker's area (the bot must be an
+    administrator there): a member who joins through one is the broker's."""
+    assert message.from_user is not None  # private chat
+    broker = await brokers.get(message.from_user.id)
+    if broker is None or not broker.approved:
+        await message.answer(texts.render("brokers.not_broker"))
+        return
+    made = await brokers.invite_links(broker.code)
+    local = [
+        g
+        for g in await groups.all()
+        if g.channel == CHANNEL
+        and isinstance(g.chat_id, int)
+        and broker.area in " ".join(filter(None, (g.title, g.city, g.province)))
+    ][:INVITE_GROUPS]
+    shown: list[tuple[str, str]] = []
+    for group in local:
+        address = str(group.address)
+        link = made.get(address)
+        if link is None:
+            try:
+                link = await _invite_link(bot, group.chat_id, broker.code)
+            except TelegramAPIError as exc:  # not an administrator there
+                log.info("No invite link for a group of area %s: %s", broker.area, exc.message)
+                continue
+            await brokers.add_invite_link(broker.code, address, link)
+        shown.append((group.title, link))
+    await message.answer(
+        texts.render("brokers.invites", links=shown), disable_web_page_preview=True
+    )
+
+
+async def member_joined(event: ChatMemberUpdated, brokers: BrokerRepository) -> None:
+    """chat_member: someone joined a group; through a broker's link, they are the broker's."""
+    link = event.invite_link
+    if link is None or event.new_chat_member.status not in ("member", "restricted"):
+        return
+    if event.old_chat_member.status not in ("left", "kicked"):
+        return
+    await brokers.joined_through(event.new_chat_member.user.id, link.invite_link, utcnow())
+
+
+async def _invite_link(bot: Bot, chat_id: int | str, code: str) -> str:
+    async def create() -> str:
+        made = await bot.create_chat_invite_link(chat_id, name=f"经纪人{code}")
+        return made.invite_link
+
+    return await patiently(create)

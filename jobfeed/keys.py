@@ -486,3 +486,12 @@ class Keys:
     def broker_visits(self, code: str) -> str:
         """String: job-page visits through a broker's links (crawlers not counted)."""
         return self._k("brokers", "visits", code)
+
+    @property
+    def broker_invites(self) -> str:
+        """Hash: a group invite link made for a broker -> the broker's code."""
+        return self._k("brokers", "invites")
+
+    def broker_invite_links(self, code: str) -> str:
+        """Hash: group address -> the invite link made for one broker there."""
+        return self._k("brokers", "invite-links", code)

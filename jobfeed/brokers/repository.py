@@ -106,6 +106,22 @@ class BrokerRepository:
         members: Any = await self._redis.zrange(self._keys.broker_people(code), 0, -1)
         return [int(m) for m in members if m.isdigit()]
 
+    async def invite_links(self, code: str) -> dict[str, str]:
+        """group address -> the invite link made for the broker there."""
+        found: Any = await self._redis.hgetall(self._keys.broker_invite_links(code))
+        return dict(found)
+
+    async def add_invite_link(self, code: str, group: str, link: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._keys.broker_invites, link, code)
+            pipe.hset(self._keys.broker_invite_links(code), group, link)
+            await pipe.execute()
+
+    async def joined_through(self, person: int, link: str, at: datetime) -> Broker | None:
+        """A member joined a group through ``link``: attributed when it is a broker's."""
+        code = cast(str | None, await self._redis.hget(self._keys.broker_invites, link))
+        return await self.attribute(person, code, at) if code else None
+
     async def visited(self, code: str) -> None:
         await self._redis.incr(self._keys.broker_visits(code))
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from devkit.telegram import SentMessage
 from jobfeed.brokers.models import Broker
+from jobfeed.models import Group
 from tests.brokers.journey import apply, clock_at, data_of, hire
 from tests.handlers.resume_chat import VACANCY_ID, vacancy
 from tests.harness import ADMIN_ID, System
@@ -122,3 +123,38 @@ async def test_a_page_link_counts_visits_not_crawlers_and_attributes_the_form(
         f"{system.base_url}/jobs/{VACANCY_ID}?ref=zzzzzzzz", headers={"User-Agent": BROWSER}
     ) as response:
         assert 'name="ref"' not in await response.text()
+
+
+GROUP = -1009000001
+ELSEWHERE = -1009000002
+JOINER = 640021
+PASSER_BY = 640022
+
+
+async def test_an_invite_link_attributes_who_joins_through_it(system: System) -> None:
+    broker, _ = await become_broker(system, BROKER, "李四")
+    await system.services.groups.upsert_many(
+        [
+            Group(chat_id=GROUP, title="化德县务工群", city="乌兰察布"),
+            Group(chat_id=ELSEWHERE, title="天津招聘群", city="天津"),
+        ]
+    )
+    system.sim.add_chat(GROUP, title="化德县务工群", bot_is_admin=True)
+    system.sim.add_chat(ELSEWHERE, title="天津招聘群", bot_is_admin=True)
+    system.sim.user_message(BROKER, BROKER, "/invite")
+    await system.settle()
+    [link] = list(system.sim.world.invite_links)  # the area's group only
+    assert link in (system.sim.messages_in(BROKER)[-1].plain_text or "")
+    # Asking again reuses the link.
+    system.sim.user_message(BROKER, BROKER, "/invite")
+    await system.settle()
+    assert len(system.sim.world.invite_links) == 1
+    system.sim.join(GROUP, JOINER, link)
+    system.sim.join(GROUP, PASSER_BY)  # through no link of ours
+    system.sim.join(GROUP, BROKER, link)  # the broker through their own link
+    await system.settle()
+    source = await system.services.brokers.source_of(JOINER)
+    assert source is not None and source.code == broker.code
+    assert await system.services.brokers.source_of(PASSER_BY) is None
+    assert await system.services.brokers.source_of(BROKER) is None
+    assert await system.services.brokers.brought(broker.code) == 1
