@@ -24,6 +24,7 @@ from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
     ALERTING,
+    BATCH_REMINDERS,
     BOT,
     CHECKINS,
     DISPATCHER,
@@ -139,6 +140,7 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
         Supervised("card redelivery", CardRedelivery(app[CARDS]).run),
         *app[ALERTING].jobs(),
         Supervised("retention check-ins", app[CHECKINS].run),
+        Supervised("departure reminders", app[BATCH_REMINDERS].run),
     ]
     bot, allowed = app[BOT], app[DISPATCHER].resolve_used_update_types()
     if settings.use_webhook:

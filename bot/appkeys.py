@@ -35,6 +35,7 @@ from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
+from jobfeed.placements.batches import BatchReminders, BatchRepository
 from jobfeed.placements.checkins import CheckinJob, PlacementNotifier
 from jobfeed.placements.hiring import Hiring
 from jobfeed.placements.reports import Reports
@@ -96,5 +97,7 @@ PLACEMENTS = web.AppKey("placements", PlacementRepository)
 BROKERS = web.AppKey("brokers", BrokerRepository)
 HIRING = web.AppKey("hiring", Hiring)  # 已录用 -> a placement
 CHECKINS = web.AppKey("checkins", CheckinJob)  # the retention check-in job
+BATCHES = web.AppKey("batches", BatchRepository)  # departure batches (点对点输送)
+BATCH_REMINDERS = web.AppKey("batch_reminders", BatchReminders)
 REPORTS = web.AppKey("reports", Reports)  # the ledger, reward roster and figures
 PLACEMENT_NOTIFIER = web.AppKey("placement_notifier", PlacementNotifier)

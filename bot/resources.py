@@ -32,6 +32,8 @@ from bot.appkeys import (
     APPROVALS,
     AUDIT,
     AVAILABILITIES,
+    BATCH_REMINDERS,
+    BATCHES,
     BOT,
     BROKERS,
     CHECKER,
@@ -93,6 +95,7 @@ from jobfeed.dead_letters import DeadLetters
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.placements.batches import BatchReminders, BatchRepository
 from jobfeed.placements.checkins import CheckinJob
 from jobfeed.placements.hiring import Hiring
 from jobfeed.placements.ledger import RewardRule
@@ -175,6 +178,7 @@ def _repositories(
     app[BROKERS] = brokers = BrokerRepository(redis, keys)
     app[HIRING] = Hiring(placements, brokers)
     app[REPORTS] = Reports(placements, brokers, reward_rule(settings))
+    app[BATCHES] = BatchRepository(redis, keys, placements)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -226,6 +230,7 @@ def _telegram_parts(
         placement_notifier,
         remind_after=timedelta(days=settings.checkin_remind_days),
     )
+    app[BATCH_REMINDERS] = BatchReminders(app[BATCHES], placement_notifier)
     notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])
@@ -291,6 +296,8 @@ def handler_data(
         "hiring": app[HIRING],
         "placement_notifier": app[PLACEMENT_NOTIFIER],
         "reports": app[REPORTS],
+        "batches": app[BATCHES],
+        "batch_notifier": app[PLACEMENT_NOTIFIER],
         "public_base_url": settings.public_base_url,
     }
 

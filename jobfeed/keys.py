@@ -495,3 +495,18 @@ class Keys:
     def broker_invite_links(self, code: str) -> str:
         """Hash: group address -> the invite link made for one broker there."""
         return self._k("brokers", "invite-links", code)
+
+    @property
+    def batches_seq(self) -> str:
+        """String: the last departure batch number."""
+        return self._k("batches", "seq")
+
+    def batch(self, number: int | str) -> str:
+        """Hash: ``record`` (JSON), ``members`` (JSON list of placements), and per placement
+        ``confirmed:<number>`` (when its worker confirmed)."""
+        return self._k("batch", number)
+
+    @property
+    def batch_reminders(self) -> str:
+        """Sorted set: batch number -> when its workers are reminded (the day before)."""
+        return self._k("batches", "reminders")

@@ -35,6 +35,7 @@ from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.links import Links
+from jobfeed.placements.batches import BatchReminders
 from jobfeed.placements.checkins import CheckinJob
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
@@ -176,6 +177,10 @@ class Parts:
     @property
     def checkins(self) -> CheckinJob:
         return self._app[appkeys.CHECKINS]
+
+    @property
+    def batch_reminders(self) -> BatchReminders:
+        return self._app[appkeys.BATCH_REMINDERS]
 
 
 @dataclass

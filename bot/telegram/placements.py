@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.telegram.notifier import TelegramNotifier
+from handlers.batches import confirm_keyboard
 from handlers.placements import checkin_keyboard
 from jobfeed.notify import Delivery, Person
+from jobfeed.placements.batches import Batch
 from jobfeed.placements.models import Placement
 from jobfeed.texts import Texts
 
@@ -42,3 +44,12 @@ class TelegramPlacementNotifier:
             await self._notifier.send_text(p, text, about="CheckinReminder") for p in people
         ]
         return Delivery.sent if Delivery.sent in results else (results or [Delivery.failed])[0]
+
+    async def batch_details(self, person: Person, batch: Batch, placement: Placement) -> Delivery:
+        text = self._texts.render("placements.batch_details", b=batch, p=placement)
+        markup = confirm_keyboard(self._texts, batch, placement.number)
+        return await self._notifier.send_text(person, text, markup, about="BatchDetails")
+
+    async def batch_reminder(self, person: Person, batch: Batch) -> Delivery:
+        text = self._texts.render("placements.batch_reminder", b=batch)
+        return await self._notifier.send_text(person, text, about="BatchReminder")

@@ -92,7 +92,7 @@ def ledger_rows(
                 "",
                 broker.name if broker else "",
                 p.broker or "",
-                "",
+                p.batch or "",
                 *(checkin_cell(p, m, zone) for m in months),
             ]
         )

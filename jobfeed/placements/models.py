@@ -73,6 +73,7 @@ class Placement(BaseModel):
     start: date
     pay: str = ""
     broker: str | None = None  # the code of the broker who brought the worker
+    batch: int | None = None  # the departure batch (点对点输送) the worker travels with
     checkins: list[Checkin] = Field(default_factory=list)
     worker: Worker | None = None
 

@@ -227,6 +227,7 @@ class PlacementRepository:
             start=start,
             pay=fields.get("pay", ""),
             broker=fields.get("broker") or None,
+            batch=int(fields["batch"]) if fields.get("batch") else None,
             checkins=checkins,
             worker=worker,
         )
