@@ -21,7 +21,7 @@ from handlers.filters import InPrivate, Magic
 from handlers.staff_callbacks import drop_buttons
 from jobfeed.applications.models import Application
 from jobfeed.placements.checkins import PlacementNotifier
-from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.hiring import Hiring, place_and_tell
 from jobfeed.placements.models import LEAVE_REASONS, Answer, CheckinAnswer, Placement
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.texts import Texts
@@ -99,11 +99,9 @@ async def after_hire(
     placement_notifier: PlacementNotifier,
 ) -> Placement | None:
     """已录用 was set: file the placement, tell the worker, ask the recruiter the start."""
-    vacancy = await vacancies.get(application.vacancy_id)
-    placement = await hiring.hired(application, vacancy, hiring.placements.today())
-    if placement is None or placement.worker is None:
+    placement = await place_and_tell(hiring, vacancies, placement_notifier, application)
+    if placement is None:
         return None
-    await placement_notifier.placed(placement.worker.person, placement)
     if message is not None:
         await message.answer(
             texts.render("placements.ask_start", p=placement),

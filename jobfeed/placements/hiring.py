@@ -7,8 +7,10 @@ from datetime import date
 from jobfeed.applications.models import Application, ApplicationStatus
 from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.models import SalaryUnit, Vacancy
+from jobfeed.placements.checkins import PlacementNotifier
 from jobfeed.placements.models import Placement, PlacementRecord, Worker
 from jobfeed.placements.repository import PlacementRepository
+from jobfeed.vacancies import VacancyRepository
 
 UNITS = {SalaryUnit.month: "元/月", SalaryUnit.day: "元/天", SalaryUnit.hour: "元/小时"}
 
@@ -65,3 +67,18 @@ class Hiring:
             worker=worker,
         )
         return await self.placements.get(application.number)
+
+
+async def place_and_tell(
+    hiring: Hiring,
+    vacancies: VacancyRepository,
+    notifier: PlacementNotifier,
+    application: Application,
+) -> Placement | None:
+    """已录用 from any surface (the card, the API): file the placement, tell the worker."""
+    vacancy = await vacancies.get(application.vacancy_id)
+    placement = await hiring.hired(application, vacancy, hiring.placements.today())
+    if placement is None or placement.worker is None:
+        return None
+    await notifier.placed(placement.worker.person, placement)
+    return placement

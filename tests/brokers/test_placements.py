@@ -102,3 +102,16 @@ async def test_checkins_are_asked_answered_and_reminded(system: System) -> None:
     assert six.asked_at is not None and six.answer is None
     assert quiet_one.checkins[0].unanswered and quiet_one.checkins[0].reminded_at is not None
     assert "6 个月" in quiet.last_text  # the quiet worker is still asked each time
+
+
+async def test_a_hire_through_the_api_is_a_placement_too(system: System) -> None:
+    clock_at(system)
+    chat = await apply(system, SEEKER)
+    [application] = await system.services.applications.for_applicant(SEEKER)
+    status, body = await system.api(
+        "PATCH", f"/api/applications/{application.number}", json={"status": "hired"}
+    )
+    assert status == 200 and body["changed"] is True
+    placement = await system.services.placements.get(application.number)
+    assert placement is not None and placement.record.employer == "华北铝业"
+    assert "入职登记" in chat.last_text
