@@ -81,6 +81,7 @@ from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.placements import TelegramPlacementNotifier
+from bot.web.brokers import BrokerPages
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
@@ -298,6 +299,7 @@ def handler_data(
         "reports": app[REPORTS],
         "batches": app[BATCHES],
         "batch_notifier": app[PLACEMENT_NOTIFIER],
+        "broker_page_link": BrokerPages(settings).link,
         "public_base_url": settings.public_base_url,
     }
 

@@ -114,6 +114,7 @@ async def broker_command(
     applications: ApplicationRepository,
     links: Links,
     public_base_url: str | None,
+    broker_page_link: Callable[[str], str | None],
 ) -> None:
     assert message.from_user is not None  # private chat
     person = message.from_user.id
@@ -136,6 +137,7 @@ async def broker_command(
                     rule_months=reports.rule.months,
                     bot_link=bot_link,
                     page_link=page_link,
+                    own_page=broker_page_link(current.code),
                 ),
                 disable_web_page_preview=True,
             )

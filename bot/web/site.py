@@ -30,6 +30,7 @@ from bot.appkeys import (
 )
 from bot.config import Settings
 from bot.params import BadInput, query_int
+from bot.web import brokers as broker_pages
 from bot.web.apply import WebApply
 from bot.web.crawlers import is_crawler
 from bot.web.limits import ApplyLimits, ApplyThrottle
@@ -53,7 +54,11 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 
 
 class PublicSite:
-    PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
+    PREFIXES = (
+        "/feed.xml",
+        "/jobs",
+        "/brokers",
+    )  # the paths install() routes, for the error pages
 
     def __init__(self, settings: Settings, *, sms: SmsCodes | None = None) -> None:
         """``sms``: an SMS verification provider; with one, the apply form asks for a code
@@ -79,6 +84,7 @@ class PublicSite:
         app.router.add_get("/jobs/{vacancy_id}/apply", self.to_form)
         app.router.add_get("/jobs/{vacancy_id}/apply/{number}", self.applied)
         app.router.add_get("/jobs/{vacancy_id}/poster.png", self.poster, name="public_poster")
+        broker_pages.install(app, self._env)
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
         city = self._city(request)

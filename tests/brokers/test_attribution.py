@@ -8,6 +8,7 @@ import re
 
 from openpyxl import load_workbook
 
+from bot.web.brokers import broker_key, page_secret
 from devkit.telegram import SentMessage
 from jobfeed.brokers.models import Broker
 from jobfeed.models import Group
@@ -70,6 +71,15 @@ async def test_a_bot_link_attributes_first_touch_and_never_the_broker(system: Sy
     await system.settle()
     standing = system.sim.messages_in(BROKER)[-1].plain_text or ""
     assert "带来的人：1" in standing and "录用：1" in standing and "1. 李四：1 人" in standing
+    # The same on the broker's own page, opened with the key of their link only.
+    key = broker_key(page_secret(system.services.settings), broker.code)
+    async with system.http.get(f"{system.base_url}/brokers/{broker.code}?k={key}") as page:
+        html = await page.text()
+        assert page.status == 200
+    assert '<dd id="people">1</dd>' in html and '<dd id="hires">1</dd>' in html
+    assert "李四：1 人" in html and "139" not in html
+    async with system.http.get(f"{system.base_url}/brokers/{broker.code}?k=forged") as page:
+        assert page.status == 404
     system.sim.user_message(BROKER, BROKER, "/roster")
     await system.settle()
     document = system.sim.messages_in(BROKER)[-1]
