@@ -106,6 +106,34 @@ class Settings(BaseSettings):
     checkin_remind_days: int = Field(default=3, ge=1, le=60)
     broker_reward_yuan: int = Field(default=0, ge=0, le=100_000)
     broker_reward_months: int = Field(default=3, ge=1, le=36)
+    # Off unless an office needs ID numbers: a Fernet key (encryption at rest) and why.
+    id_number_key: SecretStr | None = None
+    id_number_purpose: str | None = Field(default=None, min_length=4, max_length=200)
+
+    @field_validator("id_number_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from cryptography.fernet import Fernet  # noqa: PLC0415 - only when the option is on
+
+        try:
+            Fernet(value.get_secret_value().encode())
+        except ValueError:
+            # Never echo the value: it is a secret.
+            raise ValueError(
+                "not a Fernet key (32 bytes, URL-safe base64: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _id_number_pair(self) -> Settings:
+        if (self.id_number_key is None) != (self.id_number_purpose is None):
+            raise ValueError(
+                "ID_NUMBER_KEY and ID_NUMBER_PURPOSE go together: the worker is told why"
+            )
+        return self
 
     @field_validator("checkin_months", mode="before")
     @classmethod

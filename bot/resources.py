@@ -99,6 +99,7 @@ from jobfeed.keys import Keys
 from jobfeed.placements.batches import BatchReminders, BatchRepository
 from jobfeed.placements.checkins import CheckinJob
 from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.identity import IdNumbers
 from jobfeed.placements.ledger import RewardRule
 from jobfeed.placements.reports import Reports
 from jobfeed.placements.repository import PlacementRepository
@@ -178,7 +179,8 @@ def _repositories(
     app[PLACEMENTS] = placements = PlacementRepository(redis, keys, settings.checkin_months, zone)
     app[BROKERS] = brokers = BrokerRepository(redis, keys)
     app[HIRING] = Hiring(placements, brokers)
-    app[REPORTS] = Reports(placements, brokers, reward_rule(settings))
+    ids = id_numbers(settings, redis, keys)  # None unless an office turned them on
+    app[REPORTS] = Reports(placements, brokers, reward_rule(settings), ids)
     app[BATCHES] = BatchRepository(redis, keys, placements)
 
 
@@ -300,6 +302,7 @@ def handler_data(
         "batches": app[BATCHES],
         "batch_notifier": app[PLACEMENT_NOTIFIER],
         "broker_page_link": BrokerPages(settings).link,
+        "id_numbers": app[REPORTS].ids,
         "public_base_url": settings.public_base_url,
     }
 
@@ -313,3 +316,11 @@ def reply_limits(settings: Settings) -> ReplyLimits:
 
 def reward_rule(settings: Settings) -> RewardRule:
     return RewardRule(yuan=settings.broker_reward_yuan, months=settings.broker_reward_months)
+
+
+def id_numbers(settings: Settings, redis: Redis, keys: Keys) -> IdNumbers | None:
+    """ID numbers, only when an office turned them on (key and purpose together)."""
+    if settings.id_number_key is None or settings.id_number_purpose is None:
+        return None
+    key = settings.id_number_key.get_secret_value().encode()
+    return IdNumbers(redis, keys, key, settings.id_number_purpose)

@@ -31,6 +31,7 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.notify import Notifier, tell_applicant
 from jobfeed.placements.checkins import PlacementNotifier
 from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.identity import IdNumbers
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
 
@@ -79,6 +80,7 @@ async def change_status(
     hiring: Hiring,
     vacancies: VacancyRepository,
     placement_notifier: PlacementNotifier,
+    id_numbers: IdNumbers | None,
 ) -> None:
     try:
         status = ApplicationStatus(callback_data.status)
@@ -115,6 +117,7 @@ async def change_status(
             hiring=hiring,
             vacancies=vacancies,
             placement_notifier=placement_notifier,
+            id_numbers=id_numbers,
         )
     if isinstance(query.message, Message):
         try:

@@ -7,21 +7,27 @@ its check-ins, and the first answer to each counts (a replayed press changes not
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, Magic
+from handlers.flood import patiently
 from handlers.staff_callbacks import drop_buttons
 from jobfeed.applications.models import Application
 from jobfeed.placements.checkins import PlacementNotifier
 from jobfeed.placements.hiring import Hiring, place_and_tell
+from jobfeed.placements.identity import IdNumbers, mask_id_number, valid_id_number
 from jobfeed.placements.models import LEAVE_REASONS, Answer, CheckinAnswer, Placement
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.texts import Texts
@@ -46,12 +52,24 @@ class StartPress(CallbackData, prefix="ps"):
     days: int
 
 
+class IdConsent(CallbackData, prefix="idc"):
+    number: int
+    agree: bool
+
+
+class GivingIdNumber(StatesGroup):
+    typing = State()  # after the separate consent: the next message is the ID number
+
+
 def router() -> Router:
     r = Router(name="placements")
     r.callback_query.register(answer_checkin, CheckinPress.filter())
     r.callback_query.register(choose_start, StartPress.filter())
-    r.callback_query.register(invalid_button, Magic(F.data.regexp(r"^(ck|ps):")))
     r.message.register(placed_command, Command("placed"), InPrivate())
+    r.callback_query.register(id_consent, IdConsent.filter())
+    r.callback_query.register(invalid_button, Magic(F.data.regexp(r"^(ck|ps|idc):")))
+    r.message.register(id_cancel, Command("cancel"), StateFilter(GivingIdNumber.typing))
+    r.message.register(id_number, StateFilter(GivingIdNumber.typing), InPrivate())
     return r
 
 
@@ -97,11 +115,33 @@ async def after_hire(
     hiring: Hiring,
     vacancies: VacancyRepository,
     placement_notifier: PlacementNotifier,
+    id_numbers: IdNumbers | None,
 ) -> Placement | None:
-    """已录用 was set: file the placement, tell the worker, ask the recruiter the start."""
+    """已录用 was set: file the placement, tell the worker, ask the recruiter the start;
+    when the office collects ID numbers, ask the worker's separate consent."""
     placement = await place_and_tell(hiring, vacancies, placement_notifier, application)
     if placement is None:
         return None
+    if id_numbers is not None and placement.worker is not None and message is not None:
+        buttons = [
+            InlineKeyboardButton(
+                text=texts.render(f"placements.id_{name}_button"),
+                callback_data=IdConsent(number=placement.number, agree=agree).pack(),
+            )
+            for name, agree in (("yes", True), ("no", False))
+        ]
+        bot, worker = message.bot, placement.worker.person
+        text = texts.render("placements.id_consent", p=placement, purpose=id_numbers.purpose)
+        markup = InlineKeyboardMarkup(inline_keyboard=[buttons])
+
+        async def ask() -> Message:
+            assert bot is not None  # a handled update's message is bound to its bot
+            return await bot.send_message(worker, text, reply_markup=markup)
+
+        try:
+            await patiently(ask)
+        except TelegramAPIError as exc:
+            log.info("ID-number consent not delivered: %s", exc.message)
     if message is not None:
         await message.answer(
             texts.render("placements.ask_start", p=placement),
@@ -249,3 +289,59 @@ async def answer_checkin(
 
 async def invalid_button(query: CallbackQuery, texts: Texts) -> None:
     await answer_press(query, texts.render("applications.button_invalid"))
+
+
+async def id_consent(
+    query: CallbackQuery,
+    callback_data: IdConsent,
+    state: FSMContext,
+    *,
+    texts: Texts,
+    placements: PlacementRepository,
+    id_numbers: IdNumbers | None,
+) -> None:
+    placement = await placements.get(callback_data.number)
+    if id_numbers is None or placement is None or placement.worker is None:
+        await invalid_button(query, texts)
+        return
+    if placement.worker.person != query.from_user.id:
+        await answer_press(query, texts.render("placements.not_yours"), show_alert=True)
+        return
+    await answer_press(query)
+    message = await drop_buttons(query)
+    if message is None:
+        return
+    if not callback_data.agree:
+        await message.answer(texts.render("placements.id_declined"))
+        return
+    await state.set_state(GivingIdNumber.typing)
+    await state.update_data(id_for=placement.number, id_consented=placements.clock().isoformat())
+    await message.answer(texts.render("placements.id_ask"))
+
+
+async def id_number(
+    message: Message,
+    state: FSMContext,
+    *,
+    texts: Texts,
+    id_numbers: IdNumbers | None,
+) -> None:
+    data = await state.get_data()
+    value = valid_id_number(message.text or "")
+    with contextlib.suppress(TelegramBadRequest):
+        await message.delete()  # the number does not stay in the chat history
+    if id_numbers is None or "id_for" not in data:
+        await state.clear()
+        return
+    if value is None:
+        await message.answer(texts.render("placements.id_invalid"))
+        return
+    consented = datetime.fromisoformat(data["id_consented"])
+    await id_numbers.store(int(data["id_for"]), value, consented)
+    await state.clear()
+    await message.answer(texts.render("placements.id_saved", masked=mask_id_number(value)))
+
+
+async def id_cancel(message: Message, state: FSMContext, *, texts: Texts) -> None:
+    await state.clear()
+    await message.answer(texts.render("placements.id_declined"))

@@ -510,3 +510,7 @@ class Keys:
     def batch_reminders(self) -> str:
         """Sorted set: batch number -> when its workers are reminded (the day before)."""
         return self._k("batches", "reminders")
+
+    def placement_id_number(self, number: int | str) -> str:
+        """String: the worker's ID number, encrypted (only when an office turns it on)."""
+        return self._k("placement", number, "id")

@@ -8,6 +8,7 @@ from datetime import date
 
 from jobfeed.brokers.models import Broker
 from jobfeed.brokers.repository import BrokerRepository
+from jobfeed.placements.identity import IdNumbers
 from jobfeed.placements.ledger import (
     LEDGER_HEADERS,
     REWARD_HEADERS,
@@ -22,6 +23,8 @@ from jobfeed.placements.ledger import (
 from jobfeed.placements.models import Placement
 from jobfeed.placements.repository import PlacementRepository
 from jobfeed.sheets import Cell
+
+ID_HEADER = "身份证号（隐去）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +41,16 @@ class Table:
 
 class Reports:
     def __init__(
-        self, placements: PlacementRepository, brokers: BrokerRepository, rule: RewardRule
+        self,
+        placements: PlacementRepository,
+        brokers: BrokerRepository,
+        rule: RewardRule,
+        ids: IdNumbers | None = None,
     ) -> None:
         self.placements = placements
         self.brokers = brokers
         self.rule = rule
+        self.ids = ids  # ID numbers, when an office turned them on: always masked
 
     async def _brokers(self) -> dict[str, Broker]:
         return {b.code: b for b in await self.brokers.approved()}
@@ -61,7 +69,12 @@ class Reports:
             chosen, await self._brokers(), months, self.placements.zone, masked=masked
         )
         headers = LEDGER_HEADERS + checkin_headers(months)
-        return Table("台账", headers, rows, [p.number for p in chosen])
+        numbers = [p.number for p in chosen]
+        if self.ids is not None:
+            masked_ids = await self.ids.masked(numbers)
+            headers += (ID_HEADER,)
+            rows = [[*row, masked_ids.get(n, "")] for row, n in zip(rows, numbers, strict=True)]
+        return Table("台账", headers, rows, numbers)
 
     async def rewards(self, month: str, *, masked: bool) -> Table:
         """Rewards earned in ``month`` (``YYYY-MM``): every placement that could have

@@ -129,7 +129,11 @@ class PlacementRepository:
         keys = self._keys
         numbers = await self._forget(
             keys=[keys.placements_by_worker(person)],
-            args=[keys.placement("@"), keys.placement_personal("@")],
+            args=[
+                keys.placement("@"),
+                keys.placement_personal("@"),
+                keys.placement_id_number("@"),
+            ],
         )
         return [int(n) for n in numbers]
 
