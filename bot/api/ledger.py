@@ -8,15 +8,16 @@ the access log, one record per placement; ``masked=true`` gives a copy to pass a
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Literal
 from urllib.parse import quote
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.api.registry import Api
-from bot.appkeys import APPLICATIONS, REPORTS
-from bot.params import Day
+from bot.api.registry import Api, ApiError
+from bot.appkeys import APPLICATIONS, PLACEMENTS, REPORTS
+from bot.params import Day, Integer
 from jobfeed.applications.models import AccessAction
 from jobfeed.placements.ledger import LedgerFilter
 from jobfeed.placements.reports import Table
@@ -54,6 +55,40 @@ class FiguresQuery(BaseModel):
 
     first: Day | None = Field(default=None, alias="from")
     to: Day | None = None
+
+
+class PlacementPath(BaseModel):
+    number: Integer = Field(ge=1, le=10**12 - 1)
+
+
+class PlacementChange(BaseModel):
+    """What the office records; each field optional, ``""`` clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: Day | None = None
+    pay: str | None = Field(default=None, max_length=20)
+    training: str | None = Field(default=None, max_length=60, description="培训情况")
+    insurance: str | None = Field(default=None, max_length=60, description="社保")
+    subsidy: str | None = Field(default=None, max_length=60, description="补贴")
+
+
+class PlacementOut(BaseModel):
+    """A placement without personal data."""
+
+    number: int
+    employer: str
+    trade: str
+    province: str
+    city: str
+    start: date
+    pay: str
+    training: str
+    insurance: str
+    subsidy: str
+    broker: str | None
+    batch: int | None
+    forgotten: bool
 
 
 class Retention(BaseModel):
@@ -143,3 +178,48 @@ def setup(api: Api) -> None:
             "by_county": {k: one(v) for k, v in sorted(found.by_county.items())},
             "by_employer": {k: one(v) for k, v in sorted(found.by_employer.items())},
         }
+
+    @api.route(
+        "PATCH",
+        "/api/placements/{number}",
+        summary="Record the office's columns of a placement (培训情况, 社保, 补贴), or move its "
+        "start and pay",
+        tag="placements",
+        path_params=PlacementPath,
+        body=PlacementChange,
+        response=PlacementOut,
+    )
+    async def change_placement(
+        request: web.Request, path: PlacementPath, body: PlacementChange
+    ) -> Any:
+        placements = request.app[PLACEMENTS]
+        found = await placements.get(path.number)
+        if found is None:
+            raise ApiError(404, "no such placement")
+        if body.start is not None or body.pay is not None:
+            await placements.set_start(path.number, body.start or found.start, body.pay)
+        await placements.record(
+            path.number,
+            {
+                k: v
+                for k, v in body.model_dump(include={"training", "insurance", "subsidy"}).items()
+                if v is not None
+            },
+        )
+        p = await placements.get(path.number)
+        assert p is not None
+        return PlacementOut(
+            number=p.number,
+            employer=p.record.employer,
+            trade=p.record.trade,
+            province=p.record.province,
+            city=p.record.city,
+            start=p.start,
+            pay=p.pay,
+            training=p.training,
+            insurance=p.insurance,
+            subsidy=p.subsidy,
+            broker=p.broker,
+            batch=p.batch,
+            forgotten=p.forgotten,
+        )

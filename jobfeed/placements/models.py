@@ -74,6 +74,10 @@ class Placement(BaseModel):
     pay: str = ""
     broker: str | None = None  # the code of the broker who brought the worker
     batch: int | None = None  # the departure batch (点对点输送) the worker travels with
+    # What the office records itself (the bot does not ask): free text for the ledger.
+    training: str = ""  # 培训情况
+    insurance: str = ""  # 社保
+    subsidy: str = ""  # 补贴
     checkins: list[Checkin] = Field(default_factory=list)
     worker: Worker | None = None
 
@@ -94,6 +98,9 @@ class Placement(BaseModel):
         return (
             found is not None and found.answer is not None and found.answer.answer is Answer.stayed
         )
+
+
+OFFICE_FIELDS = ("training", "insurance", "subsidy")
 
 
 def add_months(day: date, months: int) -> date:

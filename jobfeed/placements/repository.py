@@ -19,6 +19,7 @@ from jobfeed.keys import Keys
 from jobfeed.lua import load_script
 from jobfeed.models import utcnow
 from jobfeed.placements.models import (
+    OFFICE_FIELDS,
     Checkin,
     CheckinAnswer,
     Placement,
@@ -115,6 +116,12 @@ class PlacementRepository:
                     pipe.zadd(self._keys.checkins_due, {member(number, checkin.months): due})
             await pipe.execute()
         return True
+
+    async def record(self, number: int, values: dict[str, str]) -> None:
+        """The office's own columns (``OFFICE_FIELDS``: training, insurance, subsidy)."""
+        wanted: dict[Any, Any] = {k: v for k, v in values.items() if k in OFFICE_FIELDS}
+        if wanted:
+            await self._redis.hset(self._keys.placement(number), mapping=wanted)
 
     async def answer(self, number: int, months: int, answer: CheckinAnswer) -> int:
         """1 recorded, 0 answered before (the first answer counts), -1 no such worker."""
@@ -232,6 +239,7 @@ class PlacementRepository:
             pay=fields.get("pay", ""),
             broker=fields.get("broker") or None,
             batch=int(fields["batch"]) if fields.get("batch") else None,
+            **{name: fields.get(name, "") for name in OFFICE_FIELDS},
             checkins=checkins,
             worker=worker,
         )

@@ -55,10 +55,22 @@ async def test_the_ledger_as_xlsx_and_csv(system: System) -> None:
     assert (first[1], first[6], first[7]) == ("张三", "华北铝业", "电焊工")
     assert str(first[-3]).startswith("还在（") and first[-2] == "未到期"
     assert by_phone["13912340002"][-3] == "未回复"
+    # The office records its own columns; a missing placement is a 404.
+    number = first[0]
+    status, body = await system.api(
+        "PATCH",
+        f"/api/placements/{number}",
+        json={"training": "焊工培训", "insurance": "已参保", "subsidy": "交通补贴500元"},
+    )
+    assert status == 200 and body["insurance"] == "已参保" and "phone" not in body
+    assert (await system.api("PATCH", "/api/placements/999", json={}))[0] == 404
+    _, again, _ = await download(system, "/api/ledger")
+    row = next(r for r in rows_of(again)[1:] if r[0] == number)
+    assert (row[10], row[11], row[12]) == ("焊工培训", "已参保", "交通补贴500元")
     # Whole phones were read: each row's read is in the access log.
     log = await system.services.applications.access_log()
-    exported = {r.number for r in log if r.action is AccessAction.exported and r.actor == "api"}
-    assert exported == {row[0] for row in rows}
+    exported = [r.number for r in log if r.action is AccessAction.exported and r.actor == "api"]
+    assert set(exported) == {row[0] for row in rows}
     # Masked, as CSV Excel opens (a BOM), and filtered.
     status, body, kind = await download(system, "/api/ledger?format=csv&masked=true&employer=华北")
     assert status == 200 and kind.startswith("text/csv") and body.startswith(b"\xef\xbb\xbf")
