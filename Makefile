@@ -61,7 +61,7 @@ DATED_TESTS := tests/sources tests/search tests/web tests/api tests/applications
 	tests/staff/test_stats.py tests/staff/test_stale_and_unfinished.py \
 	tests/staff/test_dashboard_auth.py tests/broadcast/test_control.py \
 	tests/broadcast/test_api.py tests/broadcast/test_cli.py tests/compliance/test_paths.py \
-	tests/matching tests/handlers/test_alerts.py tests/wechat
+	tests/matching tests/handlers/test_alerts.py tests/wechat tests/brokers
 faketime:
 	@if command -v faketime >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

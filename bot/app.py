@@ -16,6 +16,7 @@ from bot.api import channels as channels_api
 from bot.api import compliance as compliance_api
 from bot.api import groupcare as groupcare_api
 from bot.api import groups as groups_api
+from bot.api import ledger as ledger_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
 from bot.api import system as system_api
@@ -25,7 +26,9 @@ from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
     ALERTING,
+    BATCH_REMINDERS,
     BOT,
+    CHECKINS,
     DISPATCHER,
     GROUPCARE,
     INBOX,
@@ -82,6 +85,7 @@ def build_api() -> Api:
         search_api,
         updates_api,
         channels_api,
+        ledger_api,
     )
     for module in modules:
         module.setup(api)
@@ -152,6 +156,8 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
             "welcomes",
             WelcomeSender(app[BOT], app[WELCOMES], app[GROUPCARE], app[TEXTS]).run,
         ),
+        Supervised("retention check-ins", app[CHECKINS].run),
+        Supervised("departure reminders", app[BATCH_REMINDERS].run),
     ]
     if OA in app:
         jobs.append(Supervised("official account kept messages", app[OA].sweep))

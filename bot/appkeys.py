@@ -25,6 +25,7 @@ from jobfeed.approvals import Approvals
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
@@ -40,6 +41,11 @@ from jobfeed.keys import Keys
 from jobfeed.links import Links
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
+from jobfeed.placements.batches import BatchReminders, BatchRepository
+from jobfeed.placements.checkins import CheckinJob, PlacementNotifier
+from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.reports import Reports
+from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.analytics import SearchAnalytics
@@ -99,3 +105,12 @@ MODERATION = web.AppKey("moderation", Moderation)
 FAQ = web.AppKey("faq", FaqStore)
 ESCALATIONS = web.AppKey("escalations", Escalations)
 WELCOMES = web.AppKey("welcomes", Welcomes)
+# --- placements and brokers (resources.storage and resources.telegram) ---
+PLACEMENTS = web.AppKey("placements", PlacementRepository)
+BROKERS = web.AppKey("brokers", BrokerRepository)
+HIRING = web.AppKey("hiring", Hiring)  # 已录用 -> a placement
+CHECKINS = web.AppKey("checkins", CheckinJob)  # the retention check-in job
+BATCHES = web.AppKey("batches", BatchRepository)  # departure batches (点对点输送)
+BATCH_REMINDERS = web.AppKey("batch_reminders", BatchReminders)
+REPORTS = web.AppKey("reports", Reports)  # the ledger, reward roster and figures
+PLACEMENT_NOTIFIER = web.AppKey("placement_notifier", PlacementNotifier)

@@ -113,6 +113,55 @@ class Settings(BaseSettings):
     welcome_default: bool = True
     moderation_policy: Literal["off", "warn", "mute", "ban"] = "mute"
     moderation_mute_hours: float = Field(default=24.0, gt=0, le=24 * 366)
+    # --- placements and brokers (jobfeed.placements, jobfeed.brokers) ---
+    # The months after the start date at which a placed worker is asked 还在吗.
+    checkin_months: Annotated[tuple[int, ...], NoDecode] = (1, 3, 6)
+    checkin_remind_days: int = Field(default=3, ge=1, le=60)
+    broker_reward_yuan: int = Field(default=0, ge=0, le=100_000)
+    broker_reward_months: int = Field(default=3, ge=1, le=36)
+    # Off unless an office needs ID numbers: a Fernet key (encryption at rest) and why.
+    id_number_key: SecretStr | None = None
+    id_number_purpose: str | None = Field(default=None, min_length=4, max_length=200)
+
+    @field_validator("id_number_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from cryptography.fernet import Fernet  # noqa: PLC0415 - only when the option is on
+
+        try:
+            Fernet(value.get_secret_value().encode())
+        except ValueError:
+            # Never echo the value: it is a secret.
+            raise ValueError(
+                "not a Fernet key (32 bytes, URL-safe base64: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _id_number_pair(self) -> Settings:
+        if (self.id_number_key is None) != (self.id_number_purpose is None):
+            raise ValueError(
+                "ID_NUMBER_KEY and ID_NUMBER_PURPOSE go together: the worker is told why"
+            )
+        return self
+
+    @field_validator("checkin_months", mode="before")
+    @classmethod
+    def _months(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                months = tuple(int(p) for p in value.split(",") if p.strip())
+            except ValueError:
+                raise ValueError("give months as numbers, e.g. 1,3,6") from None
+            value = months
+        if isinstance(value, tuple | list):
+            if not value or any(not 1 <= int(m) <= 36 for m in value):
+                raise ValueError("give 1 to 36 months each, e.g. 1,3,6")
+            return tuple(sorted({int(m) for m in value}))
+        return value
 
     @field_validator("bot_token")
     @classmethod
@@ -261,6 +310,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a time zone name such as Asia/Shanghai") from None
         return value
+
+    @model_validator(mode="after")
+    def _reward_month_is_asked(self) -> Settings:
+        if self.broker_reward_months not in self.checkin_months:
+            raise ValueError(
+                "BROKER_REWARD_MONTHS must be one of CHECKIN_MONTHS: the reward is earned "
+                "by the worker's answer at that check-in"
+            )
+        return self
 
     @model_validator(mode="after")
     def _webhook_pair(self) -> Settings:

@@ -1,4 +1,4 @@
-"""Integers from URL paths and query strings: ASCII digits only, within stated bounds.
+"""Integers and days from URL paths and query strings: ASCII digits only, within stated bounds.
 
 ``str.isdigit()`` accepts ``²``, which ``int()`` then refuses; ``int()`` accepts
 full-width and Arabic-Indic digits; an unbounded offset reaches Redis, which refuses
@@ -9,10 +9,11 @@ every refusal is a ``BadInput``: a 400 at the API (JSON), the dashboard and the 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 INT64_MAX = 2**63 - 1
 MAX_OFFSET = 10**9  # far past any listing; Redis refuses offsets past int64
@@ -29,6 +30,24 @@ def _ascii_integer(value: object) -> object:
 # with the bounds given by the field (``Field(ge=..., le=...)``), so OpenAPI shows them.
 ASCII_DIGITS = BeforeValidator(_ascii_integer)
 Integer = Annotated[int, ASCII_DIGITS]
+
+DAY_PATTERN = r"^(19|2\d)\d{2}-\d{2}-\d{2}$"
+
+
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD`` from 1900 to 2999: pydantic would also take a number as seconds
+    since 1970, and a day next to year 1 or 9999 has no day before or after it."""
+    if not isinstance(value, str) or not re.fullmatch(DAY_PATTERN, value):
+        raise ValueError("a day is YYYY-MM-DD, e.g. 2026-05-01")
+    return value
+
+
+# A day in a query, documented as OpenAPI's ``format: date``.
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 
 
 class BadInput(ValueError):

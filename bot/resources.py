@@ -17,6 +17,7 @@ Each stores what it makes under the typed keys of ``bot/appkeys.py``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,14 +33,19 @@ from bot.appkeys import (
     APPROVALS,
     AUDIT,
     AVAILABILITIES,
+    BATCH_REMINDERS,
+    BATCHES,
     BOT,
+    BROKERS,
     CHECKER,
+    CHECKINS,
     DEAD_LETTERS,
     DISPATCHER,
     ESCALATIONS,
     FAQ,
     GROUPCARE,
     GROUPS,
+    HIRING,
     INBOX,
     KEYS,
     LEDGER,
@@ -51,12 +57,15 @@ from bot.appkeys import (
     NOTIFIERS,
     PACER,
     PIPELINE,
+    PLACEMENT_NOTIFIER,
+    PLACEMENTS,
     PLACES,
     PLANNER,
     PLANS,
     RECRUITERS,
     REDIS,
     RELEASES,
+    REPORTS,
     RESUME_FLOW,
     SEARCH,
     SEARCH_ANALYTICS,
@@ -79,12 +88,15 @@ from bot.telegram.factory import create_bot
 from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.placements import TelegramPlacementNotifier
+from bot.web.brokers import BrokerPages
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.approvals import Approvals
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.compliance.audit import AuditLog
 from jobfeed.compliance.checker import PostChecker
 from jobfeed.compliance.release import Releases
@@ -98,6 +110,13 @@ from jobfeed.groupcare.welcome import Welcomes
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
+from jobfeed.placements.batches import BatchReminders, BatchRepository
+from jobfeed.placements.checkins import CheckinJob
+from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.identity import IdNumbers
+from jobfeed.placements.ledger import RewardRule
+from jobfeed.placements.reports import Reports
+from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.replication import ReplicaWait
 from jobfeed.roles import RecruiterRepository
@@ -187,6 +206,13 @@ def _groupcare(app: web.Application, settings: Settings, redis: Redis, keys: Key
     app[FAQ] = faq = FaqStore(redis, keys, confusions=Confusions.load())
     app[ESCALATIONS] = Escalations(redis, keys, faq)
     app[WELCOMES] = Welcomes(redis, keys, settings.welcome_interval_seconds)
+    zone = ZoneInfo(settings.timezone)
+    app[PLACEMENTS] = placements = PlacementRepository(redis, keys, settings.checkin_months, zone)
+    app[BROKERS] = brokers = BrokerRepository(redis, keys)
+    app[HIRING] = Hiring(placements, brokers)
+    ids = id_numbers(settings, redis, keys)  # None unless an office turned them on
+    app[REPORTS] = Reports(placements, brokers, reward_rule(settings), ids)
+    app[BATCHES] = BatchRepository(redis, keys, placements)
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -232,6 +258,15 @@ def _telegram_parts(
     # Other channels add the notifier of applicants who applied through them.
     app[NOTIFIER] = app[NOTIFIERS] = ChannelNotifiers(notifier)
     app[CARDS] = notifier.cards
+    app[PLACEMENT_NOTIFIER] = placement_notifier = TelegramPlacementNotifier(
+        notifier, app[TEXTS], settings.admin_ids, settings.checkin_months
+    )
+    app[CHECKINS] = CheckinJob(
+        app[PLACEMENTS],
+        placement_notifier,
+        remind_after=timedelta(days=settings.checkin_remind_days),
+    )
+    app[BATCH_REMINDERS] = BatchReminders(app[BATCHES], placement_notifier)
     notifier.cards.observer = app[METRICS]
     # Approving starts a broadcast, which needs the bot (its username for apply links).
     broadcaster = TelegramBroadcaster(app[PLANNER], app[PLANS])
@@ -299,6 +334,16 @@ def handler_data(
         "escalations": app[ESCALATIONS],
         "welcomes": app[WELCOMES],
         "releases": app[RELEASES],
+        "placements": app[PLACEMENTS],
+        "brokers": app[BROKERS],
+        "hiring": app[HIRING],
+        "placement_notifier": app[PLACEMENT_NOTIFIER],
+        "reports": app[REPORTS],
+        "batches": app[BATCHES],
+        "batch_notifier": app[PLACEMENT_NOTIFIER],
+        "broker_page_link": BrokerPages(settings).link,
+        "id_numbers": app[REPORTS].ids,
+        "public_base_url": settings.public_base_url,
     }
 
 
@@ -307,3 +352,15 @@ def reply_limits(settings: Settings) -> ReplyLimits:
         user_interval=settings.search_user_seconds,
         group_limit=settings.search_group_per_minute,
     )
+
+
+def reward_rule(settings: Settings) -> RewardRule:
+    return RewardRule(yuan=settings.broker_reward_yuan, months=settings.broker_reward_months)
+
+
+def id_numbers(settings: Settings, redis: Redis, keys: Keys) -> IdNumbers | None:
+    """ID numbers, only when an office turned them on (key and purpose together)."""
+    if settings.id_number_key is None or settings.id_number_purpose is None:
+        return None
+    key = settings.id_number_key.get_secret_value().encode()
+    return IdNumbers(redis, keys, key, settings.id_number_purpose)

@@ -20,6 +20,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, Magic
 from handlers.identity import actor
+from handlers.placements import after_hire
 from jobfeed.applications.models import (
     RECRUITER_STATUSES,
     AccessAction,
@@ -28,7 +29,11 @@ from jobfeed.applications.models import (
 )
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.notify import Notifier, tell_applicant
+from jobfeed.placements.checkins import PlacementNotifier
+from jobfeed.placements.hiring import Hiring
+from jobfeed.placements.identity import IdNumbers
 from jobfeed.texts import Texts
+from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,10 @@ async def change_status(
     applications: ApplicationRepository,
     admin_ids: frozenset[int],
     notifier: Notifier,
+    hiring: Hiring,
+    vacancies: VacancyRepository,
+    placement_notifier: PlacementNotifier,
+    id_numbers: IdNumbers | None,
 ) -> None:
     try:
         status = ApplicationStatus(callback_data.status)
@@ -99,6 +108,17 @@ async def change_status(
         return
     await answer_press(query, texts.render("applications.status_set", status=status.value))
     await tell_applicant(notifier, updated)
+    if status is ApplicationStatus.hired:
+        message = query.message if isinstance(query.message, Message) else None
+        await after_hire(
+            message,
+            updated,
+            texts=texts,
+            hiring=hiring,
+            vacancies=vacancies,
+            placement_notifier=placement_notifier,
+            id_numbers=id_numbers,
+        )
     if isinstance(query.message, Message):
         try:
             await query.message.edit_reply_markup(reply_markup=status_keyboard(texts, updated))

@@ -8,8 +8,11 @@ from handlers import (
     admins,
     alerts,
     applications,
+    batches,
+    brokers,
     groupcare,
     groups,
+    placements,
     posting,
     recruiters,
     releasing,
@@ -27,12 +30,17 @@ def get_routers() -> list[Router]:
     # group chatter (most of the traffic).
     private = Router(name="private-features")
     private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
+    # A broker's /start payload: attributed, then taken off before the features see it.
+    private.message.outer_middleware(brokers.Referrals())
     private.include_routers(
         groupcare.private_router(),  # an admin's answer to a question is not a query
         # Before search: a résumé or /post step's answer is not a query. Commands
         # still pass through the conversations' steps.
         resume.router(),
         applications.router(),
+        placements.router(),
+        batches.router(),
+        brokers.router(),
         posting.router(),
         recruiters.router(),
         admins.router(),

@@ -556,3 +556,88 @@ class Keys:
     def release_claim(self, vacancy_id: str) -> str:
         """String (owner token, PX): a release of this vacancy under way."""
         return self._k("compliance", "releasing", vacancy_id)
+
+    # --- placements, retention check-ins and brokers (jobfeed.placements, jobfeed.brokers) ---
+    def placement(self, number: int | str) -> str:
+        """Hash: ``record`` (JSON, no personal data), ``start``, ``pay``, ``broker``, and per
+        check-in month ``asked:<m>``, ``answer:<m>`` (JSON), ``reminded:<m>``, ``tries:<m>``."""
+        return self._k("placement", number)
+
+    def placement_personal(self, number: int | str) -> str:
+        """String: JSON of the placed worker's personal data (gone after ``/forget``)."""
+        return self._k("placement", number, "personal")
+
+    @property
+    def placements_all(self) -> str:
+        """Sorted set: placement number -> start date (Unix seconds, local midnight)."""
+        return self._k("placements", "all")
+
+    def placements_by_worker(self, person: int | str) -> str:
+        """Set: placement numbers of one worker (what ``/forget`` scrubs)."""
+        return self._k("placements", "worker", person)
+
+    @property
+    def checkins_due(self) -> str:
+        """Sorted set: ``<placement>:<months>`` -> when the worker is to be asked."""
+        return self._k("placements", "checkins")
+
+    @property
+    def checkin_reminders(self) -> str:
+        """Sorted set: ``<placement>:<months>`` -> when the recruiter is reminded of an
+        unanswered check-in."""
+        return self._k("placements", "reminders")
+
+    def broker(self, person: int | str) -> str:
+        """String: JSON of one broker (``jobfeed.brokers.models.Broker``)."""
+        return self._k("broker", person)
+
+    @property
+    def broker_codes(self) -> str:
+        """Hash: broker code -> the broker's person id."""
+        return self._k("brokers", "codes")
+
+    @property
+    def brokers_pending(self) -> str:
+        """Set: person ids asking to be brokers."""
+        return self._k("brokers", "pending")
+
+    @property
+    def broker_touch(self) -> str:
+        """Hash: person id -> the code of the broker who brought them (first touch only)."""
+        return self._k("brokers", "touch")
+
+    def broker_people(self, code: str) -> str:
+        """Sorted set: person ids a broker brought -> when."""
+        return self._k("brokers", "people", code)
+
+    def broker_visits(self, code: str) -> str:
+        """String: job-page visits through a broker's links (crawlers not counted)."""
+        return self._k("brokers", "visits", code)
+
+    @property
+    def broker_invites(self) -> str:
+        """Hash: a group invite link made for a broker -> the broker's code."""
+        return self._k("brokers", "invites")
+
+    def broker_invite_links(self, code: str) -> str:
+        """Hash: group address -> the invite link made for one broker there."""
+        return self._k("brokers", "invite-links", code)
+
+    @property
+    def batches_seq(self) -> str:
+        """String: the last departure batch number."""
+        return self._k("batches", "seq")
+
+    def batch(self, number: int | str) -> str:
+        """Hash: ``record`` (JSON), ``members`` (JSON list of placements), and per placement
+        ``confirmed:<number>`` (when its worker confirmed)."""
+        return self._k("batch", number)
+
+    @property
+    def batch_reminders(self) -> str:
+        """Sorted set: batch number -> when its workers are reminded (the day before)."""
+        return self._k("batches", "reminders")
+
+    def placement_id_number(self, number: int | str) -> str:
+        """String: the worker's ID number, encrypted (only when an office turns it on)."""
+        return self._k("placement", number, "id")

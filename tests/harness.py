@@ -30,10 +30,14 @@ from jobfeed.applications.verification import SmsCodes
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.links import Links
+from jobfeed.placements.batches import BatchReminders
+from jobfeed.placements.checkins import CheckinJob
+from jobfeed.placements.repository import PlacementRepository
 from jobfeed.places import Places
 from jobfeed.roles import RecruiterRepository
 from jobfeed.search.live import LiveIndex
@@ -161,6 +165,22 @@ class Parts:
     @property
     def links(self) -> Links:
         return self._app[appkeys.LINKS]
+
+    @property
+    def placements(self) -> PlacementRepository:
+        return self._app[appkeys.PLACEMENTS]
+
+    @property
+    def brokers(self) -> BrokerRepository:
+        return self._app[appkeys.BROKERS]
+
+    @property
+    def checkins(self) -> CheckinJob:
+        return self._app[appkeys.CHECKINS]
+
+    @property
+    def batch_reminders(self) -> BatchReminders:
+        return self._app[appkeys.BATCH_REMINDERS]
 
 
 @dataclass

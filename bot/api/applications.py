@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bot.api.registry import Api, ApiError
-from bot.appkeys import APPLICATIONS, NOTIFIER
+from bot.appkeys import APPLICATIONS, HIRING, NOTIFIER, PLACEMENT_NOTIFIER, VACANCIES
 from bot.params import MAX_OFFSET, Integer
 from jobfeed.applications.masking import mask_phone
 from jobfeed.applications.models import (
@@ -27,6 +27,7 @@ from jobfeed.applications.models import (
 )
 from jobfeed.models import VacancyId
 from jobfeed.notify import tell_applicant
+from jobfeed.placements.hiring import place_and_tell
 
 ACTOR = "api"
 MAX_NUMBER = 10**12 - 1
@@ -195,6 +196,9 @@ def setup(api: Api) -> None:
             raise ApiError(404, "no such application")
         await request.app[APPLICATIONS].log_access([number], ACTOR, AccessAction.status)
         notified = changed and await tell_applicant(request.app[NOTIFIER], updated)
+        if changed and updated.status is ApplicationStatus.hired:
+            app = request.app
+            await place_and_tell(app[HIRING], app[VACANCIES], app[PLACEMENT_NOTIFIER], updated)
         return StatusResult(
             application=ApplicationOut.of(updated), changed=changed, notified=notified
         )

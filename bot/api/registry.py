@@ -226,7 +226,8 @@ def _wrap(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
 
 def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for field_name, info in model.model_fields.items():
+        name = info.alias or field_name  # e.g. ``from``, a keyword in Python
         values = request.query.getall(name, [])
         if not values:
             continue

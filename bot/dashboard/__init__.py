@@ -13,7 +13,15 @@ from aiohttp import web
 
 from bot.appkeys import KEYS, REDIS
 from bot.config import Settings
-from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
+from bot.dashboard import (
+    applications,
+    broadcasts,
+    groups,
+    ledger,
+    overview,
+    signin,
+    vacancies,
+)
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
 from bot.dashboard.guard import guard
@@ -76,4 +84,7 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
         name="dashboard_decide_recruiter",
     )
     route.add_get("/applications", applications.application_list, name="dashboard_applications")
+    route.add_get("/placements", ledger.placements_page, name="dashboard_placements")
+    route.add_get("/placements/ledger.xlsx", ledger.export_ledger, name="dashboard_ledger")
+    route.add_get("/placements/rewards.xlsx", ledger.export_rewards, name="dashboard_rewards")
     return app

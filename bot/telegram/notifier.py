@@ -150,6 +150,12 @@ class TelegramNotifier:
         ]
         return text, InlineKeyboardMarkup(inline_keyboard=[buttons])
 
+    async def send_text(
+        self, person: Person, text: str, markup: InlineKeyboardMarkup | None = None, *, about: str
+    ) -> Delivery:
+        """Another feature's own words and buttons (placements), sent the one way."""
+        return await self._deliver(person, text, markup, about=about)
+
     async def _send(
         self,
         chat_id: int,

@@ -26,7 +26,9 @@ from jobfeed.applications.flow import Conversation, Outcome, ResumeFlow, Stage, 
 from jobfeed.applications.models import SHORT_MAX, WEB, Application
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.applications.verification import SmsCodes
-from jobfeed.models import Vacancy
+from jobfeed.brokers.models import CODE
+from jobfeed.brokers.repository import BrokerRepository
+from jobfeed.models import Vacancy, utcnow
 from jobfeed.notify import Notifier
 from jobfeed.texts import Texts
 
@@ -80,6 +82,7 @@ class WebApply:
         throttle: ApplyThrottle,
         notifier: Notifier,
         sms: SmsCodes | None = None,
+        brokers: BrokerRepository | None = None,
     ) -> None:
         self._flow = flow
         self._applications = applications
@@ -89,6 +92,7 @@ class WebApply:
         self._throttle = throttle
         self._notifier = notifier
         self._sms = sms
+        self._brokers = brokers
 
     def form(self, vacancy: Vacancy, **shown: Any) -> Form:
         consent = self._texts.render(
@@ -107,7 +111,7 @@ class WebApply:
 
     async def submit(self, request: web.Request, vacancy: Vacancy) -> web.Response:
         post = await request.post()
-        names = (*REQUIRED, *OPTIONAL, "code", *_question_names(vacancy))
+        names = (*REQUIRED, *OPTIONAL, "code", "ref", *_question_names(vacancy))
         values = {name: str(post.get(name, ""))[:MAX_INPUT] for name in names}
         consented = post.get("consent") == "yes"
 
@@ -119,7 +123,8 @@ class WebApply:
                 notice=notice,
                 consented=consented,
             )
-            return self._page("detail.html", status, v=vacancy, form=shown, apply=None)
+            ref = values["ref"] if CODE.fullmatch(values["ref"]) else None
+            return self._page("detail.html", status, v=vacancy, form=shown, apply=None, ref=ref)
 
         address = client_address(request, self._throttle.limits.trusted)
         if not await self._throttle.address_allows(address):
@@ -177,6 +182,9 @@ class WebApply:
         application = step.application
         if application is None:  # no other step ends a complete form
             return again(400, "invalid")
+        code = values.get("ref", "")
+        if self._brokers is not None and CODE.fullmatch(code):
+            await self._brokers.attribute(applicant, code, utcnow())  # first touch only
         if step.outcome is Outcome.submitted:
             # As in the chat: filed first, then the recruiter's card (queued if it fails).
             await self._notifier.deliver_card(application)

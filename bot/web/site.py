@@ -18,6 +18,7 @@ from jinja2 import Environment
 
 from bot.appkeys import (
     APPLICATIONS,
+    BROKERS,
     KEYS,
     LINKS,
     NOTIFIER,
@@ -29,12 +30,16 @@ from bot.appkeys import (
 )
 from bot.config import Settings
 from bot.params import BadInput, query_int
+from bot.web import brokers as broker_pages
 from bot.web.apply import WebApply
+from bot.web.crawlers import is_crawler
 from bot.web.limits import ApplyLimits, ApplyThrottle
 from bot.web.poster import Fonts, NoCjkFont, find_fonts, render_poster
 from bot.web.signing import Signer, derive_secret
 from bot.web.templates import page_environment
+from handlers.deeplinks import with_ref
 from jobfeed.applications.verification import SmsCodes
+from jobfeed.brokers.models import CODE
 from jobfeed.models import VACANCY_ID_PATTERN, Vacancy, VacancyStatus
 from jobfeed.sources.place import PlaceResolver
 
@@ -49,7 +54,11 @@ _PUBLIC = (VacancyStatus.active, VacancyStatus.expired, VacancyStatus.closed)
 
 
 class PublicSite:
-    PREFIXES = ("/feed.xml", "/jobs")  # the paths install() routes, for the error pages
+    PREFIXES = (
+        "/feed.xml",
+        "/jobs",
+        "/brokers",
+    )  # the paths install() routes, for the error pages
 
     def __init__(self, settings: Settings, *, sms: SmsCodes | None = None) -> None:
         """``sms``: an SMS verification provider; with one, the apply form asks for a code
@@ -76,6 +85,7 @@ class PublicSite:
         app.router.add_get("/jobs/{vacancy_id}/apply/{number}", self.applied)
         app.router.add_route("*", "/jobs/{vacancy_id}/apply/{number}/forget", self.forget_applied)
         app.router.add_get("/jobs/{vacancy_id}/poster.png", self.poster, name="public_poster")
+        broker_pages.install(app, self._env)
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
         city = self._city(request)
@@ -125,6 +135,7 @@ class PublicSite:
         return self._page(
             "list.html",
             200,
+            ref=await self._referral(request),
             vacancies=vacancies,
             city=city or "",
             page=page,
@@ -139,9 +150,25 @@ class PublicSite:
             return self._missing(request)
         is_open = vacancy.is_open()
         [apply] = await self._apply_links([vacancy]) if is_open else [None]
+        ref = await self._referral(request)
+        if apply and ref:
+            apply = with_ref(apply, ref)
         form = self._applying().form(vacancy) if is_open else None
         status = 200 if is_open else 410
-        return self._page("detail.html", status, v=vacancy, apply=apply, form=form)
+        return self._page("detail.html", status, v=vacancy, apply=apply, form=form, ref=ref)
+
+    async def _referral(self, request: web.Request) -> str | None:
+        """A broker's ``?ref=<code>`` when it names an approved broker; a visit counts
+        unless a link-preview fetcher or crawler made it."""
+        code = request.query.get("ref", "")
+        if not CODE.fullmatch(code) or request.method != "GET":
+            return None
+        broker = await self._app[BROKERS].by_code(code)
+        if broker is None or not broker.approved:
+            return None
+        if not is_crawler(request.headers.get("User-Agent")):
+            await self._app[BROKERS].visited(code)
+        return code
 
     async def apply(self, request: web.Request) -> web.StreamResponse:
         vacancy = await self._vacancy(request)
@@ -176,6 +203,9 @@ class PublicSite:
         if not vacancy.is_open():
             return self._page("error.html", 410, message="已结束，停止报名", detail=vacancy.title)
         url = f"{self._base_url(request)}/jobs/{vacancy.id}"
+        code = request.query.get("ref", "")
+        if CODE.fullmatch(code):  # a broker's poster: its QR code carries their code
+            url += f"?ref={code}"
         licence = self._settings.hr_licence
         drawn = f"{vacancy.model_dump_json()}|{url}|{licence}".encode()  # what it shows
         etag = f'"{zlib.crc32(drawn):x}"'
@@ -232,6 +262,7 @@ class PublicSite:
                 throttle=ApplyThrottle(app[REDIS], app[KEYS], limits),
                 notifier=app[NOTIFIER],
                 sms=self._sms,
+                brokers=app[BROKERS],
             )
         return self._web_apply
 

@@ -35,10 +35,12 @@ open press past that), getChat, getChatMember, getChatMemberCount, leaveChat,
 getChatAdministrators, restrictChatMember, banChatMember, unbanChatMember (only where the
 bot is an administrator, never on administrators: Telegram's errors), deleteMessage of a
 member's message only where the bot is an administrator ("message can't be deleted"),
-sendChatAction, set/get/deleteMyCommands. Unknown methods answer 404, malformed tokens
-401. Validation follows Telegram: empty or >4096 UTF-16 units of text, >1024 of caption,
-HTML/MarkdownV2/Markdown parse errors (a bare ``&`` in HTML is rejected although Telegram
-would keep it: unescaped text is a bug), callback_data over 64 bytes
+sendChatAction, set/get/deleteMyCommands, createChatInviteLink (an administrator bot only;
+``sim.join(chat, user, link)`` sends the chat_member update naming the link). Unknown
+methods answer 404, malformed tokens 401. Validation follows Telegram: empty or >4096
+UTF-16 units of text, >1024 of caption, HTML/MarkdownV2/Markdown parse errors (a bare
+``&`` in HTML is rejected although Telegram would keep it: unescaped text is a bug),
+callback_data over 64 bytes
 (BUTTON_DATA_INVALID), bad button URLs, not-modified edits, missing messages. Uploads
 over 50 MB get 413 "Request Entity Too Large" as on Telegram (aiogram raises
 TelegramEntityTooLarge); getFile over 20 MB gets 400 "file is too big".

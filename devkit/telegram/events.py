@@ -123,6 +123,22 @@ class Events:
             }
         )
 
+    def joined(
+        self, chat: SimChat, user: SimUser, invite: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """chat_member: a user joins a group, through ``invite`` (a link's wire) if given.
+        Telegram sends it only to an administrator bot that asked for chat_member."""
+        update: dict[str, Any] = {
+            "chat": chat.wire(),
+            "from": user.wire(),
+            "date": int(time.time()),
+            "old_chat_member": member_wire("left", user),
+            "new_chat_member": member_wire("member", user),
+        }
+        if invite is not None:
+            update["invite_link"] = {k: v for k, v in invite.items() if k != "chat_id"}
+        return self.updates.push({"chat_member": update})
+
     def migrate(self, chat_id: int, new_chat_id: int, actor: SimUser) -> list[dict[str, Any]]:
         world = self.world
         old = world.chats[chat_id]

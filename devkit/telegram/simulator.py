@@ -217,6 +217,18 @@ class TelegramSimulator:
         actor = self.world.ensure_user(by_user_id)
         return self._events.membership(self.world.chats[chat_id], actor, status)
 
+    def join(self, chat_id: int, user_id: int, invite_link: str | None = None) -> dict[str, Any]:
+        """The user joins the group, through one of the bot's invite links if given. Only an
+        administrator bot hears of it (chat_member); otherwise nothing is sent: ``{}``."""
+        user = self.world.ensure_user(user_id)
+        chat = self._events.chat_for(chat_id, user)
+        if chat.bot_status != "administrator":
+            return {}
+        invite = self.world.invite_links.get(invite_link) if invite_link else None
+        if invite_link and (invite is None or invite["chat_id"] != chat_id):
+            raise ValueError(f"{invite_link} is not an invite link of chat {chat_id}")
+        return self._events.joined(chat, user, invite)
+
     def user_message(
         self,
         chat_id: int,

@@ -53,6 +53,8 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # createChatInviteLink: the link -> its wire object (with the chat it opens).
+        self.invite_links: dict[str, dict[str, Any]] = {}
         self._next_message_id: dict[int, int] = {}
         self._file_counter = 0
 

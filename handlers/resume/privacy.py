@@ -14,7 +14,9 @@ from handlers.resume.keyboards import ResumeAction, forget_keyboard
 from handlers.resume.states import Applying
 from handlers.resume.turn import Turn, drop_buttons
 from jobfeed.applications.masking import masked_resume
+from jobfeed.brokers.repository import BrokerRepository
 from jobfeed.matching.repository import AvailabilityRepository
+from jobfeed.placements.repository import PlacementRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,13 @@ async def ask_forget(message: Message, turn: Turn) -> None:
     await turn.say(turn.render("forget_confirm"), forget_keyboard(turn.texts))
 
 
-async def forget(query: CallbackQuery, turn: Turn, availabilities: AvailabilityRepository) -> None:
+async def forget(
+    query: CallbackQuery,
+    turn: Turn,
+    availabilities: AvailabilityRepository,
+    placements: PlacementRepository,
+    brokers: BrokerRepository,
+) -> None:
     """Deletes the data of whoever pressed: the button carries no user id to abuse."""
     if turn.chat_id != turn.user_id:
         await answer_press(query, turn.render("expired"))
@@ -56,6 +64,8 @@ async def forget(query: CallbackQuery, turn: Turn, availabilities: AvailabilityR
     await answer_press(query)
     numbers = await turn.applications.forget(turn.user_id)
     await availabilities.forget(turn.user_id)  # the 求职意向 and what alerts remember
+    await placements.forget(turn.user_id)  # the ledger keeps the rows, not the person
+    await brokers.forget(turn.user_id)  # who brought them: a count without the id
     await turn.state.clear()  # the conversation's draft lives in the FSM data
     log.info("User %s forgot: %d applications scrubbed", turn.user_id, len(numbers))
     await drop_buttons(query)

@@ -61,7 +61,9 @@ async def test_status_change_notifies_the_applicant_once(system: System) -> None
     system.sim.add_user(ADMIN_ID)
     system.sim.callback(ADMIN_ID, RECRUITER_ID, card.message_id, _data(card, "已录用"))
     await system.settle()
-    assert "已录用" in chat.last_text
+    # The status, then the placement it became (jobfeed.placements).
+    status, placed = (m.plain_text or "" for m in chat.messages[-2:])
+    assert "已录用" in status and "入职登记" in placed
 
 
 async def test_a_stranger_cannot_read_or_decide(system: System) -> None:

@@ -14,6 +14,7 @@ def method_table() -> dict[str, tuple[str, Handler]]:
         "getChat": chats.get_chat,
         "getChatMember": chats.get_chat_member,
         "getChatMemberCount": chats.get_chat_member_count,
+        "createChatInviteLink": chats.create_chat_invite_link,
         "leaveChat": chats.leave_chat,
         "getChatAdministrators": members.get_chat_administrators,
         "restrictChatMember": members.restrict_chat_member,

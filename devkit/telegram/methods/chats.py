@@ -109,3 +109,39 @@ async def answer_callback_query(ctx: SimContext, token: str, params: Params) -> 
         )
     )
     return True
+
+
+MAX_INVITE_NAME = 32  # Bot API: 0-32 characters
+
+
+async def create_chat_invite_link(ctx: SimContext, token: str, params: Params) -> Any:
+    """An additional invite link of a group the bot administers (``can_invite_users``)."""
+    world = ctx.world
+    chat = world.resolve(params.chat_id())
+    if chat.user is not None:
+        raise bad_request("can't invite members to a private chat")
+    if chat.bot_status != "administrator":
+        raise bad_request("not enough rights to manage chat invite links")
+    name = params.string("name") or ""
+    if len(name) > MAX_INVITE_NAME:
+        raise bad_request("invite link name is too long")
+    limit = params.integer("member_limit")
+    if limit is not None and not 1 <= limit <= 99_999:
+        raise bad_request("member limit must be between 1 and 99999")
+    requests = params.flag("creates_join_request")
+    if requests and limit is not None:
+        raise bad_request("can't combine member limit and join requests")
+    link = f"https://t.me/+sim{len(world.invite_links) + 1:06d}{abs(chat.id) % 10_000:04d}"
+    wire: dict[str, Any] = {
+        "invite_link": link,
+        "creator": world.bot.wire(),
+        "creates_join_request": requests,
+        "is_primary": False,
+        "is_revoked": False,
+    }
+    if name:
+        wire["name"] = name
+    if limit is not None:
+        wire["member_limit"] = limit
+    world.invite_links[link] = {**wire, "chat_id": chat.id}
+    return wire
