@@ -44,7 +44,7 @@ class BatchNotifier(Protocol):
         """The worker hears the trip's details, with the button to confirm."""
         ...
 
-    async def batch_reminder(self, person: Person, batch: Batch) -> Delivery:
+    async def batch_reminder(self, person: Person, batch: Batch, placement: Placement) -> Delivery:
         """The day before: the trip again."""
         ...
 
@@ -159,7 +159,7 @@ class BatchReminders:
                 if placement is None or placement.worker is None:
                     continue
                 if (
-                    await self._notifier.batch_reminder(placement.worker.person, batch)
+                    await self._notifier.batch_reminder(placement.worker.person, batch, placement)
                     is Delivery.sent
                 ):
                     told += 1

@@ -55,6 +55,7 @@ class Hiring:
             city=vacancy.city if vacancy else "",
             recruiter_id=application.recruiter_id,
             created_at=self.placements.clock(),
+            source=application.source,
         )
         worker = Worker(
             person=application.applicant_id, name=resume.name, phone=resume.phone, home=resume.city

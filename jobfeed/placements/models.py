@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobfeed import legacy
 from jobfeed.models import VacancyId
 
 
@@ -57,6 +58,8 @@ class PlacementRecord(BaseModel):
     city: str
     recruiter_id: int | None
     created_at: datetime
+    # The channel the worker applied through (or web): where they can be asked.
+    source: str = legacy.FIRST_CHANNEL
 
 
 class Worker(BaseModel):

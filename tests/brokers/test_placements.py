@@ -6,8 +6,9 @@ from datetime import date
 
 from jobfeed.placements.models import Answer
 from tests.brokers.journey import apply, clock_at, data_of, hire, with_label
-from tests.handlers.resume_chat import RECRUITER_ID
+from tests.handlers.resume_chat import RECRUITER_ID, VACANCY_ID, vacancy
 from tests.harness import System
+from tests.web.test_apply import FORM, post
 
 SEEKER = 620001
 QUIET = 620002
@@ -115,3 +116,29 @@ async def test_a_hire_through_the_api_is_a_placement_too(system: System) -> None
     placement = await system.services.placements.get(application.number)
     assert placement is not None and placement.record.employer == "华北铝业"
     assert "入职登记" in chat.last_text
+
+
+async def test_a_web_applicant_hired_is_checked_on_through_the_recruiter(system: System) -> None:
+    # Someone who applied on the job page has no Telegram chat: nothing is sent to the
+    # number standing for their phone; the recruiter is reminded to ask by phone.
+    clock = clock_at(system)
+    await system.services.vacancies.save(vacancy())
+    system.sim.add_user(RECRUITER_ID, "招聘经理")
+    status, _, _ = await post(system, FORM)
+    assert status == 200
+    [application] = (await system.services.applications.for_vacancy(VACANCY_ID))[1]
+    status, _ = await system.api(
+        "PATCH", f"/api/applications/{application.number}", json={"status": "hired"}
+    )
+    assert status == 200
+    placement = await system.services.placements.get(application.number)
+    assert placement is not None and placement.record.source == "web"
+    clock.forward(days=32)
+    await system.services.checkins.step()  # the 1-month question cannot reach them
+    await system.services.checkins.step()
+    await system.settle()
+    assert [m for m in system.sim.sent if m.chat_id < 0] == []  # nothing to a "chat"
+    reminders = [
+        m for m in system.sim.messages_in(RECRUITER_ID) if "1 个月" in (m.plain_text or "")
+    ]
+    assert reminders, "the recruiter was not asked to check on the worker"
