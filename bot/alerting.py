@@ -17,6 +17,7 @@ from bot.telegram.intake import receiver_name
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
 from jobfeed.matching.alerts import AlertMatcher, AlertPolicy, AlertSender, Clock
+from jobfeed.matching.figures import MatchingFigures
 from jobfeed.matching.following import LiveMatches
 from jobfeed.matching.matcher import MatchIndex
 from jobfeed.matching.queue import AlertQueue
@@ -62,6 +63,7 @@ def make_alerting(
     places: Places,
     notifier: Notifier,
     pacer: Pacer,
+    figures: MatchingFigures | None = None,
 ) -> Alerting:
     zone = ZoneInfo(settings.timezone)
     queue = AlertQueue(redis, keys, settings.resume_retention_days)
@@ -75,6 +77,7 @@ def make_alerting(
         notifier=notifier,
         pacer=pacer,
         policy=policy,
+        figures=figures,
     )
     matcher = AlertMatcher(
         redis,

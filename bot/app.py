@@ -14,6 +14,7 @@ from bot.api import approvals as approvals_api
 from bot.api import broadcasts as broadcasts_api
 from bot.api import compliance as compliance_api
 from bot.api import groups as groups_api
+from bot.api import matching as matching_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
 from bot.api import system as system_api
@@ -72,6 +73,7 @@ def build_api() -> Api:
         stats_api,
         search_api,
         updates_api,
+        matching_api,
     )
     for module in modules:
         module.setup(api)

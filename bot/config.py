@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
     dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
 
+    # --- matching: the labour office's lists (jobfeed.matching.reports) ---
+    report_days: int = Field(default=14, ge=1, le=365)
+    report_few_applications: int = Field(default=0, ge=0, le=1000)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -41,6 +41,7 @@ from bot.appkeys import (
     LEDGER,
     LINKS,
     LIVE_INDEX,
+    MATCHMAKING,
     METRICS,
     NOTIFIER,
     PACER,
@@ -63,6 +64,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
 from bot.factories import keys_of, make_pacer, make_texts, redis_handle
+from bot.matchmaking import make_matchmaking
 from bot.metrics import Metrics, count_rate_limits, listener
 from bot.searching import open_live_index
 from bot.telegram.cards import CardDelivery
@@ -155,7 +157,16 @@ def _repositories(
     app[CHECKER] = PostChecker.load()
     app[AUDIT] = audit = AuditLog(redis, keys)
     app[RELEASES] = Releases(vacancies, submissions, audit)
-    app[AVAILABILITIES] = availability_repository(settings, redis, keys)
+    app[AVAILABILITIES] = availabilities = availability_repository(settings, redis, keys)
+    app[MATCHMAKING] = make_matchmaking(
+        settings,
+        redis,
+        keys,
+        availabilities=availabilities,
+        applications=applications,
+        vacancies=vacancies,
+        places=app[PLACES],
+    )
 
 
 async def search(app: web.Application) -> AsyncIterator[None]:
@@ -230,6 +241,7 @@ async def alerts(app: web.Application) -> AsyncIterator[None]:
         places=app[PLACES],
         notifier=app[NOTIFIER],
         pacer=app[PACER],
+        figures=app[MATCHMAKING].figures,
     )
     yield
 
@@ -259,6 +271,7 @@ def handler_data(
         "links": app[LINKS],
         "checker": app[CHECKER],
         "availabilities": app[AVAILABILITIES],
+        "matchmaking": app[MATCHMAKING],
     }
 
 

@@ -8,6 +8,7 @@ from handlers import (
     admins,
     alerts,
     applications,
+    candidates,
     groups,
     posting,
     recruiters,
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
     return [
         groups.router(),
         private,
+        candidates.router(),  # /candidates and invitations (handlers/candidates.py)
         # After every conversation (its answers are not queries), before the catch-all.
         search.router(),
         recruiters.expired_router(),  # keep last: buttons no handler above took

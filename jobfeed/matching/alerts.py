@@ -29,6 +29,7 @@ from redis.exceptions import ResponseError
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
+from jobfeed.matching.figures import MatchingFigures
 from jobfeed.matching.following import LiveMatches
 from jobfeed.matching.queue import AlertQueue, Item
 from jobfeed.matching.repository import AvailabilityRepository
@@ -156,7 +157,10 @@ class AlertSender:
         pacer: Pacer,
         policy: AlertPolicy,
         clock: Clock = utcnow,
+        figures: MatchingFigures | None = None,
     ) -> None:
+        """``figures``: told of every alert sent (the figures of matching)."""
+        self._figures = figures
         self._queue = queue
         self._vacancies = vacancies
         self._availabilities = availabilities
@@ -203,8 +207,10 @@ class AlertSender:
         if claimed != "send":
             return
         digested: list[str] = []
+        named: list[str] = []
         if vacancy is not None:
             notice: VacancyAlert | AlertDigest = VacancyAlert(vacancy)
+            named = [vacancy.id]
         else:
             digested = await self._queue.digest(person)
             found = [v for v in await self._vacancies.get_many(digested) if v.is_open(now)]
@@ -213,10 +219,13 @@ class AlertSender:
                 await self._queue.done(item, digested)
                 return
             notice = AlertDigest(tuple(found[:DIGEST_MAX]))
+            named = [v.id for v in found[:DIGEST_MAX]]
         await self._pacer.acquire(person)
         delivery = await self._notifier.deliver(person, notice)
         if delivery is Delivery.sent:
             await self._queue.done(item, digested)
+            if self._figures is not None:
+                await self._figures.alert_sent(person, named, now)
         elif delivery is Delivery.blocked:
             await self._availabilities.stop(person)
             await self._queue.drop(item, uncount=day)
