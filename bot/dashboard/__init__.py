@@ -13,7 +13,15 @@ from aiohttp import web
 
 from bot.appkeys import KEYS, REDIS
 from bot.config import Settings
-from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
+from bot.dashboard import (
+    applications,
+    broadcasts,
+    groups,
+    matching,
+    overview,
+    signin,
+    vacancies,
+)
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
 from bot.dashboard.guard import guard
@@ -73,4 +81,10 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
         name="dashboard_decide_recruiter",
     )
     route.add_get("/applications", applications.application_list, name="dashboard_applications")
+    route.add_get("/matching", matching.matching_page, name="dashboard_matching")
+    route.add_get(
+        r"/matching/export.{format:xlsx|csv}",
+        matching.matching_export,
+        name="dashboard_matching_export",
+    )
     return app
