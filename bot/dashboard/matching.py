@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.appkeys import MATCHMAKING, VACANCIES
 from bot.dashboard.appkeys import PAGES, session_of
 from bot.params import BadInput, query_int
+from jobfeed.matching.candidates import Candidate
 from jobfeed.matching.export import to_csv, to_xlsx, unfilled_table, unmatched_table
 from jobfeed.matching.reports import ReportFilter, UnfilledRow, UnmatchedRow
 from jobfeed.models import utcnow
@@ -48,7 +49,7 @@ async def matching_page(request: web.Request) -> web.StreamResponse:
     kind, where = _filter(request, making.report_days)
     rows = await _rows(request, kind, where)
     vacancy_id = request.query.get("vacancy", "").strip()[:40]
-    vacancy, total, candidates = None, 0, []
+    vacancy, total, candidates = None, 0, list[Candidate]()
     if vacancy_id:
         vacancy = await request.config_dict[VACANCIES].get(vacancy_id)
         if vacancy is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -27,8 +28,7 @@ async def test_the_matching_page_lists_exports_and_candidates(system: System) ->
         assert 'data-id="tl-new"' not in page
         assert "电焊工 · 通辽 · 8000以上" in page
         if os.environ.get("MATCHING_PAGE_HTML"):  # for a look with a headless browser
-            with open(os.environ["MATCHING_PAGE_HTML"], "w", encoding="utf-8") as out:
-                out.write(page)
+            Path(os.environ["MATCHING_PAGE_HTML"]).write_text(page, encoding="utf-8")  # noqa: ASYNC240 - a debugging aid
 
         status, page, _ = await visitor.get("/dashboard/matching?kind=unmatched&city=天津")
         assert status == 200 and f'data-id="{COOK}"' in page and f'data-id="{PICKY}"' not in page
