@@ -110,8 +110,10 @@ class Reports:
         self._zone = zone
         self.few = few
 
-    async def unfilled(self, now: datetime, where: ReportFilter) -> list[UnfilledRow]:
-        grid = await self._grid(now)
+    async def unfilled(
+        self, now: datetime, where: ReportFilter, grid: _Grid | None = None
+    ) -> list[UnfilledRow]:
+        grid = grid or await self._grid(now)
         wanted = self._place(where.city)
         availabilities = await self._availability_map(grid)
         rows: list[UnfilledRow] = []
@@ -153,8 +155,10 @@ class Reports:
         rows.sort(key=lambda r: (r.posted_at, r.vacancy_id))
         return rows
 
-    async def unmatched(self, now: datetime, where: ReportFilter) -> list[UnmatchedRow]:
-        grid = await self._grid(now)
+    async def unmatched(
+        self, now: datetime, where: ReportFilter, grid: _Grid | None = None
+    ) -> list[UnmatchedRow]:
+        grid = grid or await self._grid(now)
         since = now - timedelta(days=where.days)
         wanted = self._place(where.city)
         people: dict[int, list[Availability]] = defaultdict(list)
@@ -219,8 +223,9 @@ class Reports:
 
     async def sizes(self, now: datetime, days: int) -> tuple[int, int]:
         """How long both lists are, unfiltered (for the figures)."""
-        where = ReportFilter(days)
-        return len(await self.unfilled(now, where)), len(await self.unmatched(now, where))
+        where, grid = ReportFilter(days), await self._grid(now)
+        unfilled = await self.unfilled(now, where, grid)
+        return len(unfilled), len(await self.unmatched(now, where, grid))
 
     # --- the pass over open vacancies -------------------------------------------------
 

@@ -13,7 +13,8 @@ from devkit.demo.seeker import apply_as_seeker, button_data
 from jobfeed.models import Vacancy, utcnow
 from tests.applications.factories import resume
 from tests.handlers.resume_chat import Chat
-from tests.harness import System
+from tests.handlers.test_alerts import sent_out
+from tests.harness import ADMIN_ID, System
 
 RECRUITER = 64001
 OTHER_RECRUITER = 64002
@@ -96,6 +97,7 @@ async def test_candidates_best_first_with_why_and_phones_masked(system: System) 
 async def test_an_invitation_accepted_and_one_declined(system: System) -> None:
     await seekers(system, with_resume=False)  # the one who accepts fills it in applying
     await system.services.vacancies.save(weld())
+    await sent_out(system)  # its alerts to the two who fit it
     boss = await recruiter(system, RECRUITER, "草原铝业")
     await boss.say("/candidates tl-weld")
     listing = boss.last
@@ -125,6 +127,14 @@ async def test_an_invitation_accepted_and_one_declined(system: System) -> None:
     [today] = body["days"]
     assert (today["invitations"], today["accepted"], today["declined"]) == (2, 1, 1)
     assert today["pending"] == 0
+    assert today["alerts_sent"] == 2  # the vacancy saved above alerted the two who fit it
+    assert today["applications_from_alerts"] == 1  # WELDER was alerted, then applied
+    # tl-weld has an application now; WELDER's is unanswered, COOK and PICKY fit nothing.
+    assert today["unfilled"] == 0 and today["unmatched"] == 3
+    overall = (await system.api("GET", "/api/stats"))[1]
+    assert overall["matching"][-1] == today
+    admin = await Chat(system, ADMIN_ID).say("/stats")
+    assert "邀请 2 / 2：接受 1 · 婉拒 1" in admin and "有人没活干 3 位求职者" in admin
 
     # A declined seeker pressing again changes nothing; a stranger's press declines nothing.
     system.sim.callback(WELDER2, to_welder2.chat_id, to_welder2.message_id, no_thanks)
