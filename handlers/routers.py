@@ -14,6 +14,7 @@ from handlers import (
     recruiters,
     resume,
     search,
+    seeking,
     start,
 )
 from handlers.filters import PrivateOrCommand
@@ -41,6 +42,7 @@ def get_routers() -> list[Router]:
         groups.router(),
         private,
         candidates.router(),  # /candidates and invitations (handlers/candidates.py)
+        seeking.router(),  # before search: 找活 … in a group is a card, not a query
         # After every conversation (its answers are not queries), before the catch-all.
         search.router(),
         recruiters.expired_router(),  # keep last: buttons no handler above took

@@ -189,8 +189,13 @@ async def _availability(token: str, user: int, desk: Desk) -> Availability | Non
     )
     if made is None:
         return None
+    return made.model_copy(update={"id": kept_id(user, token)})
+
+
+def kept_id(user: int, token: str) -> str:
+    """The id of the availability a person keeps from a saved search (a 找活 card reads it)."""
     digest = hashlib.sha256(f"{user}:{token}".encode()).digest()
-    return made.model_copy(update={"id": base64.urlsafe_b64encode(digest).decode()[:12]})
+    return base64.urlsafe_b64encode(digest).decode()[:12]
 
 
 async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -7,6 +7,7 @@ place (a city, a county, a province, or anywhere), the pay asked for.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, datetime
 
@@ -19,6 +20,17 @@ from jobfeed.search.query import ParsedQuery
 MAX_TRADES = 5
 MAX_PER_PERSON = 10  # availabilities one person may keep
 TEXT_VERSION = 1  # of the consent text shown (templates/bot/alerts.j2 ``confirm``)
+
+
+_BARE_PAY = re.compile(
+    r"(?<![\d.])([1-9]\d{3,5})(?![\d.%]|以上|以下|元|块|起|年|月|天|号|[kKwW万千])"
+)
+
+
+def seeking_text(text: str) -> str:
+    """``电焊工 通辽 8000`` as a 找活 post writes it: a bare figure of four to six digits is
+    the least monthly pay asked (``8000以上``), as the search reads pay wishes."""
+    return _BARE_PAY.sub(r"\1以上", " ".join(text.split()))
 
 
 class PlaceWish(BaseModel):
