@@ -67,7 +67,12 @@ def make_alerting(
 ) -> Alerting:
     zone = ZoneInfo(settings.timezone)
     queue = AlertQueue(redis, keys, settings.resume_retention_days)
-    policy = AlertPolicy(settings.alerts_per_day, zone, quiet_hours(settings))
+    policy = AlertPolicy(
+        settings.alerts_per_day,
+        zone,
+        quiet_hours(settings),
+        halve_after=settings.alerts_unopened_halving,
+    )
     search = SearchIndex(places=places)  # its lexicon is loaded once per process
     live = LiveMatches(MatchIndex(search), availabilities, redis, keys)
     sender = AlertSender(

@@ -17,6 +17,7 @@ from handlers import (
     seeking,
     start,
 )
+from handlers.alerts.opens import AlertOpens
 from handlers.filters import PrivateOrCommand
 from handlers.resume.entry import WANTS_TO_APPLY
 
@@ -27,6 +28,7 @@ def get_routers() -> list[Router]:
     # group chatter (most of the traffic).
     private = Router(name="private-features")
     private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
+    private.message.outer_middleware(AlertOpens())  # an alert's 报名 opened (handlers/alerts)
     private.include_routers(
         # Before search: a résumé or /post step's answer is not a query. Commands
         # still pass through the conversations' steps.

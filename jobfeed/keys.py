@@ -459,3 +459,11 @@ class Keys:
     def group_cards(self, token: str) -> str:
         """String: a 找活 card's availability awaiting the poster's consent; expires."""
         return self._k("matching", "card", token)
+
+    def alerts_unopened(self, person: int) -> str:
+        """String: alerts sent to a person in a row without an open (the cap halves)."""
+        return self._k("alerts", "unopened", person)
+
+    def alerts_opened(self, person: int) -> str:
+        """Set: vacancy ids whose alert the person opened (counted once each)."""
+        return self._k("alerts", "opened", person)

@@ -53,6 +53,14 @@ class AlertPolicy:
     per_day: int
     zone: ZoneInfo
     quiet: QuietHours | None = None
+    halve_after: int = 0  # unopened alerts in a row that halve the cap (0: never)
+
+    def cap(self, unopened: int) -> int:
+        """The day's cap of a person with ``unopened`` alerts in a row: halved for every
+        ``halve_after`` of them, never below one (an open resets the run)."""
+        if not self.halve_after or not self.per_day:
+            return self.per_day
+        return max(1, self.per_day >> min(unopened // self.halve_after, 16))
 
     def day(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%Y%m%d")
@@ -201,8 +209,11 @@ class AlertSender:
             if vacancy is None or not vacancy.is_open(now):
                 await self._queue.drop(item)
                 return
+        cap = policy.per_day
+        if self._figures is not None and policy.halve_after:
+            cap = policy.cap(await self._figures.unopened(person))
         claimed = await self._queue.claim(
-            item, now, day=day, cap=policy.per_day, digest_due=policy.next_digest(now)
+            item, now, day=day, cap=cap, digest_due=policy.next_digest(now)
         )
         if claimed != "send":
             return

@@ -1,4 +1,4 @@
-"""Figures of matching per local day: alerts sent, applications from alerts, invitations
+"""Figures of matching per local day: alerts sent and opened, applications from alerts, invitations
 and how they ended, and the sizes of the labour office's two lists.
 
 Counters are kept per day (``matching_figures``); applications from alerts and the
@@ -20,12 +20,15 @@ from jobfeed.keys import Keys
 from jobfeed.matching.invitations import FIGURES_TTL, InvitationOutcome, Invitations
 
 ALERTS_SENT = "alerts_sent"
+ALERTS_OPENED = "alerts_opened"
+STREAK_TTL = 60 * 86_400
 UNFILLED, UNMATCHED = "unfilled", "unmatched"
 
 
 class DayFigures(BaseModel):
     day: str  # YYYY-MM-DD, local
     alerts_sent: int
+    alerts_opened: int  # alerted vacancies whose apply link the person opened
     applications_from_alerts: int
     invitations: int
     accepted: int
@@ -62,7 +65,33 @@ class MatchingFigures:
             if vacancy_ids:
                 pipe.sadd(k.matching_alerted(day), *[f"{person}:{v}" for v in vacancy_ids])
                 pipe.expire(k.matching_alerted(day), FIGURES_TTL)
+            pipe.incr(k.alerts_unopened(person))
+            pipe.expire(k.alerts_unopened(person), STREAK_TTL)
             await pipe.execute()
+
+    async def opened(self, person: int, vacancy_id: str, now: datetime) -> bool:
+        """The person opened the apply link of ``vacancy_id``: counted (once per vacancy)
+        when they were alerted of it, and their run of unopened alerts ends. True when
+        it counted."""
+        k = self._keys
+        if not await self._redis.sismember(k.alerts_sent(person), vacancy_id):
+            return False
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(k.alerts_opened(person), vacancy_id)
+            pipe.expire(k.alerts_opened(person), STREAK_TTL)
+            pipe.delete(k.alerts_unopened(person))
+            first, *_ = await pipe.execute()
+        if first:
+            day = k.matching_figures(self.day(now))
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hincrby(day, ALERTS_OPENED, 1)
+                pipe.expire(day, FIGURES_TTL)
+                await pipe.execute()
+        return bool(first)
+
+    async def unopened(self, person: int) -> int:
+        """Alerts sent to the person in a row since they last opened one."""
+        return int(await self._redis.get(self._keys.alerts_unopened(person)) or 0)
 
     async def list_sizes(self, now: datetime, unfilled: int, unmatched: int) -> None:
         key = self._keys.matching_figures(self.day(now))
@@ -97,6 +126,7 @@ class MatchingFigures:
         return DayFigures(
             day=label,
             alerts_sent=int(counters.get(ALERTS_SENT, 0)),
+            alerts_opened=int(counters.get(ALERTS_OPENED, 0)),
             applications_from_alerts=applied,
             invitations=sum(outcomes.values()),
             accepted=outcomes[InvitationOutcome.accepted],

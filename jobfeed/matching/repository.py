@@ -129,6 +129,8 @@ class AvailabilityRepository:
                 k.alerts_sent(person),
                 k.alerts_digest(person),
                 k.person_invitations(person),
+                k.alerts_unopened(person),
+                k.alerts_opened(person),
             )
             await pipe.execute()
         return deleted
