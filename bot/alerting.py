@@ -17,6 +17,7 @@ from bot.telegram.intake import receiver_name
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
 from jobfeed.matching.alerts import AlertMatcher, AlertPolicy, AlertSender, Clock
+from jobfeed.matching.digest import RecruiterDigest
 from jobfeed.matching.figures import MatchingFigures
 from jobfeed.matching.following import LiveMatches
 from jobfeed.matching.matcher import MatchIndex
@@ -34,16 +35,22 @@ class Alerting:
     queue: AlertQueue
     matcher: AlertMatcher
     sender: AlertSender
+    digest: RecruiterDigest | None = None
 
     def jobs(self) -> list[Supervised]:
-        return [
+        jobs = [
             Supervised("alert matching", self.matcher.run),
             Supervised("alert sending", self.sender.run),
         ]
+        if self.digest is not None:
+            jobs.append(Supervised("recruiter digest", self.digest.run))
+        return jobs
 
     def set_clock(self, clock: Clock) -> None:
         """For tests: both jobs read the time from ``clock``."""
         self.matcher.clock = self.sender.clock = clock
+        if self.digest is not None:
+            self.digest.clock = clock
 
 
 def availability_repository(
@@ -64,7 +71,10 @@ def make_alerting(
     notifier: Notifier,
     pacer: Pacer,
     figures: MatchingFigures | None = None,
+    digest: RecruiterDigest | None = None,
 ) -> Alerting:
+    """``digest``: the recruiters' daily digest, run beside the alerts through the same
+    notifier."""
     zone = ZoneInfo(settings.timezone)
     queue = AlertQueue(redis, keys, settings.resume_retention_days)
     policy = AlertPolicy(
@@ -95,4 +105,6 @@ def make_alerting(
         consumer=receiver_name(),
         on_queued=sender.wake.set,
     )
-    return Alerting(availabilities, queue, matcher, sender)
+    if digest is not None:
+        digest.notifier = notifier
+    return Alerting(availabilities, queue, matcher, sender, digest)

@@ -166,6 +166,8 @@ def _repositories(
         applications=applications,
         vacancies=vacancies,
         places=app[PLACES],
+        recruiters=app[RECRUITERS],
+        submissions=submissions,
     )
 
 
@@ -242,6 +244,7 @@ async def alerts(app: web.Application) -> AsyncIterator[None]:
         notifier=app[NOTIFIER],
         pacer=app[PACER],
         figures=app[MATCHMAKING].figures,
+        digest=app[MATCHMAKING].digest,
     )
     yield
 

@@ -467,3 +467,7 @@ class Keys:
     def alerts_opened(self, person: int) -> str:
         """Set: vacancy ids whose alert the person opened (counted once each)."""
         return self._k("alerts", "opened", person)
+
+    def recruiter_digest(self, recruiter: int, day: str) -> str:
+        """String: the recruiter's daily digest of new candidates went out that day; expires."""
+        return self._k("matching", "digest", recruiter, day)

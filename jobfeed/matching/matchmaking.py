@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from jobfeed.matching.access import SeekerAccessLog
 from jobfeed.matching.candidates import CandidateFinder
+from jobfeed.matching.digest import RecruiterDigest
 from jobfeed.matching.figures import DayFigures, MatchingFigures
 from jobfeed.matching.invitations import Invitations
 from jobfeed.matching.reports import Reports
@@ -22,6 +23,7 @@ class Matchmaking:
     reports: Reports
     figures: MatchingFigures
     access: SeekerAccessLog
+    digest: RecruiterDigest  # recruiters' daily digest of new candidates (a job)
     report_days: int
     zone: ZoneInfo
 
