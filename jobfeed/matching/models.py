@@ -33,6 +33,20 @@ def seeking_text(text: str) -> str:
     return _BARE_PAY.sub(r"\1以上", " ".join(text.split()))
 
 
+_PAY_FIGURE = re.compile(r"[1-9]\d{3,5}")
+
+
+def resume_text(desired_job: str, desired_place: str, expected_pay: str) -> str:
+    """The wish a résumé states (期望工作, 期望地点, 期望薪资) as a query the search reads:
+    ``电焊工 天津 8000以上`` (the least figure of the pay asked; 面议 asks none)."""
+    figures = [int(f) for f in _PAY_FIGURE.findall(expected_pay)]
+    pay = f" {min(figures)}以上" if figures else ""
+    place = (
+        "" if desired_place.strip() in {"不限", "都可以", "全国", "随便", "无"} else desired_place
+    )
+    return " ".join(f"{desired_job} {place}{pay}".split())
+
+
 class PlaceWish(BaseModel):
     """A place the seeker would work in, as ``jobfeed.places`` names it."""
 
