@@ -22,7 +22,7 @@ from jobfeed.matching.invitations import FIGURES_TTL, InvitationOutcome, Invitat
 ALERTS_SENT = "alerts_sent"
 ALERTS_OPENED = "alerts_opened"
 STREAK_TTL = 60 * 86_400
-UNFILLED, UNMATCHED = "unfilled", "unmatched"
+UNFILLED, UNMATCHED, MEASURED = "unfilled", "unmatched", "measured_at"
 
 
 class DayFigures(BaseModel):
@@ -96,9 +96,19 @@ class MatchingFigures:
     async def list_sizes(self, now: datetime, unfilled: int, unmatched: int) -> None:
         key = self._keys.matching_figures(self.day(now))
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={UNFILLED: unfilled, UNMATCHED: unmatched})
+            sizes: dict[Any, Any] = {
+                UNFILLED: unfilled,
+                UNMATCHED: unmatched,
+                MEASURED: now.timestamp(),
+            }
+            pipe.hset(key, mapping=sizes)
             pipe.expire(key, FIGURES_TTL)
             await pipe.execute()
+
+    async def sizes_measured(self, now: datetime) -> datetime | None:
+        """When today's list sizes were last measured; None: not today."""
+        raw = await self._redis.hget(self._keys.matching_figures(self.day(now)), MEASURED)
+        return datetime.fromtimestamp(float(raw), tz=now.tzinfo) if raw else None
 
     async def days(self, now: datetime, count: int) -> list[DayFigures]:
         """The last ``count`` local days, today last."""

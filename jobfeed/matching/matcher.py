@@ -227,15 +227,18 @@ class MatchIndex:
                         found[seeker.person] = seeker.id
         return [Match(found[person], person) for person in sorted(found)]
 
-    def fits(self, vacancy: Vacancy, today: date) -> list[Fit]:
-        """Every person whose trade fits ``vacancy``, wherever they want to work and
-        whatever pay they ask, with how well (their best availability), best first."""
+    def fits(self, vacancy: Vacancy, today: date, *, elsewhere: int = 0) -> list[Fit]:
+        """Every person whose trade fits ``vacancy`` and who wants to work where it is
+        (whatever pay they ask), with how well (their best availability), best first; and
+        up to ``elsewhere`` more whose trade fits but who want to work elsewhere (the
+        nearest for the lists: reading all of those costs x25 a match)."""
         view = self.view(vacancy)
         nearness = _nearness(view.places)
         candidates = {ANY_TRADE} if ANY_TRADE in self._trades else set()
         for key in view.keys:
             candidates |= self._postings.get(key, set())
         best: dict[int, Fit] = {}
+        left = elsewhere
         for text in candidates:
             trade = self._trades[text]
             score = 100.0 if trade.query is None else self.score(trade.query, view)
@@ -243,6 +246,10 @@ class MatchIndex:
                 continue
             for place, bucket in trade.by_place.items():
                 near = nearness.get(place, ELSEWHERE)
+                if near == ELSEWHERE:
+                    if left <= 0 or text == ANY_TRADE:
+                        continue
+                    left -= len(bucket)
                 for seeker in bucket.values():
                     fit = Fit(
                         seeker.id,

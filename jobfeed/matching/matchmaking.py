@@ -5,7 +5,7 @@ vacancy, invitations, the two lists, the figures and the seekers' access log
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jobfeed.matching.access import SeekerAccessLog
@@ -14,6 +14,8 @@ from jobfeed.matching.digest import RecruiterDigest
 from jobfeed.matching.figures import DayFigures, MatchingFigures
 from jobfeed.matching.invitations import Invitations
 from jobfeed.matching.reports import Reports
+
+SIZES_FRESH = timedelta(minutes=5)
 
 
 @dataclass
@@ -31,7 +33,11 @@ class Matchmaking:
         return now.astimezone(self.zone).date()
 
     async def measured_days(self, now: datetime, days: int) -> list[DayFigures]:
-        """The figures of the last ``days`` days, today's list sizes measured now."""
-        unfilled, unmatched = await self.reports.sizes(now, self.report_days)
-        await self.figures.list_sizes(now, unfilled, unmatched)
+        """The figures of the last ``days`` days, today's list sizes measured again when
+        the last measurement is older than ``SIZES_FRESH`` (a pass over every open
+        vacancy: about 4 s CPU for 1,000 of them and 100,000 job seekers)."""
+        measured = await self.figures.sizes_measured(now)
+        if measured is None or now - measured > SIZES_FRESH or now < measured:
+            unfilled, unmatched = await self.reports.sizes(now, self.report_days)
+            await self.figures.list_sizes(now, unfilled, unmatched)
         return await self.figures.days(now, days)

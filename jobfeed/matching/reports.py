@@ -14,6 +14,7 @@ wish for 内蒙古 is in 通辽's list; "anywhere" wishes are in no place's list
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from jobfeed.places import Place, Places
 from jobfeed.vacancies import VacancyRepository
 
 NEAREST = 3
+ELSEWHERE = 50  # per vacancy, people whose trade fits but who want to work elsewhere
 ANSWERED = frozenset(
     {ApplicationStatus.interview, ApplicationStatus.hired, ApplicationStatus.rejected}
 )
@@ -240,10 +242,11 @@ class Reports:
                 if not vacancy.is_open(now):
                     continue
                 grid.vacancies[vacancy.id] = vacancy
-                fits = index.fits(vacancy, today)
+                fits = index.fits(vacancy, today, elsewhere=ELSEWHERE)
                 grid.by_vacancy[vacancy.id] = fits
                 for fit in fits:
                     grid.by_person[fit.person].append((fit, vacancy.id))
+                await asyncio.sleep(0)  # a few ms each: let the process's other work run
             offset += page
             if offset >= total:
                 return grid
