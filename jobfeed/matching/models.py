@@ -18,6 +18,7 @@ from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search.query import ParsedQuery
 
 MAX_TRADES = 5
+MAX_PLACES = 5
 MAX_PER_PERSON = 10  # availabilities one person may keep
 TEXT_VERSION = 1  # of the consent text shown (templates/bot/alerts.j2 ``confirm``)
 
@@ -82,7 +83,7 @@ class Availability(BaseModel):
     id: str = Field(default_factory=lambda: secrets.token_urlsafe(6), pattern=r"^[\w-]{1,16}$")
     person: int  # who is told, in the channel that reaches them (today a user id)
     trades: tuple[str, ...] = Field(default=(), max_length=MAX_TRADES)  # empty: any trade
-    places: tuple[PlaceWish, ...] = Field(default=(), max_length=5)  # empty: anywhere
+    places: tuple[PlaceWish, ...] = Field(default=(), max_length=MAX_PLACES)  # empty: anywhere
     min_pay: int | None = Field(default=None, ge=0, le=1_000_000)  # monthly CNY
     available_from: date
     alerts: bool = True
@@ -114,6 +115,11 @@ def from_query(
     where: list[PlaceWish] = []
     if query.place is not None:
         where.append(PlaceWish.of(query.place))
+        # Several places (电焊工 通辽 赤峰): the search reads the first, a wish keeps them all.
+        for mention in places.find_all(query.text):
+            wish = PlaceWish.of(mention.place)
+            if wish not in where and len(where) < MAX_PLACES:
+                where.append(wish)
     elif city:
         name, province = places.normalise(city)
         found = places.get(name, province)

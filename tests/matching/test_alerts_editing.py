@@ -71,3 +71,16 @@ async def test_an_availability_from_the_resume_after_consent(system: System) -> 
     [kept] = await repo.of_person(SEEKER)
     assert kept.trades == ("电焊工",) and kept.min_pay == 8000
     assert [p.name for p in kept.places] == ["天津"]
+
+
+async def test_several_trades_and_places_in_one_wish(system: System) -> None:
+    await load(system, [])
+    chat = Chat(system, SEEKER)
+    await chat.say("/subscribe 电焊工 氩弧焊工 通辽 赤峰 8000")
+    await chat.press("同意并开启")
+    [kept] = await system.app[AVAILABILITIES].of_person(SEEKER)
+    assert kept.trades == ("电焊工", "氩弧焊工")
+    assert [p.name for p in kept.places] == ["通辽", "赤峰"]
+    await feed(system, row("cf-weld", "电焊工", "赤峰", "内蒙古", pay=9000))
+    await sent_out(system)
+    assert len(alerts(system, SEEKER)) == 1
