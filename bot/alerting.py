@@ -17,6 +17,8 @@ from bot.telegram.intake import receiver_name
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.keys import Keys
 from jobfeed.matching.alerts import AlertMatcher, AlertPolicy, AlertSender, Clock
+from jobfeed.matching.digest import RecruiterDigest
+from jobfeed.matching.figures import MatchingFigures
 from jobfeed.matching.following import LiveMatches
 from jobfeed.matching.matcher import MatchIndex
 from jobfeed.matching.queue import AlertQueue
@@ -33,16 +35,22 @@ class Alerting:
     queue: AlertQueue
     matcher: AlertMatcher
     sender: AlertSender
+    digest: RecruiterDigest | None = None
 
     def jobs(self) -> list[Supervised]:
-        return [
+        jobs = [
             Supervised("alert matching", self.matcher.run),
             Supervised("alert sending", self.sender.run),
         ]
+        if self.digest is not None:
+            jobs.append(Supervised("recruiter digest", self.digest.run))
+        return jobs
 
     def set_clock(self, clock: Clock) -> None:
         """For tests: both jobs read the time from ``clock``."""
         self.matcher.clock = self.sender.clock = clock
+        if self.digest is not None:
+            self.digest.clock = clock
 
 
 def availability_repository(
@@ -62,10 +70,19 @@ def make_alerting(
     places: Places,
     notifier: Notifier,
     pacer: Pacer,
+    figures: MatchingFigures | None = None,
+    digest: RecruiterDigest | None = None,
 ) -> Alerting:
+    """``digest``: the recruiters' daily digest, run beside the alerts through the same
+    notifier."""
     zone = ZoneInfo(settings.timezone)
     queue = AlertQueue(redis, keys, settings.resume_retention_days)
-    policy = AlertPolicy(settings.alerts_per_day, zone, quiet_hours(settings))
+    policy = AlertPolicy(
+        settings.alerts_per_day,
+        zone,
+        quiet_hours(settings),
+        halve_after=settings.alerts_unopened_halving,
+    )
     search = SearchIndex(places=places)  # its lexicon is loaded once per process
     live = LiveMatches(MatchIndex(search), availabilities, redis, keys)
     sender = AlertSender(
@@ -75,6 +92,7 @@ def make_alerting(
         notifier=notifier,
         pacer=pacer,
         policy=policy,
+        figures=figures,
     )
     matcher = AlertMatcher(
         redis,
@@ -87,4 +105,6 @@ def make_alerting(
         consumer=receiver_name(),
         on_queued=sender.wake.set,
     )
-    return Alerting(availabilities, queue, matcher, sender)
+    if digest is not None:
+        digest.notifier = notifier
+    return Alerting(availabilities, queue, matcher, sender, digest)

@@ -17,6 +17,7 @@ from bot.api import compliance as compliance_api
 from bot.api import groupcare as groupcare_api
 from bot.api import groups as groups_api
 from bot.api import ledger as ledger_api
+from bot.api import matching as matching_api
 from bot.api import search as search_api
 from bot.api import stats as stats_api
 from bot.api import system as system_api
@@ -86,6 +87,7 @@ def build_api() -> Api:
         updates_api,
         channels_api,
         ledger_api,
+        matching_api,
     )
     for module in modules:
         module.setup(api)

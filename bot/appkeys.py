@@ -39,6 +39,7 @@ from jobfeed.groups import GroupRepository
 from jobfeed.intake import UpdateInbox
 from jobfeed.keys import Keys
 from jobfeed.links import Links
+from jobfeed.matching.matchmaking import Matchmaking
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.notify import Notifier
 from jobfeed.placements.batches import BatchReminders, BatchRepository
@@ -85,6 +86,7 @@ CHECKER = web.AppKey("checker", PostChecker)  # the post checker every path runs
 AUDIT = web.AppKey("audit", AuditLog)  # e.g. held vacancies released, and why
 RELEASES = web.AppKey("releases", Releases)  # an admin lets a held vacancy through
 AVAILABILITIES = web.AppKey("availabilities", AvailabilityRepository)  # 求职意向
+MATCHMAKING = web.AppKey("matchmaking", Matchmaking)  # candidates, invitations, lists
 # resources.search: the live index and the search use case.
 LIVE_INDEX = web.AppKey("live_index", LiveIndex)
 SEARCH = web.AppKey("search", SearchService)

@@ -163,6 +163,11 @@ class Settings(BaseSettings):
             return tuple(sorted({int(m) for m in value}))
         return value
 
+    # --- matching: the labour office's lists (jobfeed.matching.reports) ---
+    report_days: int = Field(default=14, ge=1, le=365)
+    report_few_applications: int = Field(default=0, ge=0, le=1000)
+    alerts_unopened_halving: int = Field(default=5, ge=0, le=1000)
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -51,6 +51,7 @@ from bot.appkeys import (
     LEDGER,
     LINKS,
     LIVE_INDEX,
+    MATCHMAKING,
     METRICS,
     MODERATION,
     NOTIFIER,
@@ -79,6 +80,7 @@ from bot.appkeys import (
 from bot.broadcasting import TelegramBroadcaster
 from bot.config import Settings
 from bot.factories import keys_of, make_pacer, make_texts, redis_handle
+from bot.matchmaking import make_matchmaking
 from bot.metrics import Metrics, count_rate_limits, listener
 from bot.notifying import ChannelNotifiers
 from bot.searching import open_live_index
@@ -189,7 +191,18 @@ def _repositories(
     app[CHECKER] = PostChecker.load()
     app[AUDIT] = audit = AuditLog(redis, keys)
     app[RELEASES] = Releases(vacancies, submissions, audit, redis=redis, keys=keys)
-    app[AVAILABILITIES] = availability_repository(settings, redis, keys)
+    app[AVAILABILITIES] = availabilities = availability_repository(settings, redis, keys)
+    app[MATCHMAKING] = make_matchmaking(
+        settings,
+        redis,
+        keys,
+        availabilities=availabilities,
+        applications=applications,
+        vacancies=vacancies,
+        places=app[PLACES],
+        recruiters=app[RECRUITERS],
+        submissions=submissions,
+    )
     _groupcare(app, settings, redis, keys)
 
 
@@ -298,6 +311,8 @@ async def alerts(app: web.Application) -> AsyncIterator[None]:
         places=app[PLACES],
         notifier=app[NOTIFIER],
         pacer=app[PACER],
+        figures=app[MATCHMAKING].figures,
+        digest=app[MATCHMAKING].digest,
     )
     yield
 
@@ -344,6 +359,7 @@ def handler_data(
         "broker_page_link": BrokerPages(settings).link,
         "id_numbers": app[REPORTS].ids,
         "public_base_url": settings.public_base_url,
+        "matchmaking": app[MATCHMAKING],
     }
 
 

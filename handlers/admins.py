@@ -22,7 +22,8 @@ from handlers.staff_callbacks import RecruiterVerdict, VacancyVerdict, Verdict, 
 from jobfeed.approvals import Approvals, Outcome
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
-from jobfeed.models import Group, GroupFilter
+from jobfeed.matching.matchmaking import Matchmaking
+from jobfeed.models import Group, GroupFilter, utcnow
 from jobfeed.notify import Notifier, RecruiterDecided, tell_vacancy_decided
 from jobfeed.places import Places
 from jobfeed.posting import InvalidInput, parse_target
@@ -157,9 +158,11 @@ async def vacancy_verdict(
 # -- reading -------------------------------------------------------------------------------
 
 
-async def stats(message: Message, *, texts: Texts, stats: Stats) -> None:
+async def stats(message: Message, *, texts: Texts, stats: Stats, matchmaking: Matchmaking) -> None:
     report = await stats.report()
-    await message.answer(texts.render("admins.stats", report=report))
+    matched = await matchmaking.measured_days(utcnow(), 7)
+    text = texts.render("admins.stats", report=report)
+    await message.answer(text + "\n\n" + texts.render("matching.stats", days=matched))
 
 
 def split_status(args: str) -> tuple[str, bool | None]:

@@ -10,6 +10,7 @@ from handlers import (
     applications,
     batches,
     brokers,
+    candidates,
     groupcare,
     groups,
     placements,
@@ -18,8 +19,10 @@ from handlers import (
     releasing,
     resume,
     search,
+    seeking,
     start,
 )
+from handlers.alerts.opens import AlertOpens
 from handlers.filters import PrivateOrCommand
 from handlers.resume.entry import WANTS_TO_APPLY
 
@@ -32,6 +35,7 @@ def get_routers() -> list[Router]:
     private.message.filter(PrivateOrCommand(also=WANTS_TO_APPLY))
     # A broker's /start payload: attributed, then taken off before the features see it.
     private.message.outer_middleware(brokers.Referrals())
+    private.message.outer_middleware(AlertOpens())  # an alert's 报名 opened (handlers/alerts)
     private.include_routers(
         groupcare.private_router(),  # an admin's answer to a question is not a query
         # Before search: a résumé or /post step's answer is not a query. Commands
@@ -54,6 +58,8 @@ def get_routers() -> list[Router]:
         groups.router(),
         groupcare.router(),  # welcomes, admins' settings, FAQ answers before the search
         private,
+        candidates.router(),  # /candidates and invitations (handlers/candidates.py)
+        seeking.router(),  # before search: 找活 … in a group is a card, not a query
         # After every conversation (its answers are not queries), before the catch-all.
         search.router(),
         recruiters.expired_router(),  # keep last: buttons no handler above took

@@ -641,3 +641,45 @@ class Keys:
     def placement_id_number(self, number: int | str) -> str:
         """String: the worker's ID number, encrypted (only when an office turns it on)."""
         return self._k("placement", number, "id")
+
+    # --- matching: candidates, invitations, lists, figures (jobfeed.matching) ---------------
+    def invitations(self, vacancy_id: str) -> str:
+        """Hash: person -> JSON invitation (``jobfeed.matching.invitations``) to a vacancy."""
+        return self._k("matching", "invitation", vacancy_id)
+
+    def person_invitations(self, person: int | str) -> str:
+        """Set: the vacancy ids a person was invited to (``/forget`` deletes their answers)."""
+        return self._k("matching", "invitations", "person", person)
+
+    def matching_figures(self, day: str) -> str:
+        """Hash: counter -> value for one local day (``YYYYMMDD``): alerts sent, invitations…"""
+        return self._k("matching", "figures", day)
+
+    def matching_alerted(self, day: str) -> str:
+        """Set: ``<person>:<vacancy id>`` alerted on a local day (applications from alerts)."""
+        return self._k("matching", "alerted", day)
+
+    def matching_invited(self, day: str) -> str:
+        """Set: ``<person>:<vacancy id>`` invited on a local day (their outcomes)."""
+        return self._k("matching", "invitations", "day", day)
+
+    @property
+    def seekers_access(self) -> str:
+        """Stream: reads of job seekers' availabilities (who, what, when), capped."""
+        return self._k("matching", "access")
+
+    def group_cards(self, token: str) -> str:
+        """String: a 找活 card's availability awaiting the poster's consent; expires."""
+        return self._k("matching", "card", token)
+
+    def alerts_unopened(self, person: int) -> str:
+        """String: alerts sent to a person in a row without an open (the cap halves)."""
+        return self._k("alerts", "unopened", person)
+
+    def alerts_opened(self, person: int) -> str:
+        """Set: vacancy ids whose alert the person opened (counted once each)."""
+        return self._k("alerts", "opened", person)
+
+    def recruiter_digest(self, recruiter: int, day: str) -> str:
+        """String: the recruiter's daily digest of new candidates went out that day; expires."""
+        return self._k("matching", "digest", recruiter, day)

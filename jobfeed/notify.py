@@ -63,7 +63,22 @@ class AlertDigest:
     vacancies: tuple[Vacancy, ...]
 
 
-Notice = RecruiterDecided | VacancyDecided | StatusChanged | VacancyAlert | AlertDigest
+@dataclass(frozen=True, slots=True)
+class CandidatesDigest:
+    """A recruiter's daily digest: their open vacancies that new job seekers fit, and how
+    many each (``jobfeed.matching.digest``)."""
+
+    vacancies: tuple[tuple[Vacancy, int], ...]
+
+
+Notice = (
+    RecruiterDecided
+    | VacancyDecided
+    | StatusChanged
+    | VacancyAlert
+    | AlertDigest
+    | CandidatesDigest
+)
 
 
 class Delivery(StrEnum):

@@ -53,6 +53,7 @@ class Operation:
     public: bool = False
     path_params: type[BaseModel] | None = None
     errors: dict[int, str] = field(default_factory=dict)
+    files: tuple[str, ...] = ()  # media types the success may also be (a file download)
 
     def error_statuses(self) -> dict[int, str]:
         found: dict[int, str] = {}
@@ -86,6 +87,7 @@ class Api:
         public: bool = False,
         path_params: type[BaseModel] | None = None,
         errors: dict[int, str] | None = None,
+        files: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         names = _path_params(path)
         declared = list(path_params.model_fields) if path_params else []
@@ -107,6 +109,7 @@ class Api:
                     public,
                     path_params,
                     dict(errors or {}),
+                    files,
                 )
             )
             return handler
@@ -155,7 +158,7 @@ class Api:
                 schemas.update(schema.pop("$defs", {}))
                 entry["responses"][str(op.status)]["content"] = {
                     "application/json": {"schema": schema}
-                }
+                } | {media: {"schema": {"type": "string"}} for media in op.files}
             paths.setdefault(_openapi_path(op.path), {})[op.method.lower()] = entry
         return {
             "openapi": "3.1.0",

@@ -13,9 +13,17 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api
-from bot.appkeys import STATS
+from bot.appkeys import MATCHMAKING, STATS
 from bot.params import Integer
+from jobfeed.matching.figures import DayFigures
+from jobfeed.models import utcnow
 from jobfeed.stats import FunnelRow, SeriesPoint, StatsReport
+
+
+class StatsWithMatching(StatsReport):
+    matching: list[DayFigures] = Field(
+        description="the last 7 local days of matching, today last (as /api/stats/matching)"
+    )
 
 
 class SeriesQuery(BaseModel):
@@ -84,12 +92,14 @@ def setup(api: Api) -> None:
         "GET",
         "/api/stats",
         summary="Today and the last 7 days: broadcasts, deliveries, failures, searches, "
-        "applications; groups now",
+        "applications; groups now; matching per day (alerts, invitations, both lists)",
         tag="stats",
-        response=StatsReport,
+        response=StatsWithMatching,
     )
     async def stats(request: web.Request) -> Any:
-        return await request.app[STATS].report()
+        report = await request.app[STATS].report()
+        matched = await request.app[MATCHMAKING].measured_days(utcnow(), 7)
+        return StatsWithMatching(**report.model_dump(), matching=matched)
 
     @api.route(
         "GET",

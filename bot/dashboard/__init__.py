@@ -18,6 +18,7 @@ from bot.dashboard import (
     broadcasts,
     groups,
     ledger,
+    matching,
     overview,
     signin,
     vacancies,
@@ -87,4 +88,10 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
     route.add_get("/placements", ledger.placements_page, name="dashboard_placements")
     route.add_get("/placements/ledger.xlsx", ledger.export_ledger, name="dashboard_ledger")
     route.add_get("/placements/rewards.xlsx", ledger.export_rewards, name="dashboard_rewards")
+    route.add_get("/matching", matching.matching_page, name="dashboard_matching")
+    route.add_get(
+        r"/matching/export.{format:xlsx|csv}",
+        matching.matching_export,
+        name="dashboard_matching_export",
+    )
     return app

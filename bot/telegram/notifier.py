@@ -31,6 +31,7 @@ from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.links import Links
 from jobfeed.notify import (
     AlertDigest,
+    CandidatesDigest,
     Decision,
     Delivery,
     Notice,
@@ -113,6 +114,8 @@ class TelegramNotifier:
                 return texts.render("admins.recruiter_vacancy_rejected", vacancy=vacancy)
             case StatusChanged(application=application):
                 return texts.render("applications.status_changed", app=application)
+            case CandidatesDigest(vacancies=vacancies):
+                return texts.render("matching.candidates_digest", rows=vacancies)
             case VacancyAlert() | AlertDigest():
                 raise ValueError("alerts have buttons: see deliver()")
 

@@ -1,6 +1,6 @@
 """Availability (求职意向) and alerts in Telegram: ``/subscribe`` and ``订阅``, the
-有新岗位通知我 button under search answers, ``/alerts``, ``/unsubscribe`` and the stop
-button under every alert."""
+有新岗位通知我 button under search answers, ``/alerts`` (list, edit, pause, resume, delete,
+one from the résumé), ``/unsubscribe`` and the stop button under every alert."""
 
 from __future__ import annotations
 
@@ -35,4 +35,10 @@ def router() -> Router:
     r.callback_query.register(subscribing.declined, AlertAction.filter(F.a == Act.no))
     r.callback_query.register(subscribing.delete_pressed, AlertAction.filter(F.a == Act.delete))
     r.callback_query.register(subscribing.stop_pressed, AlertAction.filter(F.a == Act.stop))
+    r.callback_query.register(
+        subscribing.toggle_pressed, AlertAction.filter(F.a.in_({Act.pause, Act.resume}))
+    )
+    r.callback_query.register(
+        subscribing.from_resume_pressed, AlertAction.filter(F.a == Act.from_resume)
+    )
     return r

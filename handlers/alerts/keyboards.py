@@ -25,6 +25,9 @@ class Act(StrEnum):
     no = "no"
     delete = "del"
     stop = "stop"  # stop every alert of the presser
+    pause = "off"  # stop the alerts of one availability
+    resume = "on"  # start them again
+    from_resume = "cv"  # offer an availability from the presser's résumé
 
 
 class AlertAction(CallbackData, prefix="al"):
@@ -61,19 +64,30 @@ def confirm(texts: Texts, token: str) -> InlineKeyboardMarkup:
     )
 
 
-def listing(texts: Texts, availabilities: Sequence[Availability]) -> InlineKeyboardMarkup | None:
+def listing(
+    texts: Texts, availabilities: Sequence[Availability], *, has_resume: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Per availability: delete, and stop or restart its alerts; then stop all, and an
+    availability from the résumé when there is one."""
     rows = [
         [
             InlineKeyboardButton(
                 text=label(texts, "delete", n),
                 callback_data=AlertAction(a=Act.delete, v=a.id).pack(),
-            )
-            for n, a in enumerate(availabilities, 1)
+            ),
+            InlineKeyboardButton(
+                text=label(texts, "pause" if a.alerts else "resume", n),
+                callback_data=AlertAction(a=Act.pause if a.alerts else Act.resume, v=a.id).pack(),
+            ),
         ]
+        for n, a in enumerate(availabilities, 1)
     ]
     if any(a.alerts for a in availabilities):
         rows.append([stop_button(texts)])
-    return InlineKeyboardMarkup(inline_keyboard=rows) if availabilities else None
+    if has_resume:
+        data = AlertAction(a=Act.from_resume).pack()
+        rows.append([InlineKeyboardButton(text=label(texts, "from_resume"), callback_data=data)])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def stop_button(texts: Texts) -> InlineKeyboardButton:

@@ -20,7 +20,14 @@ from handlers.alerts import keyboards
 from handlers.alerts.keyboards import AlertAction
 from handlers.answering import answer_press
 from handlers.deeplinks import ALERT_PREFIX
-from jobfeed.matching.models import Availability, AvailabilityConsent, from_query
+from jobfeed.applications.repository import ApplicationRepository
+from jobfeed.matching.models import (
+    Availability,
+    AvailabilityConsent,
+    from_query,
+    resume_text,
+    seeking_text,
+)
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.models import utcnow
 from jobfeed.places import Places
@@ -41,6 +48,7 @@ class Desk:
     service: SearchService
     places: Places
     availabilities: AvailabilityRepository
+    applications: ApplicationRepository  # the résumé an availability can come from
 
 
 class DeskMiddleware(BaseMiddleware):
@@ -51,7 +59,11 @@ class DeskMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         data["desk"] = Desk(
-            data["texts"], data["search_service"], data["places"], data["availabilities"]
+            data["texts"],
+            data["search_service"],
+            data["places"],
+            data["availabilities"],
+            data["applications"],
         )
         return await handler(event, data)
 
@@ -74,10 +86,12 @@ async def _subscribe(message: Message, text: str, desk: Desk) -> None:
         token = await desk.service.save(SavedSearch(text=text))
     else:
         last = await desk.service.last(message.from_user.id)
-        if last is None:
+        # No search asked yet: the wish the résumé states, if there is one.
+        found = last[0] if last else await _resume_token(message.from_user.id, desk)
+        if found is None:
             await message.answer(desk.texts.render("alerts.usage"))
             return
-        token = last[0]
+        token = found
     await _offer(message, token, message.from_user.id, desk)
 
 
@@ -135,14 +149,94 @@ async def declined(query: CallbackQuery, desk: Desk) -> None:
         await _edit(query.message, desk.texts.render("alerts.declined"))
 
 
-async def list_alerts(message: Message, desk: Desk) -> None:
+async def list_alerts(message: Message, command: CommandObject, desk: Desk) -> None:
+    """``/alerts`` lists; ``/alerts 1 电焊工 通辽 9000以上`` edits the first."""
     if message.from_user is None:
         return
-    mine = await desk.availabilities.of_person(message.from_user.id)
-    texts = desk.texts
+    user, texts = message.from_user.id, desk.texts
+    if command.args:
+        await _edit_wish(message, user, command.args, desk)
+        return
+    mine = await desk.availabilities.of_person(user)
     await message.answer(
-        texts.render("alerts.listing", items=mine), reply_markup=keyboards.listing(texts, mine)
+        texts.render("alerts.listing", items=mine), reply_markup=await _listing(user, mine, desk)
     )
+
+
+async def _listing(user: int, mine: list[Availability], desk: Desk) -> InlineKeyboardMarkup | None:
+    has_resume = await desk.applications.get_resume(user) is not None
+    return keyboards.listing(desk.texts, mine, has_resume=has_resume)
+
+
+async def _edit_wish(message: Message, user: int, args: str, desk: Desk) -> None:
+    """Replace the trades, places and pay of one availability, kept under its consent."""
+    number, _, text = args.strip().partition(" ")
+    mine = await desk.availabilities.of_person(user)
+    text = seeking_text(text)[:MAX_TEXT]
+    if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= len(mine):
+        await message.answer(desk.texts.render("alerts.edit_usage"))
+        return
+    old = mine[int(number) - 1]
+    made = from_query(
+        desk.service.parse(text),
+        person=user,
+        places=desk.places,
+        city=None,
+        min_pay=None,
+        consent=old.consent,
+        today=old.available_from,
+    )
+    if made is None:
+        await message.answer(desk.texts.render("alerts.edit_usage"))
+        return
+    changed = old.model_copy(
+        update={
+            "trades": made.trades,
+            "places": made.places,
+            "min_pay": made.min_pay,
+            "query": made.query,
+        }
+    )
+    await desk.availabilities.save(changed)
+    log.info("Availability %s edited", old.id)
+    await message.answer(desk.texts.render("alerts.edited", a=changed))
+
+
+async def toggle_pressed(query: CallbackQuery, callback_data: AlertAction, desk: Desk) -> None:
+    """Stops or restarts one availability's alerts, the presser's own only."""
+    texts, user = desk.texts, query.from_user.id
+    found = await desk.availabilities.get(callback_data.v)
+    if found is None or found.person != user:
+        await answer_press(query, texts.render("alerts.expired"), show_alert=True)
+        return
+    on = callback_data.a is keyboards.Act.resume
+    await desk.availabilities.save(found.model_copy(update={"alerts": on}))
+    await answer_press(query, texts.render("alerts.resumed" if on else "alerts.paused"))
+    if isinstance(query.message, Message):
+        mine = await desk.availabilities.of_person(user)
+        await _edit(
+            query.message,
+            texts.render("alerts.listing", items=mine),
+            await _listing(user, mine, desk),
+        )
+
+
+async def from_resume_pressed(query: CallbackQuery, desk: Desk) -> None:
+    """An availability from the presser's résumé: offered with the same consent."""
+    token = await _resume_token(query.from_user.id, desk)
+    if token is None or not isinstance(query.message, Message):
+        await answer_press(query, desk.texts.render("alerts.no_resume"), show_alert=True)
+        return
+    await answer_press(query)
+    await _offer(query.message, token, query.from_user.id, desk)
+
+
+async def _resume_token(user: int, desk: Desk) -> str | None:
+    resume = await desk.applications.get_resume(user)
+    if resume is None:
+        return None
+    text = resume_text(resume.desired_job, resume.desired_place, resume.expected_pay)
+    return await desk.service.save(SavedSearch(text=text[:MAX_TEXT]))
 
 
 async def delete_pressed(query: CallbackQuery, callback_data: AlertAction, desk: Desk) -> None:
@@ -152,7 +246,7 @@ async def delete_pressed(query: CallbackQuery, callback_data: AlertAction, desk:
     await answer_press(query, texts.render("alerts.deleted" if deleted else "alerts.expired"))
     if isinstance(query.message, Message):
         mine = await desk.availabilities.of_person(user)
-        markup = keyboards.listing(texts, mine)
+        markup = await _listing(user, mine, desk)
         await _edit(query.message, texts.render("alerts.listing", items=mine), markup)
 
 
@@ -189,8 +283,13 @@ async def _availability(token: str, user: int, desk: Desk) -> Availability | Non
     )
     if made is None:
         return None
+    return made.model_copy(update={"id": kept_id(user, token)})
+
+
+def kept_id(user: int, token: str) -> str:
+    """The id of the availability a person keeps from a saved search (a 找活 card reads it)."""
     digest = hashlib.sha256(f"{user}:{token}".encode()).digest()
-    return made.model_copy(update={"id": base64.urlsafe_b64encode(digest).decode()[:12]})
+    return base64.urlsafe_b64encode(digest).decode()[:12]
 
 
 async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

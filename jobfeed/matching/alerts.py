@@ -29,6 +29,7 @@ from redis.exceptions import ResponseError
 from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.keys import Keys
+from jobfeed.matching.figures import MatchingFigures
 from jobfeed.matching.following import LiveMatches
 from jobfeed.matching.queue import AlertQueue, Item
 from jobfeed.matching.repository import AvailabilityRepository
@@ -52,6 +53,14 @@ class AlertPolicy:
     per_day: int
     zone: ZoneInfo
     quiet: QuietHours | None = None
+    halve_after: int = 0  # unopened alerts in a row that halve the cap (0: never)
+
+    def cap(self, unopened: int) -> int:
+        """The day's cap of a person with ``unopened`` alerts in a row: halved for every
+        ``halve_after`` of them, never below one (an open resets the run)."""
+        if not self.halve_after or not self.per_day:
+            return self.per_day
+        return max(1, self.per_day >> min(unopened // self.halve_after, 16))
 
     def day(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%Y%m%d")
@@ -156,7 +165,10 @@ class AlertSender:
         pacer: Pacer,
         policy: AlertPolicy,
         clock: Clock = utcnow,
+        figures: MatchingFigures | None = None,
     ) -> None:
+        """``figures``: told of every alert sent (the figures of matching)."""
+        self._figures = figures
         self._queue = queue
         self._vacancies = vacancies
         self._availabilities = availabilities
@@ -197,14 +209,19 @@ class AlertSender:
             if vacancy is None or not vacancy.is_open(now):
                 await self._queue.drop(item)
                 return
+        cap = policy.per_day
+        if self._figures is not None and policy.halve_after:
+            cap = policy.cap(await self._figures.unopened(person))
         claimed = await self._queue.claim(
-            item, now, day=day, cap=policy.per_day, digest_due=policy.next_digest(now)
+            item, now, day=day, cap=cap, digest_due=policy.next_digest(now)
         )
         if claimed != "send":
             return
         digested: list[str] = []
+        named: list[str] = []
         if vacancy is not None:
             notice: VacancyAlert | AlertDigest = VacancyAlert(vacancy)
+            named = [vacancy.id]
         else:
             digested = await self._queue.digest(person)
             found = [v for v in await self._vacancies.get_many(digested) if v.is_open(now)]
@@ -213,11 +230,14 @@ class AlertSender:
                 await self._queue.done(item, digested)
                 return
             notice = AlertDigest(tuple(found[:DIGEST_MAX]))
+            named = [v.id for v in found[:DIGEST_MAX]]
         slot = await self._pacer.acquire(person)
         delivery = await self._notifier.deliver(person, notice)
         await self._pacer.sent(slot)
         if delivery is Delivery.sent:
             await self._queue.done(item, digested)
+            if self._figures is not None:
+                await self._figures.alert_sent(person, named, now)
         elif delivery is Delivery.blocked:
             await self._availabilities.stop(person)
             await self._queue.drop(item, uncount=day)

@@ -6,6 +6,7 @@ entries written since. A follower that fell behind what the stream keeps loads a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -29,8 +30,13 @@ class LiveMatches:
         self._redis = redis
         self._stream = keys.availabilities_changes
         self._last: str | None = None  # the last change applied; None: not loaded
+        self._lock = asyncio.Lock()  # a request and a job may sync at once
 
     async def load(self) -> None:
+        async with self._lock:
+            await self._load()
+
+    async def _load(self) -> None:
         newest: Any = await self._redis.xrevrange(self._stream, count=1)
         last = newest[0][0] if newest else "0-0"
         self.index.clear()
@@ -40,8 +46,12 @@ class LiveMatches:
         log.info("Alert matching loaded %d availabilities", len(self.index))
 
     async def sync(self) -> None:
+        async with self._lock:
+            await self._sync()
+
+    async def _sync(self) -> None:
         if self._last is None:
-            await self.load()
+            await self._load()
             return
         while True:
             rows: Any = await self._redis.xread({self._stream: self._last}, count=BATCH)
@@ -49,7 +59,7 @@ class LiveMatches:
             if not entries:
                 return
             if await self._behind():
-                await self.load()
+                await self._load()
                 return
             ids = list(dict.fromkeys(fields["id"] for _, fields in entries))
             found = {a.id: a for a in await self._availabilities.get_many(ids)}

@@ -43,6 +43,31 @@ class Match(NamedTuple):
     person: int
 
 
+# How near a seeker's wished place is to a vacancy (``Fit.place``).
+NEAR_CITY, NEAR_PROVINCE, NEAR_ANYWHERE, ELSEWHERE = 0, 1, 2, 3
+
+
+class Fit(NamedTuple):
+    """How one availability fits one vacancy: the trade that fits and its score, how near
+    the place is, whether the pay and the date are met. ``exact``: an alert would go."""
+
+    availability_id: str
+    person: int
+    trade: str  # "" : any trade
+    score: float
+    place: int  # NEAR_CITY .. ELSEWHERE
+    pay: bool
+    available: bool
+
+    @property
+    def exact(self) -> bool:
+        return self.place < ELSEWHERE and self.pay and self.available
+
+    def rank(self) -> tuple[bool, int, bool, float, int]:
+        """Best first: exact fits, nearer places, pay met, higher trade scores."""
+        return (not self.exact, self.place, not self.pay, -self.score, self.person)
+
+
 @dataclass(slots=True)
 class _Seeker:
     id: str
@@ -74,9 +99,14 @@ class VacancyView:
 
 
 class MatchIndex:
-    def __init__(self, search: SearchIndex, *, min_score: float = MIN_SCORE) -> None:
-        """``search`` lends its parser, lexicon and places (its vacancies are not used)."""
+    def __init__(
+        self, search: SearchIndex, *, min_score: float = MIN_SCORE, keep_stopped: bool = False
+    ) -> None:
+        """``search`` lends its parser, lexicon and places (its vacancies are not used);
+        ``keep_stopped``: file availabilities whose alerts are off too (who fits a
+        vacancy, for recruiters and reports, is not who is alerted)."""
         self._search = search
+        self._keep_stopped = keep_stopped
         self._min_score = min_score
         self._seekers: dict[str, _Seeker] = {}
         self._trades: dict[str, _Trade] = {}
@@ -93,7 +123,7 @@ class MatchIndex:
     def upsert(self, availability: Availability) -> None:
         """File ``availability`` (replacing an older version); one with alerts off is left out."""
         self.remove(availability.id)
-        if not availability.alerts:
+        if not availability.alerts and not self._keep_stopped:
             return
         seeker = _Seeker(
             id=availability.id,
@@ -197,6 +227,49 @@ class MatchIndex:
                         found[seeker.person] = seeker.id
         return [Match(found[person], person) for person in sorted(found)]
 
+    def fits(self, vacancy: Vacancy, today: date, *, elsewhere: int = 0) -> list[Fit]:
+        """Every person whose trade fits ``vacancy`` and who wants to work where it is
+        (whatever pay they ask), with how well (their best availability), best first; and
+        up to ``elsewhere`` more whose trade fits but who want to work elsewhere (the
+        nearest for the lists: reading all of those costs x25 a match)."""
+        view = self.view(vacancy)
+        nearness = _nearness(view.places)
+        candidates = {ANY_TRADE} if ANY_TRADE in self._trades else set()
+        for key in view.keys:
+            candidates |= self._postings.get(key, set())
+        best: dict[int, Fit] = {}
+        left = elsewhere
+        for text in candidates:
+            trade = self._trades[text]
+            score = 100.0 if trade.query is None else self.score(trade.query, view)
+            if score < self._min_score:
+                continue
+            for place, bucket in trade.by_place.items():
+                near = nearness.get(place, ELSEWHERE)
+                if near == ELSEWHERE:
+                    if left <= 0 or text == ANY_TRADE:
+                        continue
+                    left -= len(bucket)
+                for seeker in bucket.values():
+                    fit = Fit(
+                        seeker.id,
+                        seeker.person,
+                        text,
+                        score,
+                        near,
+                        _pays(seeker, view),
+                        seeker.available_from <= today,
+                    )
+                    old = best.get(seeker.person)
+                    if old is None or fit.rank() < old.rank():
+                        best[seeker.person] = fit
+        return sorted(best.values(), key=Fit.rank)
+
+    def trade_fits(self, trade: str, title: str) -> bool:
+        """Whether a trade as asked (``电焊工``) fits a title or another trade (``焊工``)."""
+        probe = Vacancy(id="probe", title=title, employer="-", city="-", province="-")
+        return self.score(self._search.parse(trade), self.view(probe)) >= self._min_score
+
     def _fitting(self, trades: list[_Trade], view: VacancyView) -> Iterator[_Trade]:
         scored = [t for t in trades if t.query is not None]
         yield from (t for t in trades if t.query is None)
@@ -229,6 +302,22 @@ class MatchIndex:
                 continue
             found[a.person] = Match(a.id, a.person)
         return sorted(found.values(), key=lambda m: m.person)
+
+
+def _nearness(places: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in places:
+        if key == ANYWHERE:
+            out[key] = NEAR_ANYWHERE
+        elif key.startswith("p|"):
+            out[key] = NEAR_PROVINCE
+        else:
+            out[key] = NEAR_CITY
+    return out
+
+
+def _pays(seeker: _Seeker, view: VacancyView) -> bool:
+    return seeker.min_pay is None or (view.pay is not None and view.pay >= seeker.min_pay)
 
 
 def _wants(seeker: _Seeker, view: VacancyView, today: date) -> bool:

@@ -7,6 +7,7 @@ place (a city, a county, a province, or anywhere), the pay asked for.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, datetime
 
@@ -17,8 +18,34 @@ from jobfeed.places import Place, PlaceLevel, Places
 from jobfeed.search.query import ParsedQuery
 
 MAX_TRADES = 5
+MAX_PLACES = 5
 MAX_PER_PERSON = 10  # availabilities one person may keep
 TEXT_VERSION = 1  # of the consent text shown (templates/bot/alerts.j2 ``confirm``)
+
+
+_BARE_PAY = re.compile(
+    r"(?<![\d.])([1-9]\d{3,5})(?![\d.%]|以上|以下|元|块|起|年|月|天|号|[kKwW万千])"
+)
+
+
+def seeking_text(text: str) -> str:
+    """``电焊工 通辽 8000`` as a 找活 post writes it: a bare figure of four to six digits is
+    the least monthly pay asked (``8000以上``), as the search reads pay wishes."""
+    return _BARE_PAY.sub(r"\1以上", " ".join(text.split()))
+
+
+_PAY_FIGURE = re.compile(r"[1-9]\d{3,5}")
+
+
+def resume_text(desired_job: str, desired_place: str, expected_pay: str) -> str:
+    """The wish a résumé states (期望工作, 期望地点, 期望薪资) as a query the search reads:
+    ``电焊工 天津 8000以上`` (the least figure of the pay asked; 面议 asks none)."""
+    figures = [int(f) for f in _PAY_FIGURE.findall(expected_pay)]
+    pay = f" {min(figures)}以上" if figures else ""
+    place = (
+        "" if desired_place.strip() in {"不限", "都可以", "全国", "随便", "无"} else desired_place
+    )
+    return " ".join(f"{desired_job} {place}{pay}".split())
 
 
 class PlaceWish(BaseModel):
@@ -56,7 +83,7 @@ class Availability(BaseModel):
     id: str = Field(default_factory=lambda: secrets.token_urlsafe(6), pattern=r"^[\w-]{1,16}$")
     person: int  # who is told, in the channel that reaches them (today a user id)
     trades: tuple[str, ...] = Field(default=(), max_length=MAX_TRADES)  # empty: any trade
-    places: tuple[PlaceWish, ...] = Field(default=(), max_length=5)  # empty: anywhere
+    places: tuple[PlaceWish, ...] = Field(default=(), max_length=MAX_PLACES)  # empty: anywhere
     min_pay: int | None = Field(default=None, ge=0, le=1_000_000)  # monthly CNY
     available_from: date
     alerts: bool = True
@@ -88,6 +115,11 @@ def from_query(
     where: list[PlaceWish] = []
     if query.place is not None:
         where.append(PlaceWish.of(query.place))
+        # Several places (电焊工 通辽 赤峰): the search reads the first, a wish keeps them all.
+        for mention in places.find_all(query.text):
+            wish = PlaceWish.of(mention.place)
+            if wish not in where and len(where) < MAX_PLACES:
+                where.append(wish)
     elif city:
         name, province = places.normalise(city)
         found = places.get(name, province)

@@ -115,13 +115,24 @@ class AvailabilityRepository:
         return bool(mine) and await self._delete_ids([availability_id]) == 1
 
     async def forget(self, person: int) -> int:
-        """Delete every availability of the person and what alerts remember of them."""
+        """Delete every availability of the person, what alerts remember of them and the
+        invitations they got."""
         ids: Any = await self._redis.smembers(self._keys.person_availabilities(person))
         deleted = await self._delete_ids(sorted(ids))
         k = self._keys
-        await self._redis.delete(
-            k.person_availabilities(person), k.alerts_sent(person), k.alerts_digest(person)
-        )
+        invited: Any = await self._redis.smembers(k.person_invitations(person))
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for vacancy_id in invited:  # invitations (jobfeed.matching.invitations)
+                pipe.hdel(k.invitations(vacancy_id), str(person))
+            pipe.delete(
+                k.person_availabilities(person),
+                k.alerts_sent(person),
+                k.alerts_digest(person),
+                k.person_invitations(person),
+                k.alerts_unopened(person),
+                k.alerts_opened(person),
+            )
+            await pipe.execute()
         return deleted
 
     async def expire(self, now: datetime | None = None, limit: int = 500) -> int:
