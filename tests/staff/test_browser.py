@@ -115,7 +115,7 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(staff: Staff, pag
     await page.wait_for_url("**/dashboard/")
 
     await page.goto("/dashboard/groups")
-    form = page.locator(f"tr[data-chat='{group.chat_id}'] form")
+    form = page.locator(f"tr[data-chat='{group.chat_id}'] form[action$='/tags']")
     await form.locator("input[name=city]").fill("天津")
     await form.locator("input[name=csrf]").evaluate("input => input.remove()")
     async with page.expect_response(lambda r: r.request.method == "POST") as posted:
@@ -126,7 +126,7 @@ async def test_a_form_posted_without_its_csrf_token_is_refused(staff: Staff, pag
     assert stored is not None and stored.city != "天津"
 
     await page.goto("/dashboard/groups")
-    form = page.locator(f"tr[data-chat='{group.chat_id}'] form")
+    form = page.locator(f"tr[data-chat='{group.chat_id}'] form[action$='/tags']")
     await form.locator("input[name=city]").fill("天津")
     await form.locator("button").click()
     await page.wait_for_url("**notice=tagged")
