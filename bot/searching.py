@@ -4,7 +4,6 @@ kept current by a background job of the web app (``SearchFollower``)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 
@@ -12,6 +11,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from jobfeed.keys import Keys
+from jobfeed.periodic import sleep_unless
 from jobfeed.places import Places
 from jobfeed.search.index import SearchIndex
 from jobfeed.search.live import LiveIndex, VacancySource
@@ -55,11 +55,11 @@ class SearchFollower:
             except (RedisError, OSError) as exc:
                 log.warning("Search index cannot load yet (%s); retrying", exc)
                 await self._live.stop()
-                await _sleep_unless(stop, RETRY_SECONDS)
+                await sleep_unless(stop, RETRY_SECONDS)
             except Exception:
                 log.exception("Search index failed to load; retrying")
                 await self._live.stop()
-                await _sleep_unless(stop, RETRY_SECONDS)
+                await sleep_unless(stop, RETRY_SECONDS)
         try:
             await stop.wait()
         finally:
@@ -78,8 +78,3 @@ class SearchFollower:
             gc.enable()
         if len(self._live.index) >= FREEZE_FROM:
             gc.freeze()
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)

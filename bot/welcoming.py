@@ -15,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 
 from jobfeed.groupcare.settings import GroupCareSettings
 from jobfeed.groupcare.welcome import MAX_NAMES, DueWelcome, Welcomes
+from jobfeed.periodic import every
 from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,7 @@ class WelcomeSender:
         self._clock = clock
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await self.send_due()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
+        await every(stop, POLL_SECONDS, self.send_due)
 
     async def send_due(self) -> int:
         """Send every due welcome; returns how many went out."""

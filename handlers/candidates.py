@@ -20,6 +20,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from handlers.answering import answer_press
 from handlers.filters import InPrivate, IsRecruiter
 from handlers.identity import actor
+from handlers.recruiters import own_vacancy
 from jobfeed.links import Links
 from jobfeed.matching.candidates import Candidate
 from jobfeed.matching.invitations import Invitation
@@ -100,16 +101,11 @@ async def candidates(
 ) -> None:
     user = message.from_user
     assert user is not None  # guaranteed by IsRecruiter
-    vacancy_id = (command.args or "").strip()
-    if not vacancy_id:
-        await message.answer(texts.render("matching.candidates_usage"))
-        return
-    vacancy = await vacancies.get(vacancy_id) if len(vacancy_id) <= 40 else None
+    usage = "matching.candidates_usage"
+    vacancy = await own_vacancy(
+        message, command, texts=texts, recruiter=recruiter, vacancies=vacancies, usage=usage
+    )
     if vacancy is None:
-        await message.answer(texts.render("recruiters.no_such_vacancy"))
-        return
-    if recruiter is not None and vacancy.recruiter_id != user.id:
-        await message.answer(texts.render("recruiters.not_yours"))
         return
     today = matchmaking.today(utcnow())
     total, rows = await matchmaking.candidates.for_vacancy(vacancy, today, SHOWN)

@@ -166,6 +166,34 @@ async def my_jobs(
     )
 
 
+async def own_vacancy(
+    message: Message,
+    command: CommandObject,
+    *,
+    texts: Texts,
+    recruiter: Recruiter | None,
+    vacancies: VacancyRepository,
+    usage: str,
+) -> Vacancy | None:
+    """The vacancy a recruiter's command names (``/applicants <id>``), if it is theirs;
+    else they are told why (``usage``: the text for no id) and None."""
+    user = message.from_user
+    assert user is not None  # guaranteed by IsRecruiter
+    vacancy_id = (command.args or "").strip()
+    if not vacancy_id:
+        await message.answer(texts.render(usage))
+        return None
+    vacancy = await vacancies.get(vacancy_id) if len(vacancy_id) <= 40 else None
+    if vacancy is None:
+        await message.answer(texts.render("recruiters.no_such_vacancy"))
+        return None
+    # An admin passes IsRecruiter with recruiter None; a recruiter sees only their own.
+    if recruiter is not None and vacancy.recruiter_id != user.id:
+        await message.answer(texts.render("recruiters.not_yours"))
+        return None
+    return vacancy
+
+
 async def applicants(
     message: Message,
     *,
@@ -177,17 +205,11 @@ async def applicants(
 ) -> None:
     user = message.from_user
     assert user is not None  # guaranteed by IsRecruiter
-    vacancy_id = (command.args or "").strip()
-    if not vacancy_id:
-        await message.answer(texts.render("recruiters.applicants_usage"))
-        return
-    vacancy = await vacancies.get(vacancy_id) if len(vacancy_id) <= 40 else None
+    usage = "recruiters.applicants_usage"
+    vacancy = await own_vacancy(
+        message, command, texts=texts, recruiter=recruiter, vacancies=vacancies, usage=usage
+    )
     if vacancy is None:
-        await message.answer(texts.render("recruiters.no_such_vacancy"))
-        return
-    # An admin passes IsRecruiter with recruiter None; a recruiter sees only their own.
-    if recruiter is not None and vacancy.recruiter_id != user.id:
-        await message.answer(texts.render("recruiters.not_yours"))
         return
     total, found = await applications.for_vacancy(vacancy.id, 0, APPLICANTS_LIMIT)
     await applications.log_access([a.number for a in found], actor(user.id), AccessAction.viewed)

@@ -9,12 +9,12 @@ may sweep at once: the status change is idempotent, and whatever acts on an expi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from jobfeed.models import Vacancy, VacancyStatus, utcnow
+from jobfeed.periodic import sleep_unless
 from jobfeed.vacancies import VacancyRepository
 
 log = logging.getLogger(__name__)
@@ -75,5 +75,4 @@ class ExpirySweeper:
                 await self.sweep()
             except Exception:  # Redis away for a moment: the next round catches up
                 log.exception("Expiry sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._interval)
+            await sleep_unless(stop, self._interval)

@@ -12,7 +12,6 @@ log. The card's buttons and ``/application`` are the recruiter's UI
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
@@ -34,6 +33,7 @@ from handlers.identity import CHANNEL, actor
 from jobfeed.applications.models import AccessAction, Application
 from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.observe import ApplicationObserver, Ignore
+from jobfeed.periodic import sleep_unless
 from jobfeed.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -230,5 +230,4 @@ class CardRedelivery:
             except (RedisError, OSError) as exc:
                 # The next round (or the next delivered application) tries again.
                 log.warning("Undelivered application cards not sent now: %s", exc)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._interval)
+            await sleep_unless(stop, self._interval)

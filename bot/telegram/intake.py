@@ -32,10 +32,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.readiness import Readiness
 from bot.telegram.handling import HANDLING, Handling
-from bot.telegram.reaching import FIRST_BACKOFF, RECEIVING, reach, sleep_unless
+from bot.telegram.reaching import FIRST_BACKOFF, RECEIVING, reach
 from jobfeed.dead_letters import DeadLetter, DeadLetters, now
 from jobfeed.intake import HEARTBEAT_TTL_SECONDS, Entry, UpdateInbox
 from jobfeed.observe import CHAT_ID, UPDATE_ID, Ignore, UpdateObserver
+from jobfeed.periodic import sleep_unless
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

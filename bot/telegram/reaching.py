@@ -9,7 +9,6 @@ anything else is the caller's. Setting ``stop`` ends the wait at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -17,6 +16,7 @@ from typing import TypeVar
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
 from bot.readiness import Readiness
+from jobfeed.periodic import sleep_unless
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,3 @@ async def reach(
             await sleep_unless(stop, backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
     return None
-
-
-async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    """Sleep ``seconds``, or less when ``stop`` is set meanwhile."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

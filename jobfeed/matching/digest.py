@@ -9,7 +9,6 @@ A supervised job of the web process (``bot.matchmaking``); the clock is an input
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
@@ -25,6 +24,7 @@ from jobfeed.matching.invitations import Invitations
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.models import Vacancy, utcnow
 from jobfeed.notify import CandidatesDigest, Delivery, Notifier
+from jobfeed.periodic import every
 from jobfeed.roles import RecruiterRepository, RecruiterStatus
 from jobfeed.submissions import SubmissionRepository
 from jobfeed.vacancies import VacancyRepository
@@ -71,10 +71,7 @@ class RecruiterDigest:
         self.notifier: Notifier | None = None  # set once the channel's notifier exists
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await self.step()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), CHECK_EVERY)
+        await every(stop, CHECK_EVERY, self.step)
 
     async def step(self) -> int:
         """Send the digests due now; how many were sent."""

@@ -8,7 +8,6 @@ Admins may put any placement in a batch; a broker only the placements they broug
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
 from jobfeed.notify import Delivery, Person
+from jobfeed.periodic import every
 from jobfeed.placements.models import Placement
 from jobfeed.placements.repository import PlacementRepository
 
@@ -140,10 +140,7 @@ class BatchReminders:
         self.interval = interval
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await self.step()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval)
+        await every(stop, self.interval, self.step)
 
     async def step(self) -> int:
         """Remind the batches due now; the number of workers reminded."""

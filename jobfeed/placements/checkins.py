@@ -11,12 +11,12 @@ question that could not be sent for now is tried again with a doubling pause, at
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from jobfeed.notify import Delivery, Person
+from jobfeed.periodic import every
 from jobfeed.placements.models import Placement
 from jobfeed.placements.repository import PlacementRepository, parse_member
 
@@ -58,10 +58,7 @@ class CheckinJob:
         self.interval = interval
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await self.step()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval)
+        await every(stop, self.interval, self.step)
 
     async def step(self) -> tuple[int, int]:
         """Ask what is due and remind of what went unanswered: ``(asked, reminded)``."""

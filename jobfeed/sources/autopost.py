@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from jobfeed.broadcast.planner import BroadcastPlanner, PlanError
 from jobfeed.broadcast.plans import BroadcastError, BroadcastPlans
 from jobfeed.broadcast.quiet import QuietHours
 from jobfeed.models import Vacancy, utcnow
+from jobfeed.periodic import sleep_unless
 from jobfeed.sources.config import BroadcastMode, ExpiryAction, FeedsConfig, SourceConfig
 from jobfeed.sources.ledger import FeedLedger
 from jobfeed.sources.records import ImportReport
@@ -92,8 +92,7 @@ class FeedBroadcasts:
                 await self.tick()
             except Exception:  # Redis away for a moment: the next tick catches up
                 log.exception("Feed broadcasts: tick failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._tick_seconds)
+            await sleep_unless(stop, self._tick_seconds)
 
     async def _announce(
         self, source: SourceConfig, vacancy_ids: list[str], *, key: str

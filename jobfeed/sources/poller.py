@@ -9,13 +9,13 @@ that near-duplicates arriving from two sources at once still meet.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from jobfeed.periodic import sleep_unless
 from jobfeed.sources.config import FeedsConfig, SourceConfig
 from jobfeed.sources.fetch import Fetcher, Validators
 from jobfeed.sources.formats import records_from_bytes
@@ -117,8 +117,7 @@ class FeedPoller:
             except Exception:  # Redis unreachable: say so, try again shortly
                 log.exception("feed poller: cannot read the sources' state")
                 wait = self._config.retry_base
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=min(max(wait, 0.01), _MAX_SLEEP))
+            await sleep_unless(stop, min(max(wait, 0.01), _MAX_SLEEP))
 
     async def _fetch_and_import(
         self, source: SourceConfig, state: SourceState

@@ -19,7 +19,6 @@ up to five times, then it is a dead letter an admin can replay (``/api/channels/
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
@@ -48,6 +47,7 @@ from bot.wechat.oa.notifier import OaNotifier
 from bot.wechat.oa.tokens import AccessTokens
 from bot.wechat.oa.xmlmsg import Inbound, MalformedXml, encrypted_reply, fields, text_reply
 from jobfeed.inbound import InboundKeeper
+from jobfeed.periodic import every
 
 log = logging.getLogger(__name__)
 
@@ -209,10 +209,7 @@ class OaEndpoint:
 
     async def sweep(self, stop: asyncio.Event) -> None:
         """The supervised job: works out again the late messages no process finished."""
-        while not stop.is_set():
-            await self.sweep_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
+        await every(stop, SWEEP_SECONDS, self.sweep_once)
 
     async def sweep_once(self, older_than: float = STRANDED_AFTER) -> int:
         """Works out each stranded kept message once; how many went out (or were held)."""
