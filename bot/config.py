@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     dashboard_max_failures: int = Field(default=5, ge=1, le=1000)
     dashboard_lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
 
+    # --- WeCom (bot.wecom): group robots need none of these but the base URL ---
+    wecom_api_base: str = Field(default="https://qyapi.weixin.qq.com", pattern=r"^https?://\S+$")
+    wecom_corp_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,64}$")
+    wecom_secret: SecretStr | None = None
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -239,6 +244,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_BASE_URL and WEBHOOK_SECRET go together: set both or neither"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _wecom_pair(self) -> Settings:
+        if (self.wecom_corp_id is None) != (self.wecom_secret is None):
+            raise ValueError("WECOM_CORP_ID and WECOM_SECRET go together: set both or neither")
         return self
 
     @model_validator(mode="after")

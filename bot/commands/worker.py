@@ -66,8 +66,11 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
                 dead_after=dead_after,
                 heartbeat=dead_after / 5,
             )
-            async with listener(metrics, settings):
-                await supervise(Supervised("broadcast worker", worker.run), stop)
+            try:
+                async with listener(metrics, settings):
+                    await supervise(Supervised("broadcast worker", worker.run), stop)
+            finally:
+                await crew.close()
         finally:
             await bot.session.close()
 
