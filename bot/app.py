@@ -19,6 +19,7 @@ from bot.api import stats as stats_api
 from bot.api import system as system_api
 from bot.api import updates as updates_api
 from bot.api import vacancies as vacancies_api
+from bot.api import wecom as wecom_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
@@ -72,6 +73,7 @@ def build_api() -> Api:
         stats_api,
         search_api,
         updates_api,
+        wecom_api,
     )
     for module in modules:
         module.setup(api)
