@@ -66,12 +66,14 @@ def make_texts(settings: Settings) -> Texts:
 
 def make_wecom(settings: Settings, redis: Redis, keys: Keys) -> WeComChannels:
     """WeCom's broadcast channels (group robots need no credentials: always on)."""
-    from bot.wecom.wiring import WeComChannels  # noqa: PLC0415 - only senders load it
+    from bot.wecom.setup import credential_store  # noqa: PLC0415 - only senders load it
+    from bot.wecom.wiring import WeComChannels  # noqa: PLC0415
 
     return WeComChannels.of(
         redis,
         keys,
         api_base=settings.wecom_api_base,
+        credentials=credential_store(settings, redis, keys),
         public_base_url=settings.public_base_url,
         hr_licence=settings.hr_licence,
     )

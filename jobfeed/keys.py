@@ -460,3 +460,7 @@ class Keys:
     def confirmations_open(self) -> str:
         """Sorted set: broadcast ids with mass sends not settled yet -> when next to look."""
         return self._k("confirm", "open")
+
+    def chat_members(self, channel: str) -> str:
+        """Hash: chat (a person handed mass sends) -> JSON list of the chats they send to."""
+        return self._k("channel", channel, "members")

@@ -2,7 +2,7 @@
 
 A post goes as Markdown (``bot.wecom.markdown``) to ``POST /cgi-bin/webhook/send?key=KEY``.
 A robot takes 20 messages in any minute, counted per robot: the channel's budget keeps
-that per robot id across every worker process (a 61 s window, like Telegram's groups'). A
+that per robot id across every worker process (a 61 s window: a second of guard for arrivals). A
 robot cannot edit or delete a message: a retraction skips its groups as ``unsupported``.
 
 Which ``errcode`` means what (https://developer.work.weixin.qq.com/document/path/90313):
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.wecom.http import NoReply, Unreachable, WeComHttp
@@ -47,6 +48,7 @@ SEND_PATH = "/cgi-bin/webhook/send"
 PER_MINUTE = 20
 SYSTEM_BUSY, FREQ_OUT_OF_LIMIT, INVALID_WEBHOOK = -1, 45009, 93000
 RENDERED_KEPT = 64
+ARRIVAL_GUARD = 1.0  # seconds a request may take to arrive after its slot
 
 
 class WeComRobotChannel:
@@ -78,9 +80,12 @@ class WeComRobotChannel:
     @property
     def limits(self) -> PacingLimits:
         # WeCom sets no overall limit for robots; 50/s keeps one broadcast from hogging Redis.
-        return PacingLimits(global_rate=50.0, group_limit=PER_MINUTE, group_window=61.0).scaled(
+        # The window counts reserved slots; WeCom counts arrivals, which come up to a network
+        # delay later: the guard is that delay, in real seconds (networks do not run faster).
+        scaled = PacingLimits(global_rate=50.0, group_limit=PER_MINUTE, group_window=60.0).scaled(
             self._speed
         )
+        return replace(scaled, group_window=scaled.group_window + ARRIVAL_GUARD)
 
     async def prepare(self, post: Post) -> None:
         self._markdown(post)

@@ -22,6 +22,7 @@ INVALID_SECRET, INVALID_TOKEN, EXPIRED_TOKEN = 40001, 40014, 42001
 INVALID_MSGTYPE, CONTENT_TOO_LONG, BAD_JSON = 40008, 40058, 47001
 FREQ_OUT_OF_LIMIT, INVALID_WEBHOOK = 45009, 93000
 NOT_FOUND = 41063  # no such mass-send task (msgid)
+NO_SUCH_USER = 60111
 # get_groupmsg_send_result's status of one group
 UNSENT, SENT, NOT_FRIEND, ALREADY_RECEIVED = 0, 1, 2, 3
 
@@ -226,6 +227,8 @@ class WeComSimulator:
     def _add_msg_template(self, body: dict[str, Any]) -> dict[str, Any]:
         sender = body.get("sender", "")
         owned = [c for c, g in self.groups.items() if g.owner == sender]
+        if not owned:  # not a member who owns customer groups (left, or never was)
+            return {"errcode": NO_SUCH_USER, "errmsg": "invalid userid"}
         wanted = body.get("chat_id_list") or owned
         chats = [c for c in wanted if c in owned]
         fail_list = [c for c in wanted if c not in owned]

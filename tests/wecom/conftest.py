@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
+from bot.wecom.credentials import Credentials, CredentialStore
 from bot.wecom.robots import ROBOT, Robot, RobotRegistry
 from bot.wecom.wiring import WeComChannels
 from devkit.wecom import SimRobot, WeComSimulator
@@ -40,6 +41,10 @@ class WeComRig:
             self.tg.keys,
             api_base=self.sim.base_url,
             public_base_url=PUBLIC,
+            # As WECOM_CORP_ID and WECOM_SECRET would give them.
+            credentials=CredentialStore(
+                self.tg.redis, self.tg.keys, default=Credentials(self.sim.corp_id, self.sim.secret)
+            ),
             speed=self.speed,
         )
         self.opened.append(made)
