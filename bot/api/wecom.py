@@ -11,9 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import KEYS, REDIS, SETTINGS
+from bot.factories import make_wecom
 from bot.wecom.credentials import CORP_ID, SECRET, CredentialStore
+from bot.wecom.http import NoReply, Unreachable
 from bot.wecom.robots import Robot, RobotRegistry, parse_key
 from bot.wecom.setup import credential_store
+from bot.wecom.token import TokenError
+from bot.wecom.wiring import WeComChannels
+from jobfeed.confirmations import ConfirmedSends
 
 _CHAT = r"^r[0-9a-f]{16}$"
 
@@ -111,6 +116,11 @@ def _credentials(request: web.Request) -> CredentialStore:
 
 
 def setup(api: Api) -> None:
+    setup_robots(api)
+    setup_customer_groups(api)
+
+
+def setup_robots(api: Api) -> None:
     @api.route(
         "POST",
         "/api/wecom/robots",
@@ -181,3 +191,96 @@ def setup(api: Api) -> None:
         if found is None:
             return CredentialsOut(configured=False)
         return CredentialsOut(configured=True, **found.masked())
+
+
+class Owner(BaseModel):
+    owner: str = Field(description="the owner's userid: the group wecom-customer:<userid>")
+    chats: list[str]
+
+
+class SyncResult(BaseModel):
+    owners: list[Owner]
+
+
+class MassSendTally(BaseModel):
+    broadcast_id: str
+    tasks: int
+    tasks_awaiting: int = Field(description="tasks an owner has not confirmed for every group")
+    chats: dict[str, int] = Field(description="groups by result: sent, awaiting, failed:<why>")
+
+
+class MassSends(BaseModel):
+    awaiting_confirmation: int = Field(description="tasks waiting for their owner, in all")
+    open: list[MassSendTally]
+
+
+class MassSendPath(BaseModel):
+    broadcast_id: str = Field(pattern=r"^[0-9]{1,19}$")
+
+
+class MassSendDetail(MassSendTally):
+    results: dict[str, str] = Field(description="customer group (chat id) -> its result")
+
+
+def _wecom_channels(request: web.Request) -> WeComChannels:
+    settings = request.app[SETTINGS]
+    return make_wecom(settings, request.app[REDIS], request.app[KEYS])
+
+
+async def _tally(sends: ConfirmedSends, broadcast_id: str) -> MassSendTally:
+    tally = await sends.tally(broadcast_id)
+    return MassSendTally(
+        broadcast_id=broadcast_id,
+        tasks=tally.tasks,
+        tasks_awaiting=tally.tasks_awaiting,
+        chats=dict(tally.chats),
+    )
+
+
+def setup_customer_groups(api: Api) -> None:
+    @api.route(
+        "POST",
+        "/api/wecom/customer-groups/sync",
+        summary="Read the customer groups (客户群) and their owners from WeCom",
+        tag="wecom",
+        response=SyncResult,
+        errors={502: "WeCom refused (the error names its errcode) or no credentials are set"},
+    )
+    async def sync_wecom_customer_groups(request: web.Request) -> Any:
+        wecom = _wecom_channels(request)
+        try:
+            owners = await wecom.sync.sync()
+        except (TokenError, Unreachable, NoReply) as exc:
+            raise ApiError(502, f"WeCom: {exc}") from None
+        finally:
+            await wecom.close()
+        return SyncResult(owners=[Owner(owner=o, chats=c) for o, c in sorted(owners.items())])
+
+    @api.route(
+        "GET",
+        "/api/wecom/mass-sends",
+        summary="Customer-group mass sends not settled yet, and tasks awaiting their owner",
+        tag="wecom",
+        response=MassSends,
+    )
+    async def list_wecom_mass_sends(request: web.Request) -> Any:
+        sends = ConfirmedSends(request.app[REDIS], request.app[KEYS])
+        tallies = [await _tally(sends, b) for b in await sends.open_broadcasts()]
+        waiting = sum(t.tasks_awaiting for t in tallies)
+        return MassSends(awaiting_confirmation=waiting, open=tallies)
+
+    @api.route(
+        "GET",
+        "/api/wecom/mass-sends/{broadcast_id}",
+        summary="One broadcast's mass sends: each customer group's result",
+        tag="wecom",
+        path_params=MassSendPath,
+        response=MassSendDetail,
+    )
+    async def get_wecom_mass_send(request: web.Request, path: MassSendPath) -> Any:
+        sends = ConfirmedSends(request.app[REDIS], request.app[KEYS])
+        tally = await _tally(sends, path.broadcast_id)
+        if not tally.tasks:
+            raise ApiError(404, "no mass sends in this broadcast")
+        results = await sends.results(path.broadcast_id)
+        return MassSendDetail(**tally.model_dump(), results=results)

@@ -58,7 +58,7 @@ class SimTask:
 
 class WeComSimulator:
     def __init__(
-        self, speed: float = 1.0, *, corp_id: str = "ww-sim-corp", secret: str = "sim-secret"
+        self, speed: float = 1.0, *, corp_id: str = "wwsimcorp0001", secret: str = "sim-secret"
     ) -> None:
         self.speed = speed
         self.corp_id = corp_id

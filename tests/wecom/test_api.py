@@ -114,3 +114,22 @@ async def test_the_corp_credentials_are_registered_and_shown_masked(system: Syst
         "PUT", "/api/wecom/credentials", json={"corp_id": "ww 01", "secret": "short"}
     )
     assert status == 400 and "short" not in str(body)
+
+
+async def test_customer_groups_are_read_from_wecom_and_mass_sends_listed(
+    system: System, sim: WeComSimulator
+) -> None:
+    sim.add_customer_group("wrA1", "zhangsan")
+    sim.add_customer_group("wrA2", "zhangsan")
+    status, body = await system.api("POST", "/api/wecom/customer-groups/sync")
+    assert status == 502 and "credentials" in body["error"]  # none set yet
+    status, _ = await system.api(
+        "PUT", "/api/wecom/credentials", json={"corp_id": sim.corp_id, "secret": sim.secret}
+    )
+    assert status == 200
+    status, body = await system.api("POST", "/api/wecom/customer-groups/sync")
+    assert status == 200 and body == {"owners": [{"owner": "zhangsan", "chats": ["wrA1", "wrA2"]}]}
+    status, group = await system.api("GET", "/api/wecom/mass-sends")
+    assert status == 200 and group == {"awaiting_confirmation": 0, "open": []}
+    status, _ = await system.api("GET", "/api/wecom/mass-sends/42")
+    assert status == 404
