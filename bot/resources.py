@@ -71,6 +71,7 @@ from bot.telegram.factory import create_bot
 from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
+from bot.wecom.robots import RobotRegistry
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
@@ -259,6 +260,7 @@ def handler_data(
         "links": app[LINKS],
         "checker": app[CHECKER],
         "availabilities": app[AVAILABILITIES],
+        "wecom_robots": RobotRegistry(redis, keys),
     }
 
 
