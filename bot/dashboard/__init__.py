@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.appkeys import KEYS, REDIS
 from bot.config import Settings
-from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies
+from bot.dashboard import applications, broadcasts, groups, overview, signin, vacancies, wecom
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
 from bot.dashboard.guard import guard
@@ -73,4 +73,7 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
         name="dashboard_decide_recruiter",
     )
     route.add_get("/applications", applications.application_list, name="dashboard_applications")
+    route.add_get("/wecom", wecom.wecom_page, name="dashboard_wecom")
+    route.add_post("/wecom/robots", wecom.add_robot, name="dashboard_wecom_robot")
+    route.add_post("/wecom/credentials", wecom.set_credentials, name="dashboard_wecom_credentials")
     return app
