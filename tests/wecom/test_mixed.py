@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from jobfeed.applications.repository import ApplicationRepository
 from jobfeed.broadcast.models import ChannelProgress, Target
+from jobfeed.stats import Stats
 from tests.broadcast.conftest import assert_adds_up, per_chat
 from tests.wecom.conftest import WeComRig
 from tests.wecom.test_robots import MINUTE, busiest_minute
@@ -41,6 +43,19 @@ async def test_a_mixed_broadcast_reaches_every_group_once_within_each_channels_l
             "telegram": ChannelProgress(targeted=len(yantai), delivered=len(yantai)),
             "wecom-robot": ChannelProgress(targeted=5, delivered=5),
         }
+    # The statistics split the week's deliveries by channel.
+    tg = wrig.tg
+    stats = Stats(
+        groups=tg.groups,
+        broadcasts=tg.plans,
+        vacancies=tg.vacancies,
+        applications=ApplicationRepository(tg.redis, tg.keys, 180),
+        search=None,
+        timezone="Asia/Shanghai",
+    )
+    week = (await stats.report()).week
+    assert week.by_channel["wecom-robot"] == ChannelProgress(targeted=20, delivered=20)
+    assert week.by_channel["telegram"].delivered == 4 * len(yantai)
     # Telegram: every group once per broadcast, never a 429.
     assert per_chat(wrig.tg.sim) == Counter(dict.fromkeys(yantai, 4))
     assert wrig.tg.sim.count_429 == 0
