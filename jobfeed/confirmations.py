@@ -11,8 +11,9 @@ this record follows what became of each of the person's chats:
   send first); ``expired`` when the person never confirmed within ``give_up_after``.
 
 A task settles when none of its chats is ``awaiting``; a broadcast leaves the open set when
-all its tasks have settled. One hash per broadcast (``Keys.confirmations``); every write
-is one MULTI.
+all its tasks have settled (``scripts/confirmations_close.lua``, so a task opened
+meanwhile keeps it open). One hash per broadcast (``Keys.confirmations``); the other
+writes are one MULTI each.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 
 AWAITING, SENT, EXPIRED = "awaiting", "sent", "expired"
 
@@ -57,6 +59,7 @@ class ConfirmedSends:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._close = load_script(redis, "jobfeed", "confirmations_close")
 
     async def opened(
         self,
@@ -117,8 +120,8 @@ class ConfirmedSends:
                 done = task.model_copy(update={"settled_at": now})
                 pipe.hset(key, f"task:{task.sender}", done.model_dump_json())
             await pipe.execute()
-        if settled and all(t.settled_at is not None for t in await self.tasks(broadcast_id)):
-            await self._redis.zrem(self._keys.confirmations_open, broadcast_id)
+        if settled:
+            await self._close(keys=[key, self._keys.confirmations_open], args=[broadcast_id])
         return settled
 
     async def tally(self, broadcast_id: str) -> Tally:
@@ -128,6 +131,11 @@ class ConfirmedSends:
             tasks_awaiting=sum(1 for t in tasks if t.settled_at is None),
             chats=Counter((await self.results(broadcast_id)).values()),
         )
+
+    async def lease_round(self, seconds: float) -> bool:
+        """Whether this process asks for results this round (one process per round)."""
+        key = self._keys.confirmations_poll
+        return bool(await self._redis.set(key, "1", nx=True, px=max(1, int(seconds * 1000))))
 
     async def awaiting(self) -> int:
         """Tasks in every open broadcast still waiting for their person."""

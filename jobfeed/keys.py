@@ -461,6 +461,11 @@ class Keys:
         """Sorted set: broadcast ids with mass sends not settled yet -> when next to look."""
         return self._k("confirm", "open")
 
+    @property
+    def confirmations_poll(self) -> str:
+        """Lease (PX) of the one process asking the channel for results this round."""
+        return self._k("confirm", "poll")
+
     def chat_members(self, channel: str) -> str:
         """Hash: chat (a person handed mass sends) -> JSON list of the chats they send to."""
         return self._k("channel", channel, "members")

@@ -224,9 +224,11 @@ class CustomerResults:
                 return results
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Every ``every`` seconds, in one worker process of all (a lease in Redis)."""
         while not stop.is_set():
             try:
-                await self.poll_once()
+                if await self._sends.lease_round(self._every):
+                    await self.poll_once()
             except (TokenError, Unreachable, NoReply) as exc:
                 log.warning("WeCom mass-send results: %s", exc)
             with suppress(TimeoutError):

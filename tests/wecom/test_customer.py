@@ -12,7 +12,7 @@ from bot.wecom.customer import CorpApi, CustomerResults
 from devkit.wecom.simulator import ALREADY_RECEIVED, NOT_FRIEND
 from jobfeed.broadcast.models import Target
 from jobfeed.channels import Address
-from jobfeed.confirmations import ConfirmedSends
+from jobfeed.confirmations import ConfirmedSends, MassTask
 from jobfeed.models import GroupTags, utcnow
 from tests.wecom.conftest import PUBLIC, WeComRig
 
@@ -105,3 +105,18 @@ async def test_an_owner_who_left_makes_their_group_inactive(wrig: WeComRig) -> N
     assert p.failed == {"forbidden": 1}
     group = await wrig.tg.groups.get(Address(CUSTOMER, "zhaoliu"))
     assert group is not None and not group.active
+
+
+async def test_a_task_opened_while_another_settles_keeps_the_broadcast_open(
+    wrig: WeComRig,
+) -> None:
+    sends = ConfirmedSends(wrig.tg.redis, wrig.tg.keys)
+    now = utcnow()
+    first = MassTask(sender="zhangsan", task_id="m1", created_at=now)
+    await sends.opened("9", first, ["wrA1"])
+    await sends.opened("9", MassTask(sender="lisi", task_id="m2", created_at=now), ["wrB1"])
+    day = timedelta(days=1)
+    assert not await sends.record("9", first, {"wrA1": "awaiting"}, now, give_up_after=day)
+    assert await sends.record("9", first, {"wrA1": "sent"}, now, give_up_after=day)
+    assert await sends.open_broadcasts() == ["9"]  # lisi's task still awaits him
+    assert await sends.lease_round(60) and not await sends.lease_round(60)  # one poller
