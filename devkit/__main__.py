@@ -1,4 +1,4 @@
-"""``python -m devkit COMMAND``: demo | telegram (development only; see the package docstring)."""
+"""``python -m devkit COMMAND``: demo | telegram | wecom (development only; see the package)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from devkit.demo import cli as demo
 from devkit.telegram import cli as telegram
+from devkit.wecom import cli as wecom
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-COMMANDS: list[Register] = [demo.add, telegram.add]
+COMMANDS: list[Register] = [demo.add, telegram.add, wecom.add]
 
 
 def main(argv: list[str] | None = None) -> int:
