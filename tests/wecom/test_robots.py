@@ -4,6 +4,7 @@ worker processes, and what each ``errcode`` does."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -135,3 +136,49 @@ async def test_no_log_line_holds_a_webhook_key(
         assert sim_robot.key not in caplog.text
         assert robot.masked_key in caplog.text or sim_robot is robots[3][0]
     assert PUBLIC in robots[3][0].texts[0]
+
+
+async def test_a_ten_vacancy_digest_fits_wecoms_4096_bytes_with_every_job_link(
+    wrig: WeComRig,
+) -> None:
+    robot, _ = await wrig.robot("精选群")
+    vacancies = await wrig.tg.vacancy(10)
+    created = await wrig.tg.planner.create([v.id for v in vacancies], Target())
+    [p] = await wrig.tg.run(created.id, workers=[wrig.worker()])
+    assert p.delivered == 1
+    [text] = robot.texts
+    assert len(text.encode("utf-8")) <= 4096
+    assert all(f"{PUBLIC}/jobs/{v.id}" in text for v in vacancies)
+
+
+async def test_outside_text_cannot_add_markdown(wrig: WeComRig) -> None:
+    robot, _ = await wrig.robot("群")
+    [vacancy] = await wrig.tg.vacancy(1)
+    sly = vacancy.model_copy(
+        update={"employer": '[领红包](http://x.cn)<font color="warning">急</font>**'}
+    )
+    await wrig.tg.vacancies.save(sly)
+    created = await wrig.tg.planner.create([sly.id], Target())
+    await wrig.tg.run(created.id, workers=[wrig.worker()])
+    [text] = robot.texts
+    assert "[领红包](" not in text and '<font color="warning">急' not in text
+    assert "［领红包］(http://x.cn)＜font" in text
+
+
+async def test_a_stopped_worker_hands_back_and_another_finishes_each_robot_once(
+    wrig: WeComRig,
+) -> None:
+    robot, _ = await wrig.robot("续发群")
+    ids = await wrig.broadcasts(24)
+    stop = asyncio.Event()
+    first = asyncio.create_task(wrig.worker().run(stop))
+    while len(robot.texts) < 10:  # stopped mid-way, inside the robot's first minute
+        await asyncio.sleep(0.01)
+    stop.set()
+    await first
+    assert len(robot.texts) < 24
+
+    found = await wrig.tg.run(*ids, workers=[wrig.worker()])
+    assert all(p.delivered == 1 for p in found)
+    assert len(robot.texts) == 24 and len(set(robot.texts)) == 24  # each broadcast once
+    assert robot.over_limit == 0  # the new worker counted the first one's sends
