@@ -72,6 +72,7 @@ from bot.telegram.intake import UpdatePipeline, receiver_name
 from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
 from bot.wecom.robots import RobotRegistry
+from bot.wecom.setup import credential_store
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
@@ -261,6 +262,7 @@ def handler_data(
         "checker": app[CHECKER],
         "availabilities": app[AVAILABILITIES],
         "wecom_robots": RobotRegistry(redis, keys),
+        "wecom_credentials": credential_store(settings, redis, keys),
     }
 
 

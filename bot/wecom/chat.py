@@ -1,8 +1,9 @@
 """Admins register WeCom group robots in private chat: ``/wecom_robot 群名 WEBHOOK [城市]``,
-and list them (keys masked) with ``/wecom_robots``.
+and list them (keys masked) with ``/wecom_robots``; ``/wecom_corp 企业ID SECRET`` sets the
+corp credentials for customer groups.
 
-A webhook URL is a secret: sent in a group, the message is deleted where the bot may and
-the admin is told to replace the robot; nothing is registered from a group.
+A webhook URL, like the app's secret, is a secret: sent in a group, the message is deleted
+where the bot may and the admin is told to replace it; nothing is registered from a group.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.wecom.credentials import CredentialStore
 from bot.wecom.robots import RobotRegistry, parse_key
 from handlers.filters import InPrivate, IsAdmin
 from jobfeed.texts import Texts
@@ -26,6 +28,8 @@ def router() -> Router:
     r.message.register(in_group, Command("wecom_robot"), IsAdmin(), ~InPrivate())
     r.message.register(add_robot, Command("wecom_robot"), IsAdmin())
     r.message.register(list_robots, Command("wecom_robots"), IsAdmin(), InPrivate())
+    r.message.register(in_group, Command("wecom_corp"), IsAdmin(), ~InPrivate())
+    r.message.register(set_corp, Command("wecom_corp"), IsAdmin())
     return r
 
 
@@ -47,6 +51,22 @@ async def add_robot(
     await message.answer(
         texts.render("wecom.registered", name=name, masked=robot.masked_key, city=city)
     )
+
+
+async def set_corp(
+    message: Message, command: CommandObject, texts: Texts, wecom_credentials: CredentialStore
+) -> None:
+    parts = (command.args or "").split()
+    if len(parts) != 2:
+        await message.answer(texts.render("wecom.corp_usage"))
+        return
+    try:
+        saved = await wecom_credentials.set(parts[0], parts[1])
+    except ValueError as exc:
+        await message.answer(texts.render("wecom.corp_invalid", reason=str(exc)))
+        return
+    log.info("WeCom corp credentials set for %s", saved.corp_id)
+    await message.answer(texts.render("wecom.corp_saved", **saved.masked()))
 
 
 async def in_group(message: Message, bot: Bot, texts: Texts) -> None:

@@ -61,3 +61,13 @@ async def test_a_webhook_sent_in_a_group_is_not_registered_and_the_admin_warned(
 async def test_only_admins_register_robots(system: System) -> None:
     await say(system, SEEKER, f"/wecom_robot 群 {WEBHOOK}")
     assert await RobotRegistry(system.services.redis, system.services.keys).all() == []
+
+
+async def test_an_admin_sets_the_corp_credentials_in_private(system: System) -> None:
+    [reply] = await say(system, ADMIN_ID, "/wecom_corp ww0123abcd S3cr3t-0000-0001")
+    assert "ww0123abcd" in reply and "S3cr…0001" in reply and "S3cr3t-0000-0001" not in reply
+    status, body = await system.api("GET", "/api/wecom/credentials")
+    assert status == 200
+    assert body == {"configured": True, "corp_id": "ww0123abcd", "secret": "S3cr…0001"}
+    [bad] = await say(system, ADMIN_ID, "/wecom_corp ww0123abcd short")
+    assert "没有保存" in bad and "short" not in bad.replace("没有保存", "")
