@@ -244,14 +244,17 @@ def setup_customer_groups(api: Api) -> None:
         summary="Read the customer groups (客户群) and their owners from WeCom",
         tag="wecom",
         response=SyncResult,
-        errors={502: "WeCom refused (the error names its errcode) or no credentials are set"},
+        errors={409: "no credentials, WeCom refused them (its errcode named) or is unreachable"},
     )
     async def sync_wecom_customer_groups(request: web.Request) -> Any:
         wecom = _wecom_channels(request)
         try:
             owners = await wecom.sync.sync()
-        except (TokenError, Unreachable, NoReply) as exc:
-            raise ApiError(502, f"WeCom: {exc}") from None
+        except TokenError as exc:
+            raise ApiError(409, f"WeCom: {exc}") from None
+        except (Unreachable, NoReply) as exc:
+            # Not a 5xx: this service works; the settings point at a WeCom it cannot reach.
+            raise ApiError(409, f"WeCom unreachable at WECOM_API_BASE: {exc}") from None
         finally:
             await wecom.close()
         return SyncResult(owners=[Owner(owner=o, chats=c) for o, c in sorted(owners.items())])
