@@ -23,6 +23,7 @@ from bot.api import stats as stats_api
 from bot.api import system as system_api
 from bot.api import updates as updates_api
 from bot.api import vacancies as vacancies_api
+from bot.api import wecom as wecom_api
 from bot.api.middleware import api_auth, json_errors
 from bot.api.registry import Api
 from bot.appkeys import (
@@ -88,6 +89,7 @@ def build_api() -> Api:
         channels_api,
         ledger_api,
         matching_api,
+        wecom_api,
     )
     for module in modules:
         module.setup(api)

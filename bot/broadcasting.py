@@ -16,9 +16,10 @@ from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.config import Settings
-from bot.factories import make_pacer, make_texts, quiet_hours
+from bot.factories import make_pacer, make_texts, make_wecom, quiet_hours
 from bot.telegram.channel import TELEGRAM, TelegramChannel
 from bot.telegram.links import TelegramLinks
+from bot.wecom.wiring import WeComChannels
 from jobfeed.broadcast.engine import EngineOptions, Worker, run_until_done
 from jobfeed.broadcast.liveness import WorkerLiveness
 from jobfeed.broadcast.models import Progress
@@ -26,6 +27,7 @@ from jobfeed.broadcast.pacing import Pacer
 from jobfeed.broadcast.planner import BroadcastPlanner
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.broadcast.tasks import BroadcastTasks
+from jobfeed.channels import Channel
 from jobfeed.groups import GroupRepository
 from jobfeed.keys import Keys
 from jobfeed.links import Links
@@ -58,12 +60,19 @@ class Crew:
     pacer: Pacer
     links: Links
     texts: Texts  # with the HR licence every post shows (``make_texts``)
+    wecom: WeComChannels | None = None  # WeCom's channels, their budgets and HTTP session
 
     @classmethod
     def of(cls, settings: Settings, redis: Redis, keys: Keys, bot: Bot) -> Crew:
         pacer = make_pacer(settings, redis, keys)
         links = TelegramLinks(bot, settings.bot_username)
-        return cls(settings, redis, keys, bot, pacer, links, make_texts(settings))
+        wecom = make_wecom(settings, redis, keys)
+        return cls(settings, redis, keys, bot, pacer, links, make_texts(settings), wecom)
+
+    async def close(self) -> None:
+        """Close what the crew opened itself (the Bot's session is its maker's)."""
+        if self.wecom is not None:
+            await self.wecom.close()
 
     def worker(
         self,
@@ -73,10 +82,17 @@ class Crew:
         **options: Any,
     ) -> Worker:
         """``observer``: what counts the sends (``Metrics.channel("telegram")``)."""
+        pacers: dict[str, Pacer] = {TELEGRAM: pacer or self.pacer}
+        channels: dict[str, Channel] = {
+            TELEGRAM: TelegramChannel(self.bot, links=self.links, texts=self.texts)
+        }
+        if self.wecom is not None:
+            pacers.update(self.wecom.pacers)
+            channels.update(self.wecom.channels)
         return Worker(
             BroadcastTasks(self.redis, self.keys),
-            {TELEGRAM: pacer or self.pacer},
-            {TELEGRAM: TelegramChannel(self.bot, links=self.links, texts=self.texts)},
+            pacers,
+            channels,
             GroupRepository(self.redis, self.keys),
             engine_options(self.settings, **options),
             liveness=WorkerLiveness(self.redis, self.keys),

@@ -167,6 +167,10 @@ class Settings(BaseSettings):
     report_days: int = Field(default=14, ge=1, le=365)
     report_few_applications: int = Field(default=0, ge=0, le=1000)
     alerts_unopened_halving: int = Field(default=5, ge=0, le=1000)
+    # --- WeCom (bot.wecom): group robots need none of these but the base URL ---
+    wecom_api_base: str = Field(default="https://qyapi.weixin.qq.com", pattern=r"^https?://\S+$")
+    wecom_corp_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,64}$")
+    wecom_secret: SecretStr | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -331,6 +335,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_BASE_URL and WEBHOOK_SECRET go together: set both or neither"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _wecom_pair(self) -> Settings:
+        if (self.wecom_corp_id is None) != (self.wecom_secret is None):
+            raise ValueError("WECOM_CORP_ID and WECOM_SECRET go together: set both or neither")
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
@@ -32,6 +33,9 @@ from jobfeed.sources.normalise import Normaliser
 from jobfeed.sources.place import PlaceResolver
 from jobfeed.texts import Texts
 from jobfeed.vacancies import VacancyRepository
+
+if TYPE_CHECKING:
+    from bot.wecom.wiring import WeComChannels
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,21 @@ def keys_of(settings: Settings) -> Keys:
 def make_texts(settings: Settings) -> Texts:
     """The bot's texts; every post names ``HR_LICENCE`` (人力资源服务许可证), if set."""
     return Texts(hr_licence=settings.hr_licence)
+
+
+def make_wecom(settings: Settings, redis: Redis, keys: Keys) -> WeComChannels:
+    """WeCom's broadcast channels (group robots need no credentials: always on)."""
+    from bot.wecom.setup import credential_store  # noqa: PLC0415 - only senders load it
+    from bot.wecom.wiring import WeComChannels  # noqa: PLC0415
+
+    return WeComChannels.of(
+        redis,
+        keys,
+        api_base=settings.wecom_api_base,
+        credentials=credential_store(settings, redis, keys),
+        public_base_url=settings.public_base_url,
+        hr_licence=settings.hr_licence,
+    )
 
 
 def pacing_limits(settings: Settings) -> PacingLimits:

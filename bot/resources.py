@@ -92,6 +92,8 @@ from bot.telegram.links import TelegramLinks
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.placements import TelegramPlacementNotifier
 from bot.web.brokers import BrokerPages
+from bot.wecom.robots import RobotRegistry
+from bot.wecom.setup import credential_store
 from handlers.posts import PostCheck
 from jobfeed.applications.flow import ResumeFlow
 from jobfeed.applications.repository import ApplicationRepository
@@ -360,6 +362,8 @@ def handler_data(
         "id_numbers": app[REPORTS].ids,
         "public_base_url": settings.public_base_url,
         "matchmaking": app[MATCHMAKING],
+        "wecom_robots": RobotRegistry(redis, keys),
+        "wecom_credentials": credential_store(settings, redis, keys),
     }
 
 

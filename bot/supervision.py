@@ -4,13 +4,13 @@ traceback, and the job is started again after a pause that doubles up to a bound
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from bot.readiness import Readiness
+from jobfeed.periodic import sleep_unless
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,7 @@ async def supervise(
             log.error("Background job %s stopped by itself; restarting in %.1f s", name, delay)
         if readiness is not None:
             readiness.down(name, "failed; restarting")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=delay)
+        await sleep_unless(stop, delay)
         delay = min(delay * 2, max_delay)
         if readiness is not None:
             readiness.up(name)

@@ -1,4 +1,4 @@
-"""``python -m devkit COMMAND``: demo | telegram | wechat (development only; see the package)."""
+"""``python -m devkit COMMAND``: demo | telegram | wechat | wecom (development only)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable
 from devkit.demo import cli as demo
 from devkit.telegram import cli as telegram
 from devkit.wechat import cli as wechat
+from devkit.wecom import cli as wecom
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-COMMANDS: list[Register] = [demo.add, telegram.add, wechat.add]
+COMMANDS: list[Register] = [demo.add, telegram.add, wechat.add, wecom.add]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -683,3 +683,43 @@ class Keys:
     def recruiter_digest(self, recruiter: int, day: str) -> str:
         """String: the recruiter's daily digest of new candidates went out that day; expires."""
         return self._k("matching", "digest", recruiter, day)
+
+    # --- chats named by a secret, and mass sends a person confirms -----------------------
+    def chat_secrets(self, channel: str) -> str:
+        """Hash: chat -> its secret (a group robot's webhook key); never logged or shown."""
+        return self._k("channel", channel, "secrets")
+
+    def chat_errors(self, channel: str) -> str:
+        """Hash: chat -> JSON of the last error the channel answered for it (code, text, when)."""
+        return self._k("channel", channel, "errors")
+
+    def channel_token(self, channel: str) -> str:
+        """String: a channel's access token, expiring before the channel's own expiry."""
+        return self._k("channel", channel, "token")
+
+    def channel_token_lock(self, channel: str) -> str:
+        """String: held (with a TTL) by the one process refreshing the access token."""
+        return self._k("channel", channel, "token", "lock")
+
+    def channel_settings(self, channel: str) -> str:
+        """Hash: a channel's settings registered at runtime (they override the environment)."""
+        return self._k("channel", channel, "settings")
+
+    def confirmations(self, broadcast_id: str) -> str:
+        """Hash: ``task:<sender>`` -> JSON of one mass-send task a person must confirm, and
+        ``chat:<chat>`` -> that chat's result (``jobfeed.confirmations``)."""
+        return self._k("confirm", broadcast_id)
+
+    @property
+    def confirmations_open(self) -> str:
+        """Sorted set: broadcast ids with mass sends not settled yet -> when next to look."""
+        return self._k("confirm", "open")
+
+    @property
+    def confirmations_poll(self) -> str:
+        """Lease (PX) of the one process asking the channel for results this round."""
+        return self._k("confirm", "poll")
+
+    def chat_members(self, channel: str) -> str:
+        """Hash: chat (a person handed mass sends) -> JSON list of the chats they send to."""
+        return self._k("channel", channel, "members")

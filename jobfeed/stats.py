@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from jobfeed.applications.repository import ApplicationRepository
-from jobfeed.broadcast.models import Action, Progress
+from jobfeed.broadcast.models import Action, ChannelProgress, Progress
 from jobfeed.broadcast.plans import BroadcastPlans
 from jobfeed.groups import GroupRepository
 from jobfeed.models import utcnow
@@ -50,6 +50,8 @@ class PeriodStats(BaseModel):
     applications: int = 0
     # per source: the channel an application was filed through, or "web"
     applications_by_source: dict[str, int] = Field(default_factory=dict)
+    # Deliveries and failures per channel (telegram, wecom-robot, ...).
+    by_channel: dict[str, ChannelProgress] = Field(default_factory=dict)
 
 
 class StatsReport(BaseModel):
@@ -141,8 +143,13 @@ class Stats:
         window = self.days(days, now)
         inside = [p for p in sends if started(p) in window]
         failures: Counter[str] = Counter()
+        by_channel: dict[str, ChannelProgress] = {}
         for progress in inside:
             failures.update(progress.failed)
+            for name, part in progress.by_channel.items():
+                total = by_channel.setdefault(name, ChannelProgress())
+                for field in ("targeted", "delivered", "failed", "skipped"):
+                    setattr(total, field, getattr(total, field) + getattr(part, field))
         searched = await self.queries(days, top=1, now=now)
         return PeriodStats(
             start=window.start,
@@ -160,6 +167,7 @@ class Stats:
             applications_by_source=await self._applications.count_by_source(
                 window.start, window.end
             ),
+            by_channel=dict(sorted(by_channel.items())),
         )
 
     async def sends_since(self, start: datetime) -> list[Progress]:

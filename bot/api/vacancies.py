@@ -46,7 +46,16 @@ Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 LongText = Annotated[StrictStr, StringConstraints(max_length=4000)]
 Phone = Annotated[StrictStr, StringConstraints(pattern=r"(?:\D*\d){7}")]
-Salary = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's "integer" takes 966.0 (a number with no fraction), not "966" or true.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    return value
+
+
+Salary = Annotated[int, BeforeValidator(_json_integer), Field(ge=0, le=10_000_000)]
 
 
 class ScreeningInput(BaseModel):

@@ -144,7 +144,10 @@ async def _broadcast(
             if args.detach:
                 return 0
             crew = Crew.of(settings, redis, keys, bot)
-            final = await _watch(crew, plans, created.id, args.workers, console)
+            try:
+                final = await _watch(crew, plans, created.id, args.workers, console)
+            finally:
+                await crew.close()
             console.print(outcome_table(final))
             return 0
         finally:

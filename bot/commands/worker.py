@@ -66,8 +66,14 @@ async def serve(settings: Settings, concurrency: int, dead_after: float) -> None
                 dead_after=dead_after,
                 heartbeat=dead_after / 5,
             )
-            async with listener(metrics, settings):
-                await supervise(Supervised("broadcast worker", worker.run), stop)
+            try:
+                jobs = [Supervised("broadcast worker", worker.run)]
+                if crew.wecom is not None:  # follows WeCom mass sends until each settles
+                    jobs.append(Supervised("wecom mass-send results", crew.wecom.results.run))
+                async with listener(metrics, settings):
+                    await asyncio.gather(*(supervise(job, stop) for job in jobs))
+            finally:
+                await crew.close()
         finally:
             await bot.session.close()
 

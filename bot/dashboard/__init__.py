@@ -22,6 +22,7 @@ from bot.dashboard import (
     overview,
     signin,
     vacancies,
+    wecom,
 )
 from bot.dashboard.appkeys import AUTH, PAGES, SECURE_COOKIE, SESSIONS
 from bot.dashboard.auth import Authenticator
@@ -94,4 +95,7 @@ def create_dashboard(settings: Settings, parent: web.Application) -> web.Applica
         matching.matching_export,
         name="dashboard_matching_export",
     )
+    route.add_get("/wecom", wecom.wecom_page, name="dashboard_wecom")
+    route.add_post("/wecom/robots", wecom.add_robot, name="dashboard_wecom_robot")
+    route.add_post("/wecom/credentials", wecom.set_credentials, name="dashboard_wecom_credentials")
     return app

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.storage import sibling_client
 from bot.telegram.fsm import PrivateChatStorage
+from bot.wecom.chat import router as wecom_router
 from handlers.routers import get_routers
 from jobfeed.keys import Keys
 
@@ -31,5 +32,5 @@ def create_dispatcher(settings: Settings, redis: Redis, keys: Keys, **data: Any)
         data_ttl=retention,
     )
     dp = Dispatcher(storage=storage, **data)
-    dp.include_routers(*get_routers())
+    dp.include_routers(wecom_router(), *get_routers())  # WeCom robots: before catch-alls
     return dp

@@ -353,6 +353,10 @@ class Worker:
         match result:
             case Delivered(message_id=message_id):
                 await store.delivered(task, worker_id, message_id)
+            case RetryAfter(seconds=seconds, chat_only=True):
+                log.info("Flood control: pausing sends to %s for %.0f s", task.address, seconds)
+                await pacer.penalize_chat(task.address.chat, seconds)
+                return await self._again(store.retry(task, worker_id), task)
             case RetryAfter(seconds=seconds):
                 log.info(
                     "Flood control: pausing %s sends for %.0f s", task.address.channel, seconds

@@ -100,6 +100,7 @@ class Pacer:
         self._reserve = load_script(redis, PACKAGE, "fn_reserve", "reserve")
         self._record_sent = load_script(redis, PACKAGE, "sent")
         self._penalize = load_script(redis, PACKAGE, "penalize")
+        self._penalize_chat = load_script(redis, PACKAGE, "penalize_chat")
         self._batched = ScriptBatcher(redis)
         self._reports: set[asyncio.Future[Any]] = set()
         self._args = (
@@ -179,6 +180,14 @@ class Pacer:
         """The channel answered "too many" (Telegram's 429): nothing goes out of this budget
         for ``seconds`` from now."""
         await self._penalize(keys=[self._tat], args=[seconds * 1000.0])
+
+    async def penalize_chat(self, chat: int | str, seconds: float) -> None:
+        """The channel answered "too many" for one chat only: that chat's window counts as
+        full for ``seconds`` from now; the other chats go on."""
+        await self._penalize_chat(
+            keys=[f"{self._chat_prefix}{chat}"],
+            args=[seconds * 1000.0, self._limits.group_window * 1000.0, self._limits.group_limit],
+        )
 
 
 def _report_failure(report: asyncio.Future[Any]) -> None:

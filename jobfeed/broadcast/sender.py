@@ -21,9 +21,12 @@ class Delivered:
 
 @dataclass(frozen=True, slots=True)
 class RetryAfter:
-    """Flood control: nothing may be sent with this bot for ``seconds``."""
+    """Flood control: nothing may be sent with this bot for ``seconds``; with ``chat_only``
+    only this chat's budget is spent (a channel whose limit is per chat, like a group
+    robot's 20 a minute)."""
 
     seconds: float
+    chat_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
