@@ -41,7 +41,7 @@ from bot.appkeys import (
 )
 from bot.broadcasting import Crew, run_here
 from bot.config import Settings, load_settings
-from bot.factories import keys_of, make_importer, redis_handle
+from bot.factories import keys_of, make_importer, make_wecom, redis_handle
 from bot.progress import progress
 from bot.summary import dashboard_url, stats_rows
 from devkit.demo import official_account as oa
@@ -49,6 +49,7 @@ from devkit.demo.official_account import follower_applies, oa_settings
 from devkit.demo.seeker import apply_as_seeker
 from devkit.telegram import TelegramSimulator
 from devkit.wechat import WeChatApiSimulator
+from devkit.wecom import WeComSimulator
 from jobfeed.broadcast.models import Progress
 from jobfeed.intake import UpdateInbox
 from jobfeed.models import Group, GroupFilter, GroupKind, utcnow
@@ -103,9 +104,14 @@ class Demo:
         async with (
             TelegramSimulator(speed=self.speed) as sim,
             WeChatApiSimulator(oa.APPID, oa.SECRET) as wechat,
+            WeComSimulator(speed=self.speed) as wecom,
         ):
-            self.sim, self.wechat = sim, wechat
-            changes = {"telegram_api_base": sim.base_url, **oa_settings(wechat.base_url)}
+            self.sim, self.wechat, self.wecom = sim, wechat, wecom
+            changes = {
+                "telegram_api_base": sim.base_url,
+                "wecom_api_base": wecom.base_url,
+                **oa_settings(wechat.base_url),
+            }
             settings = self.settings.model_copy(update=changes)
             await _wipe(settings)
             self.app = app = create_app(settings, polling=True)
@@ -131,9 +137,9 @@ class Demo:
 
     def _crew(self) -> Crew:
         app = self.app
-        return Crew(
-            app[SETTINGS], app[REDIS], app[KEYS], self.bot, app[PACER], app[LINKS], app[TEXTS]
-        )
+        settings, redis, keys = app[SETTINGS], app[REDIS], app[KEYS]
+        wecom = make_wecom(settings, redis, keys)
+        return Crew(settings, redis, keys, self.bot, app[PACER], app[LINKS], app[TEXTS], wecom)
 
     def steps(self) -> list[Callable[[], Awaitable[None]]]:
         return [
@@ -219,6 +225,7 @@ class Demo:
             f"{len(preview)} groups in {vacancy.province}, "
             f"{len(await self.app[PLANNER].preview(everyone))} in the whole matrix."
         )
+        await self._register_robots(vacancy.province, vacancy.city)
         created = await self.app[PLANNER].create([vacancy.id], everyone, key="demo")
         throttled_before = self.sim.count_429
         planned = await self.app[PLANS].progress(created.id)
@@ -230,7 +237,11 @@ class Demo:
                 state = states[0]
                 bar.update(task, completed=state.targeted - state.pending)
 
-            final = await run_here(self._crew(), [created.id], workers=2, on_progress=show)
+            crew = self._crew()
+            try:
+                final = await run_here(crew, [created.id], workers=2, on_progress=show)
+            finally:
+                await crew.close()
         state = final[0]
         failed = sum(state.failed.values())
         self.summary.append(
@@ -238,10 +249,40 @@ class Demo:
              f"{state.targeted} / {state.delivered} / {failed} / {state.pending}")
         )  # fmt: skip
         self.summary.append(
+            (
+                "broadcast by channel: delivered / targeted",
+                ", ".join(
+                    f"{name} {part.delivered} / {part.targeted}"
+                    for name, part in sorted(state.by_channel.items())
+                ),
+            )
+        )
+        robots_over = sum(r.over_limit for r in self.wecom.robots.values())
+        self.summary.append(
+            ("WeCom robots: posts received / over 20 a minute",
+             f"{sum(len(r.texts) for r in self.wecom.robots.values())} / {robots_over}")
+        )  # fmt: skip
+        self.summary.append(
             ("broadcast: 429s / densest simulated second / group-minute",
              f"{self.sim.count_429 - throttled_before} / {self.sim.max_rate_observed(1.0)} / "
              f"{self.sim.max_per_chat_per_minute()}")
         )  # fmt: skip
+
+    async def _register_robots(self, province: str, city: str) -> None:
+        """WeCom groups join the matrix: an admin registers each group's robot by its
+        webhook URL (a secret the API shows masked from then on)."""
+        places = [(province, city)] * 4 + [("内蒙古", "包头"), ("内蒙古", "通辽")] * 4
+        for n, (in_province, in_city) in enumerate(places, 1):
+            robot = self.wecom.add_robot()
+            body = {
+                "name": f"{in_city}招工企业微信群{n}",
+                "webhook": self.wecom.webhook_url(robot),
+                "city": in_city,
+                "province": in_province,
+            }
+            async with self.http.post(f"{self.base_url}/api/wecom/robots", json=body) as r:
+                r.raise_for_status()
+        self.console.print(f"{len(places)} WeCom group robots registered through the API.")
 
     async def chat(self) -> None:
         """Job seekers talk in a community group; show what the bot answers."""
