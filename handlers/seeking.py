@@ -22,7 +22,7 @@ from handlers.filters import InPrivate, Magic
 from handlers.identity import actor
 from jobfeed.links import Links
 from jobfeed.matching.matchmaking import Matchmaking
-from jobfeed.matching.models import AvailabilityConsent, from_query, seeking_text
+from jobfeed.matching.models import AvailabilityConsent, from_query, seeking_text, start_date
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.models import utcnow
 from jobfeed.places import Places
@@ -69,15 +69,21 @@ async def card(
     user = message.from_user
     if user is None or user.is_bot:
         return
-    text = seeking_text((message.text or "").strip()[2:])[:MAX_TEXT]
+    today = utcnow().astimezone(availabilities.zone).date()
+    # The start first: 2028-01-07 is no pay of 2028. The saved text keeps it for the
+    # consent in private chat, which reads the wish again.
+    start, rest = start_date((message.text or "").strip()[2:], today)
+    wish = seeking_text(rest)[:MAX_TEXT]
+    text = f"{wish} {start.isoformat()}起" if start else wish
     preview = from_query(
-        search_service.parse(text),
+        search_service.parse(wish),
         person=user.id,
         places=places,
         city=None,
         min_pay=None,
         consent=AvailabilityConsent(retention_days=availabilities.retention_days),
-        today=utcnow().astimezone(availabilities.zone).date(),
+        today=today,
+        start=start,
     )
     admission = await search_gate.admit(message.chat.id, user.id, message.message_id)
     if admission is None:

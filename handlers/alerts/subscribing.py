@@ -27,6 +27,7 @@ from jobfeed.matching.models import (
     from_query,
     resume_text,
     seeking_text,
+    start_date,
 )
 from jobfeed.matching.repository import AvailabilityRepository
 from jobfeed.models import utcnow
@@ -172,6 +173,8 @@ async def _edit_wish(message: Message, user: int, args: str, desk: Desk) -> None
     """Replace the trades, places and pay of one availability, kept under its consent."""
     number, _, text = args.strip().partition(" ")
     mine = await desk.availabilities.of_person(user)
+    today = utcnow().astimezone(desk.availabilities.zone).date()
+    start, text = start_date(text, today)  # first: 2028-01-07 is no pay of 2028
     text = seeking_text(text)[:MAX_TEXT]
     if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= len(mine):
         await message.answer(desk.texts.render("alerts.edit_usage"))
@@ -184,7 +187,8 @@ async def _edit_wish(message: Message, user: int, args: str, desk: Desk) -> None
         city=None,
         min_pay=None,
         consent=old.consent,
-        today=old.available_from,
+        today=today,
+        start=start or old.available_from,
     )
     if made is None:
         await message.answer(desk.texts.render("alerts.edit_usage"))
@@ -194,6 +198,7 @@ async def _edit_wish(message: Message, user: int, args: str, desk: Desk) -> None
             "trades": made.trades,
             "places": made.places,
             "min_pay": made.min_pay,
+            "available_from": made.available_from,
             "query": made.query,
         }
     )
@@ -272,14 +277,17 @@ async def _availability(token: str, user: int, desk: Desk) -> Availability | Non
     if saved is None:
         return None
     availabilities = desk.availabilities
+    today = utcnow().astimezone(availabilities.zone).date()
+    start, text = start_date(saved.text, today)  # a 找活 card's 3月1日起
     made = from_query(
-        desk.service.parse(saved.text),
+        desk.service.parse(text),
         person=user,
         places=desk.places,
         city=saved.city,
         min_pay=saved.min_pay,
         consent=AvailabilityConsent(retention_days=availabilities.retention_days),
-        today=utcnow().astimezone(availabilities.zone).date(),
+        today=today,
+        start=start,
     )
     if made is None:
         return None

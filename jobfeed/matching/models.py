@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +36,59 @@ def seeking_text(text: str) -> str:
 
 
 _PAY_FIGURE = re.compile(r"[1-9]\d{3,5}")
+
+_FROM = r"(?:起|以后|之后|后|开始|可到岗|到岗|可以上班)?"
+_FULL_DATE = re.compile(rf"(20\d\d)[-/.年](\d{{1,2}})[-/.月](\d{{1,2}})[日号]?{_FROM}")
+_MONTH_DAY = re.compile(rf"(?<!\d)(\d{{1,2}})月(\d{{1,2}})[日号]{_FROM}")
+_MONTH = re.compile(r"(?<!\d)(\d{1,2})月份?(?:起|以后|之后|后|开始|初)")
+_NEXT_MONTH = re.compile(rf"下个?月{_FROM}")
+_NEXT_WEEK = re.compile(rf"下(?:周|星期|个星期){_FROM}")
+
+
+def _month_day(found: re.Match[str], today: date) -> date:
+    day = date(today.year, int(found.group(1)), int(found.group(2)))
+    return day if day >= today else day.replace(year=today.year + 1)
+
+
+def _month(found: re.Match[str], today: date) -> date:
+    month = int(found.group(1))
+    return date(today.year if month >= today.month else today.year + 1, month, 1)
+
+
+def _next_month(found: re.Match[str], today: date) -> date:
+    return (
+        date(today.year + 1, 1, 1)
+        if today.month == 12
+        else today.replace(month=today.month + 1, day=1)
+    )
+
+
+_STARTS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], date]], ...] = (
+    (_FULL_DATE, lambda found, _: date(*(int(g) for g in found.groups()))),
+    (_MONTH_DAY, _month_day),
+    (_MONTH, _month),
+    (_NEXT_MONTH, _next_month),
+    (_NEXT_WEEK, lambda _, today: today + timedelta(days=7)),
+)
+
+
+def start_date(text: str, today: date) -> tuple[date | None, str]:
+    """The day a wish says the person can start (``3月1日起``, ``2027-03-01以后``,
+    ``5月份开始``, ``下个月``, ``下周``) and the text without it; a day without a year is
+    the next such day. None (and the text as it was) when it names none or no real day."""
+    for pattern, day_of in _STARTS:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        try:
+            return day_of(found, today), _without(text, found)
+        except ValueError:  # 2月30日
+            return None, text
+    return None, text
+
+
+def _without(text: str, found: re.Match[str]) -> str:
+    return " ".join(f"{text[: found.start()]} {text[found.end() :]}".split())
 
 
 def resume_text(desired_job: str, desired_place: str, expected_pay: str) -> str:
@@ -105,6 +159,7 @@ def from_query(
     min_pay: int | None,
     consent: AvailabilityConsent,
     today: date,
+    start: date | None = None,
 ) -> Availability | None:
     """The availability a query asks for; None when it names neither trade, place nor pay
     (an alert for every vacancy anywhere would be spam, not a wish)."""
@@ -133,7 +188,7 @@ def from_query(
         trades=tuple(trades),
         places=tuple(where),
         min_pay=pay,
-        available_from=today,
+        available_from=max(start, today) if start else today,
         query=query.text[:200],
         consent=consent,
     )

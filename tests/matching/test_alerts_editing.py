@@ -3,9 +3,12 @@ one availability's alerts, and an availability made from the résumé after cons
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from bot.appkeys import AVAILABILITIES
 from devkit.demo.seeker import button_data
-from jobfeed.matching.models import resume_text
+from jobfeed.matching.models import resume_text, start_date
+from jobfeed.models import utcnow
 from tests.applications.factories import resume
 from tests.handlers.resume_chat import Chat
 from tests.handlers.search_chat import load
@@ -84,3 +87,31 @@ async def test_several_trades_and_places_in_one_wish(system: System) -> None:
     await feed(system, row("cf-weld", "电焊工", "赤峰", "内蒙古", pay=9000))
     await sent_out(system)
     assert len(alerts(system, SEEKER)) == 1
+
+
+def test_the_day_a_wish_says_the_person_can_start() -> None:
+    today = date(2026, 12, 3)  # the reading does not depend on the day it runs
+    assert start_date("电焊工 通辽 3月1日起", today) == (date(2027, 3, 1), "电焊工 通辽")
+    assert start_date("电焊工 2027-03-01以后 通辽", today) == (date(2027, 3, 1), "电焊工 通辽")
+    assert start_date("5月份开始 普工", today) == (date(2027, 5, 1), "普工")
+    assert start_date("下个月 电工", today) == (date(2027, 1, 1), "电工")
+    assert start_date("下周可以上班 保安", today) == (date(2026, 12, 10), "保安")
+    assert start_date("电焊工 12月5日到岗", today) == (date(2026, 12, 5), "电焊工")
+    assert start_date("电焊工 2月30日起", today) == (None, "电焊工 2月30日起")  # no such day
+    assert start_date("电焊工 通辽 8000以上", today) == (None, "电焊工 通辽 8000以上")
+
+
+async def test_a_wish_that_starts_later_gets_no_alert_before_then(system: System) -> None:
+    await load(system, [])
+    chat = Chat(system, SEEKER)
+    await chat.say("/subscribe 保安 包头")
+    await chat.press("同意并开启")
+    later = utcnow().date() + timedelta(days=400)  # far past any day boundary
+
+    edited = await chat.say(f"/alerts 1 电焊工 通辽 {later.isoformat()}起")
+    assert "已修改" in edited and later.isoformat() in edited
+    [wish] = await system.app[AVAILABILITIES].of_person(SEEKER)
+    assert wish.available_from == later and wish.trades == ("电焊工",)
+    await feed(system, row("tl-weld-later", "电焊工", "通辽", "内蒙古", pay=9500))
+    await sent_out(system)
+    assert alerts(system, SEEKER) == []  # not before the day they can start
