@@ -7,6 +7,7 @@ brokers attribute; a pending or rejected broker's code counts nothing.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any, cast
@@ -15,7 +16,10 @@ from redis.asyncio import Redis
 
 from jobfeed.brokers.models import CODE, CODE_ALPHABET, CODE_LENGTH, Broker, BrokerStatus
 from jobfeed.keys import Keys
+from jobfeed.lua import load_script
 from jobfeed.models import utcnow
+
+_PERSON = re.compile(r"-?[0-9]+")  # a web applicant's number is negative
 
 
 def new_code() -> str:
@@ -26,6 +30,7 @@ class BrokerRepository:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._attribute = load_script(redis, "jobfeed.brokers", "attribute")
 
     # -- the role -----------------------------------------------------------------------
 
@@ -90,12 +95,9 @@ class BrokerRepository:
         broker = await self.by_code(code)
         if broker is None or not broker.approved or broker.person == person:
             return None
-        if await self._redis.hsetnx(self._keys.broker_touch, str(person), broker.code):
-            await self._redis.zadd(
-                self._keys.broker_people(broker.code), {str(person): at.timestamp()}
-            )
-            return broker
-        return await self.source_of(person)
+        keys = [self._keys.broker_touch, self._keys.broker_people(broker.code)]
+        owner = await self._attribute(keys=keys, args=[str(person), broker.code, at.timestamp()])
+        return broker if owner == broker.code else await self.by_code(str(owner))
 
     async def source_of(self, person: int) -> Broker | None:
         code = cast(str | None, await self._redis.hget(self._keys.broker_touch, str(person)))
@@ -104,7 +106,7 @@ class BrokerRepository:
     async def people(self, code: str) -> list[int]:
         """The ids of the people a broker brought who have not been forgotten."""
         members: Any = await self._redis.zrange(self._keys.broker_people(code), 0, -1)
-        return [int(m) for m in members if m.isdigit()]
+        return [int(m) for m in members if _PERSON.fullmatch(m)]  # not a "gone:" mark
 
     async def invite_links(self, code: str) -> dict[str, str]:
         """group address -> the invite link made for the broker there."""

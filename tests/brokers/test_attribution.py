@@ -128,6 +128,9 @@ async def test_a_page_link_counts_visits_not_crawlers_and_attributes_the_form(
     assert application.applicant_id is not None
     source = await system.services.brokers.source_of(application.applicant_id)
     assert source is not None and source.code == broker.code
+    # The web applicant counts among the people the broker brought (their number is
+    # negative: no Telegram id).
+    assert await system.services.brokers.people(broker.code) == [application.applicant_id]
     # An unknown code is ignored: no visit, nothing carried.
     async with system.http.get(
         f"{system.base_url}/jobs/{VACANCY_ID}?ref=zzzzzzzz", headers={"User-Agent": BROWSER}
