@@ -206,6 +206,7 @@ def _repositories(
         submissions=submissions,
     )
     _groupcare(app, settings, redis, keys)
+    _placements(app, settings, redis, keys)
 
 
 def _groupcare(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
@@ -221,9 +222,14 @@ def _groupcare(app: web.Application, settings: Settings, redis: Redis, keys: Key
     app[FAQ] = faq = FaqStore(redis, keys, confusions=Confusions.load())
     app[ESCALATIONS] = Escalations(redis, keys, faq)
     app[WELCOMES] = Welcomes(redis, keys, settings.welcome_interval_seconds)
+
+
+def _placements(app: web.Application, settings: Settings, redis: Redis, keys: Keys) -> None:
+    """Brokers, placements, check-ins' repositories and the ledger's reports."""
     zone = ZoneInfo(settings.timezone)
     app[PLACEMENTS] = placements = PlacementRepository(redis, keys, settings.checkin_months, zone)
     app[BROKERS] = brokers = BrokerRepository(redis, keys)
+    app[RESUME_FLOW].referrer = brokers.code_of  # applications keep who brought the person
     app[HIRING] = Hiring(placements, brokers)
     ids = id_numbers(settings, redis, keys)  # None unless an office turned them on
     app[REPORTS] = Reports(placements, brokers, reward_rule(settings), ids)

@@ -58,6 +58,9 @@ class ApplicationOut(BaseModel):
     source: ApplicationSource = Field(
         description="where it was filed: the chat channel's name (telegram) or web"
     )
+    broker: str | None = Field(
+        default=None, description="the code of the labour broker who brought the applicant"
+    )
     created_at: datetime
     updated_at: datetime
     forgotten: bool = Field(description="the applicant deleted their personal data")
@@ -84,6 +87,7 @@ class ApplicationOut(BaseModel):
                 include={
                     "number", "vacancy_id", "vacancy_title", "employer", "recruiter_id",
                     "status", "qualified", "created_at", "updated_at", "screening", "source",
+                    "broker",
                 }
             ),
             forgotten=application.forgotten,

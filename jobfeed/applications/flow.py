@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -199,6 +199,9 @@ class ResumeFlow:
         self._vacancies = vacancies
         self._clock = clock
         self.observer: ApplicationObserver = observer or Ignore()  # set by the wiring
+        # Who brought a person (a labour broker's code, first touch), if anyone: set by
+        # the wiring where brokers exist; the filed application keeps it.
+        self.referrer: Callable[[int], Awaitable[str | None]] | None = None
 
     @property
     def retention_days(self) -> int:
@@ -374,6 +377,7 @@ class ResumeFlow:
             consent=conversation.consent(self.retention_days),
             screening=conversation.answers,
             source=conversation.source,
+            broker=await self.referrer(user_id) if self.referrer else None,
         )
         try:
             application = await self._applications.submit(draft)

@@ -153,6 +153,7 @@ class ApplicationDraft(BaseModel):
     consent: Consent
     screening: list[ScreeningAnswer] = Field(default_factory=list)
     source: ApplicationSource = legacy.FIRST_CHANNEL  # records from before the web form: the chat
+    broker: str | None = None  # the broker who brought the applicant (first touch)
 
     @property
     def qualified(self) -> bool:
@@ -172,6 +173,8 @@ class Application(BaseModel):
     created_at: datetime
     updated_at: datetime
     source: ApplicationSource = legacy.FIRST_CHANNEL  # records from before the web form: the chat
+    # The code of the labour broker who brought the applicant (first touch), if any.
+    broker: str | None = None
     # Personal part: gone after /forget or the retention period.
     resume: Resume | None = None
     screening: list[ScreeningAnswer] = Field(default_factory=list)

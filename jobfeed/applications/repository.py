@@ -58,6 +58,7 @@ class _Record(BaseModel):
     consent: Consent
     created_at: datetime
     source: ApplicationSource = FIRST_CHANNEL  # older records: the chat
+    broker: str | None = None
 
 
 class _Personal(BaseModel):
@@ -354,6 +355,7 @@ def _new_application(number: int, draft: ApplicationDraft) -> Application:
         created_at=now,
         updated_at=now,
         source=draft.source,
+        broker=draft.broker,
         resume=draft.resume,
         screening=draft.screening,
     )

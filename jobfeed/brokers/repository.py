@@ -99,6 +99,10 @@ class BrokerRepository:
         owner = await self._attribute(keys=keys, args=[str(person), broker.code, at.timestamp()])
         return broker if owner == broker.code else await self.by_code(str(owner))
 
+    async def code_of(self, person: int) -> str | None:
+        """The code of the broker who brought ``person``, if any (kept on applications)."""
+        return cast(str | None, await self._redis.hget(self._keys.broker_touch, str(person)))
+
     async def source_of(self, person: int) -> Broker | None:
         code = cast(str | None, await self._redis.hget(self._keys.broker_touch, str(person)))
         return await self.by_code(code) if code else None

@@ -55,9 +55,15 @@ async def test_a_bot_link_attributes_first_touch_and_never_the_broker(system: Sy
     await system.settle()
     source = await system.services.brokers.source_of(SEEKER)
     assert source is not None and source.code == broker.code
+    [filed] = await system.services.applications.for_applicant(SEEKER)
+    assert filed.broker == broker.code  # kept on the application
+    status, shown = await system.api("GET", f"/api/applications/{filed.number}")
+    assert status == 200 and shown["broker"] == broker.code
     # The broker applies through their own link: counts nothing.
     await apply(system, BROKER, f"ref_{broker.code}_apply_{VACANCY_ID}")
     assert await system.services.brokers.source_of(BROKER) is None
+    [own] = await system.services.applications.for_applicant(BROKER)
+    assert own.broker is None
     # A code nobody holds attributes nothing, and the link still works as /start.
     await apply(system, LATE, f"ref_zzzzzzzz_apply_{VACANCY_ID}")
     assert await system.services.brokers.source_of(LATE) is None
