@@ -96,6 +96,8 @@ bench: $(STAMP)
 	.ci/with-redis $(BIN)/python -m bench.matching
 	.ci/with-redis $(BIN)/python bench/import.py
 	.ci/with-redis $(BIN)/python bench/wechat_oa.py
+	$(BIN)/python -m bench.moderation
+	.ci/with-redis $(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var/demo
