@@ -1,18 +1,15 @@
 """The labour office's lists as tables with Chinese headers: XLSX (openpyxl) and CSV
-(UTF-8 with a byte-order mark, so that Excel reads the Chinese right). One row per item;
-its nearest matches in one cell."""
+(UTF-8 with a byte-order mark), made by ``jobfeed.sheets``. One row per item; its nearest
+matches in one cell."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-
+from jobfeed import sheets
 from jobfeed.matching.reports import NO_ANSWER, NO_MATCH, Near, UnfilledRow, UnmatchedRow
 
-Table = tuple[list[str], list[list[object]]]
+Table = tuple[list[str], list[list[sheets.Cell]]]
 
 UNFILLED_HEADERS = [
     "岗位编号", "岗位", "单位", "城市", "省份", "发布日期", "已开放天数", "报名人数",
@@ -66,24 +63,8 @@ def unmatched_table(rows: Sequence[UnmatchedRow]) -> Table:
 
 
 def to_xlsx(table: Table, title: str) -> bytes:
-    headers, rows = table
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.to_xlsx(title, *table)
 
 
 def to_csv(table: Table) -> bytes:
-    headers, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    return sheets.to_csv(*table)
