@@ -51,6 +51,8 @@ async def run_checks(settings: Settings) -> AsyncIterator[Check]:
     async for check in _telegram(settings):
         yield check
     yield _poster_font(settings)
+    yield await _wechat_oa(settings)
+    yield await _wecom(settings)
     urls = {"webhook URL": settings.webhook_base_url, "public URL": settings.public_base_url}
     for name, base in urls.items():
         if base:
@@ -182,6 +184,50 @@ async def _answers(name: str, base: str) -> Check:
     if status != 200:
         return Check(Verdict.fail, name, f"{url} answers {status}, expected 200")
     return Check(Verdict.ok, name, f"{url} answers")
+
+
+async def _wechat_oa(settings: Settings) -> Check:
+    """The Official Account's API answers. No token is fetched: a new one would retire the
+    running bot's within five minutes (WeChat keeps one token per account)."""
+    if not settings.wechat_oa_token:
+        return Check(Verdict.ok, "wechat oa", "off (WECHAT_OA_TOKEN unset)")
+    mode = "secure/compatible" if settings.wechat_oa_aes_key else "plain"
+    base = settings.wechat_api_base
+    try:
+        async with (
+            ClientSession(timeout=ClientTimeout(total=TIMEOUT)) as http,
+            http.get(f"{base}/cgi-bin/token", allow_redirects=False),
+        ):
+            pass
+    except (ClientError, TimeoutError) as exc:
+        return Check(Verdict.fail, "wechat oa", f"{base} unreachable ({type(exc).__name__})")
+    return Check(Verdict.ok, "wechat oa", f"on, {mode} mode; {base} answers")
+
+
+async def _wecom(settings: Settings) -> Check:
+    """WeCom's customer groups: the corp id and secret get a token (WeCom keeps several
+    valid at once, so fetching one disturbs nobody). Robots need no credentials."""
+    if settings.wecom_corp_id is None or settings.wecom_secret is None:
+        return Check(Verdict.ok, "wecom", "robots only (WECOM_CORP_ID unset: no customer groups)")
+    base = settings.wecom_api_base
+    query = {
+        "corpid": settings.wecom_corp_id,
+        "corpsecret": settings.wecom_secret.get_secret_value(),
+    }
+    try:
+        async with (
+            ClientSession(timeout=ClientTimeout(total=TIMEOUT)) as http,
+            http.get(f"{base}/cgi-bin/gettoken", params=query, allow_redirects=False) as response,
+        ):
+            answer = await response.json(content_type=None)
+    except (ClientError, TimeoutError, ValueError) as exc:
+        return Check(Verdict.fail, "wecom", f"{base} unreachable ({type(exc).__name__})")
+    code = answer.get("errcode", 0) if isinstance(answer, dict) else -1
+    if code or not isinstance(answer, dict) or not answer.get("access_token"):
+        return Check(Verdict.fail, "wecom", f"gettoken refused: errcode {code} (corp id, secret?)")
+    return Check(
+        Verdict.ok, "wecom", f"customer groups on: corp {settings.wecom_corp_id} gets a token"
+    )
 
 
 def _poster_font(settings: Settings) -> Check:

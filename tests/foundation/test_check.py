@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from devkit.telegram import TelegramSimulator
+from devkit.wechat import WeChatApiSimulator
+from devkit.wecom import WeComSimulator
 from jobfeed.keys import Keys
 from tests.conftest import redis_url
 from tests.harness import TEST_TOKEN, free_port
@@ -72,3 +74,41 @@ async def test_each_failure_is_a_line_with_its_fix_and_exit_1(tmp_path: Path) ->
     assert (seen["redis"], seen["telegram"], seen["webhook URL"]) == ("FAIL", "ok", "FAIL"), lines
     assert seen["webhook"] == "warn"  # not set yet: `run` sets it
     assert any("REDIS_URL" in line for line in lines if line.startswith("FAIL  redis")), lines
+
+
+async def test_wechat_and_wecom_are_checked_without_printing_their_secrets(
+    tmp_path: Path, keys: Keys
+) -> None:
+    async with (
+        TelegramSimulator(speed=100) as sim,
+        WeChatApiSimulator("wx1234567890abcdef", "0123456789abcdef0123456789abcdef") as wechat,
+        WeComSimulator() as wecom,
+    ):
+        base = {
+            "TELEGRAM_API_BASE": sim.base_url,
+            "REDIS_URL": redis_url(),
+            "REDIS_PREFIX": keys.prefix,
+        }
+        code, lines = await check(tmp_path, **base)
+        seen = verdicts(lines)
+        assert (seen["wechat oa"], seen["wecom"]) == ("ok", "ok"), lines
+        assert any("off (WECHAT_OA_TOKEN unset)" in line for line in lines)
+
+        on = base | {
+            "WECHAT_OA_TOKEN": "oaToken2026",
+            "WECHAT_OA_APPID": "wx1234567890abcdef",
+            "WECHAT_OA_SECRET": "0123456789abcdef0123456789abcdef",
+            "WECHAT_API_BASE": wechat.base_url,
+            "WECOM_API_BASE": wecom.base_url,
+            "WECOM_CORP_ID": wecom.corp_id,
+            "WECOM_SECRET": wecom.secret,
+        }
+        code, lines = await check(tmp_path, **on)
+        assert code == 0, lines
+        seen = verdicts(lines)
+        assert (seen["wechat oa"], seen["wecom"]) == ("ok", "ok"), lines
+        assert wechat.state.token_requests == 0  # the running bot's token is left alone
+
+        code, lines = await check(tmp_path, **(on | {"WECOM_SECRET": "not-the-secret"}))
+        assert code == 1 and verdicts(lines)["wecom"] == "FAIL", lines
+        assert not any("not-the-secret" in line or wecom.secret in line for line in lines)
