@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiohttp import web
 
@@ -51,7 +52,16 @@ from bot.dashboard import create_dashboard
 from bot.metrics import PATH as METRICS_PATH
 from bot.metrics import Metrics, handler
 from bot.readiness import Readiness
-from bot.resources import CARDS, MakeDispatcher, alerts, metrics, search, storage, telegram
+from bot.resources import (
+    CARDS,
+    Context,
+    MakeDispatcher,
+    alerts,
+    metrics,
+    search,
+    storage,
+    telegram,
+)
 from bot.searching import SearchFollower
 from bot.supervision import Supervised, supervise
 from bot.telegram.cards import CardRedelivery
@@ -122,7 +132,7 @@ def create_app(
     if settings.wechat_oa_token:
         resources.append(wechat_oa)
         install_wechat_oa(app)
-    app.cleanup_ctx.extend([*resources, _background(polling)])
+    app.cleanup_ctx.append(_in_order([*resources, _background(polling)]))
     app.add_subapp(DASHBOARD, create_dashboard(settings, app))
     app.router.add_get(DASHBOARD, _to_dashboard)
     build_api().install(app)
@@ -182,6 +192,21 @@ def _jobs(app: web.Application, polling: bool) -> list[Supervised]:
 
 async def _to_dashboard(request: web.Request) -> web.StreamResponse:
     raise web.HTTPPermanentRedirect(DASHBOARD + "/")
+
+
+def _in_order(contexts: Sequence[Context]) -> Context:
+    """The resources as one cleanup context: opened in order, closed in reverse, and when
+    one fails to open, those already open are closed there and then (aiohttp closes
+    nothing when its startup fails: a metrics listener stayed bound and its generators
+    were left to the loop's shutdown, which closed them in any order)."""
+
+    async def resources(app: web.Application) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for context in contexts:
+                await stack.enter_async_context(asynccontextmanager(context)(app))
+            yield
+
+    return resources
 
 
 def _background(polling: bool) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -1,7 +1,8 @@
-"""The resources of the web app of ``python -m bot run``, one aiohttp ``cleanup_ctx`` each.
+"""The resources of the web app of ``python -m bot run``, one cleanup context each.
 
 They open in this order when the app starts and close in the reverse order when it stops
-(``bot/app.py`` appends them, then the supervised jobs, which stop first):
+(``bot/app.py`` composes them, then the supervised jobs, which stop first; a resource that
+fails to open closes those before it):
 
 - ``metrics``: the process's ``Metrics`` (``GET /metrics``), first so that every resource
   after it reports to it, and the listener of ``METRICS_PORT`` while the app runs;

@@ -8,7 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
+from bot.app import create_app
+from bot.config import load_settings
 from tests.conftest import redis_url
 from tests.foundation.test_config import GOOD_TOKEN, run_bot
 from tests.harness import free_port
@@ -60,3 +63,19 @@ def test_port_already_in_use(tmp_path: Path) -> None:
             "TELEGRAM_API_BASE": "http://127.0.0.1:9",  # never reached before the bind
         }
         assert_one_line(run_bot(env, tmp_path), str(port), "PORT")
+
+
+async def test_a_failed_start_closes_what_it_had_opened() -> None:
+    # Redis is unreachable: the metrics listener (opened first) must not stay bound.
+    metrics_port, redis_port = free_port(), free_port()
+    settings = load_settings(
+        bot_token=GOOD_TOKEN,
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        metrics_port=metrics_port,
+        _env_file=None,
+    )
+    runner = web.AppRunner(create_app(settings, polling=False))
+    with pytest.raises(Exception, match=f"127.0.0.1:{redis_port}"):
+        await runner.setup()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", metrics_port))  # free again
