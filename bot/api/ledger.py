@@ -10,18 +10,17 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import quote
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import APPLICATIONS, PLACEMENTS, REPORTS
+from bot.downloads import sheet_download
 from bot.params import Day, Integer
 from jobfeed.applications.models import AccessAction
 from jobfeed.placements.ledger import LedgerFilter
 from jobfeed.placements.reports import Table
-from jobfeed.sheets import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 
 EXPORTER = "api"
 MONTH = re.compile(r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$")
@@ -111,18 +110,7 @@ class PlacementStats(BaseModel):
 
 
 def sheet(table: Table, fmt: str, name: str) -> web.Response:
-    if fmt == "csv":
-        body, kind, suffix = to_csv(table.headers, table.rows), CSV_TYPE, "csv"
-    else:
-        body, kind, suffix = to_xlsx(table.title, table.headers, table.rows), XLSX_TYPE, "xlsx"
-    filename = quote(f"{name}.{suffix}")
-    return web.Response(
-        body=body,
-        headers={
-            "Content-Type": kind,
-            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-        },
-    )
+    return sheet_download(fmt, table.title, table.headers, table.rows, name)
 
 
 def setup(api: Api) -> None:

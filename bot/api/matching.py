@@ -14,16 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api.registry import Api, ApiError
 from bot.appkeys import APPLICATIONS, AVAILABILITIES, MATCHMAKING, VACANCIES
+from bot.downloads import sheet_download
 from bot.params import ASCII_DIGITS, INT64_MAX, Integer
 from jobfeed.applications.masking import mask_phone
 from jobfeed.matching.candidates import Candidate
-from jobfeed.matching.export import to_csv, to_xlsx, unfilled_table, unmatched_table
+from jobfeed.matching.export import Table, unfilled_table, unmatched_table
 from jobfeed.matching.figures import DayFigures
 from jobfeed.matching.reports import ReportFilter, UnfilledRow, UnmatchedRow
 from jobfeed.models import VacancyId, utcnow
+from jobfeed.sheets import XLSX_TYPE
 
 ACTOR = "api"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_TYPE
 CSV = "text/csv"
 
 
@@ -207,15 +209,6 @@ def _filter(query: ReportQuery, default_days: int) -> ReportFilter:
     return ReportFilter(query.days or default_days, query.city, query.trade)
 
 
-def _file(kind: str, table: Any, title: str, name: str) -> web.Response:
+def _file(kind: str, table: Table, title: str, name: str) -> web.Response:
     stamp = utcnow().strftime("%Y%m%d")
-    if kind == "xlsx":
-        body, media = to_xlsx(table, title), XLSX
-    else:
-        body, media = to_csv(table), CSV
-    return web.Response(
-        body=body,
-        content_type=media,
-        charset="utf-8" if kind == "csv" else None,
-        headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.{kind}"'},
-    )
+    return sheet_download(kind, title, *table, f"{name}-{stamp}")

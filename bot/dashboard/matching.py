@@ -8,14 +8,14 @@ from aiohttp import web
 
 from bot.appkeys import MATCHMAKING, VACANCIES
 from bot.dashboard.appkeys import PAGES, session_of
+from bot.downloads import sheet_download
 from bot.params import BadInput, query_int
 from jobfeed.matching.candidates import Candidate
-from jobfeed.matching.export import to_csv, to_xlsx, unfilled_table, unmatched_table
+from jobfeed.matching.export import unfilled_table, unmatched_table
 from jobfeed.matching.reports import ReportFilter, UnfilledRow, UnmatchedRow
 from jobfeed.models import utcnow
 
 KINDS = {"unfilled": "有活没人干", "unmatched": "有人没活干"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIGURE_DAYS = 7
 
 
@@ -85,16 +85,4 @@ async def matching_export(request: web.Request) -> web.StreamResponse:
     else:
         table = unmatched_table([r for r in rows if isinstance(r, UnmatchedRow)])
     stamp = utcnow().strftime("%Y%m%d")
-    name = f"{kind}-{stamp}.{fmt}"
-    if fmt == "xlsx":
-        return web.Response(
-            body=to_xlsx(table, KINDS[kind]),
-            content_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-    return web.Response(
-        body=to_csv(table),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return sheet_download(fmt, KINDS[kind], *table, f"{kind}-{stamp}")

@@ -1,6 +1,5 @@
-"""The labour office's lists as tables with Chinese headers: XLSX (openpyxl) and CSV
-(UTF-8 with a byte-order mark), made by ``jobfeed.sheets``. One row per item; its nearest
-matches in one cell."""
+"""The labour office's lists as tables with Chinese headers, one row per item and its
+nearest matches in one cell; written as XLSX or CSV by ``jobfeed.sheets``."""
 
 from __future__ import annotations
 
@@ -60,11 +59,3 @@ def unmatched_table(rows: Sequence[UnmatchedRow]) -> Table:
         ]
         for r in rows
     ]
-
-
-def to_xlsx(table: Table, title: str) -> bytes:
-    return sheets.to_xlsx(title, *table)
-
-
-def to_csv(table: Table) -> bytes:
-    return sheets.to_csv(*table)
